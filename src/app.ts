@@ -1,0 +1,113 @@
+import formbody from '@fastify/formbody';
+import swagger from '@fastify/swagger';
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
+import Fastify, { type FastifyServerOptions } from 'fastify';
+import { randomUUID } from 'node:crypto';
+import type { Config } from './config/config.js';
+import { bootstrap, type BootstrapResult } from './core/bootstrap/bootstrap.js';
+import { createServices, type Services } from './core/services.js';
+import { systemClock, type Clock } from './core/shared/clock.js';
+import { openStore, type Store } from './db/store.js';
+import { trackRoutes } from './http/method-not-allowed.js';
+import { createRateLimiter } from './http/rate-limiter.js';
+import { createValidators } from './http/validation.js';
+import { registerOpenApi } from './http/openapi.js';
+import { registerHealth } from './http/health.js';
+import { registerCorrelation } from './pingone/correlation.js';
+import { Hal } from './pingone/hal.js';
+import { pingOneFace } from './pingone/plugin.js';
+import { testingRoutes } from './testing/mailbox.routes.js';
+import { uipathFace } from './uipath/plugin.js';
+import type { FastifyTypebox } from './pingone/plugin-types.js';
+
+export interface AppOptions {
+  readonly clock?: Clock;
+  /** PostgreSQL schema to use (tests isolate themselves in their own schema). */
+  readonly postgresSchema?: string;
+  readonly logger?: FastifyServerOptions['logger'];
+}
+
+export interface TesseraApp {
+  readonly server: FastifyTypebox;
+  readonly services: Services;
+  readonly store: Store;
+  readonly bootstrap: BootstrapResult;
+  close(): Promise<void>;
+}
+
+/** Builds a ready-to-listen Tessera: store opened and migrated, bootstrap done, routes registered. */
+export async function buildApp(config: Config, options: AppOptions = {}): Promise<TesseraApp> {
+  const clock = options.clock ?? systemClock;
+  const store = await openStore(config.store, { postgresSchema: options.postgresSchema });
+  try {
+    const services = createServices({ store, clock, config });
+    const bootstrapped = await bootstrap(services, config.bootstrap);
+    const validators = createValidators();
+    const server = Fastify({
+      logger: options.logger ?? { level: config.logLevel, redact: ['req.headers.authorization'] },
+      genReqId: () => randomUUID(),
+      bodyLimit: 1024 * 1024,
+      routerOptions: { maxParamLength: 200 },
+    }).withTypeProvider<TypeBoxTypeProvider>();
+    server.setValidatorCompiler(validators.compiler);
+    server.decorate('tessera', { config, services, hal: new Hal(config.publicUrl), validators });
+    server.decorateRequest('actor', undefined);
+
+    const routes = trackRoutes(server);
+    registerCorrelation(server);
+    await server.register(formbody);
+    // PingOne action media types carry JSON, sometimes with no body at all.
+    server.addContentTypeParser(
+      /^application\/vnd\.pingidentity\./i,
+      { parseAs: 'string' },
+      (_request, body, done) => {
+        const text = String(body);
+        if (text.trim() === '') return done(null, undefined);
+        try {
+          done(null, JSON.parse(text));
+        } catch (error) {
+          done(
+            Object.assign(error as Error, { statusCode: 400, code: 'FST_ERR_CTP_INVALID_JSON_BODY' }),
+            undefined,
+          );
+        }
+      },
+    );
+    await registerOpenApi(server, swagger, config);
+    registerHealth(server, store);
+    await server.register(async (face) =>
+      pingOneFace(face as FastifyTypebox, {
+        limiter: createRateLimiter(config.rateLimitPerSecond, clock),
+        allowedMethods: (url) => routes.allowedMethods(url),
+      }),
+    );
+    await server.register(async (face) =>
+      uipathFace(face as FastifyTypebox, {
+        limiter: createRateLimiter(config.rateLimitPerSecond, clock),
+        allowedMethods: (url) => routes.allowedMethods(url),
+      }),
+    );
+    // Tessera's test mailbox lives outside the PingOne API and exists only when configured.
+    if (config.testMailbox)
+      await server.register(async (testing) => testingRoutes(testing as FastifyTypebox));
+    await server.ready();
+    services.scheduler.start((job, err) => server.log.error({ err, job }, 'scheduled job failed'));
+    let closed = false;
+    return {
+      server,
+      services,
+      store,
+      bootstrap: bootstrapped,
+      async close() {
+        if (closed) return;
+        closed = true;
+        await services.scheduler.stop();
+        await server.close();
+        await store.close();
+      },
+    };
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
+}

@@ -1,0 +1,161 @@
+import { resolve } from 'node:path';
+
+export type StoreConfig =
+  | { readonly kind: 'sqlite'; readonly filename: string }
+  | { readonly kind: 'postgres'; readonly url: string };
+
+export interface HashingConfig {
+  /** argon2id memory cost in KiB. */
+  readonly memoryKiB: number;
+  readonly passes: number;
+  readonly parallelism: number;
+  /** Hashes computed at once; the rest wait in a bounded queue. */
+  readonly maxConcurrent: number;
+  readonly queueLimit: number;
+  /** True when the cost is below OWASP's minimum (test suites only). */
+  readonly belowOwaspMinimum: boolean;
+}
+
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  readonly store: StoreConfig;
+  readonly publicUrl: string;
+  readonly dataDir: string;
+  readonly bootstrap: {
+    readonly environmentId: string | undefined;
+    readonly clientId: string | undefined;
+    readonly clientSecret: string | undefined;
+    readonly credentialsFile: string;
+  };
+  /** Requests per second allowed to one client; 0 turns rate limiting off. */
+  readonly rateLimitPerSecond: number;
+  readonly hashing: HashingConfig;
+  readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Exposes /tessera/testing/... (sent messages, recovery codes). Never enable in production. */
+  readonly testMailbox: boolean;
+  /** Key material for sealing client secrets at rest; when unset a key kept in the store is used. */
+  readonly secretKey: string | undefined;
+  /** Milliseconds between runs of the background scheduler (outbox, expiry). */
+  readonly schedulerIntervalMs: number;
+}
+
+export class ConfigError extends Error {
+  constructor(
+    readonly variable: string,
+    problem: string,
+  ) {
+    super(`Invalid configuration: ${variable} ${problem}`);
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (!/^\d+$/.test(raw)) throw new ConfigError(name, `must be a whole number, got "${raw}"`);
+  const value = Number(raw);
+  if (value < min || value > max) throw new ConfigError(name, `must be between ${min} and ${max}`);
+  return value;
+}
+
+function boolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return fallback;
+  if (/^(1|true|yes|on)$/i.test(raw)) return true;
+  if (/^(0|false|no|off)$/i.test(raw)) return false;
+  throw new ConfigError(name, `must be true or false, got "${raw}"`);
+}
+
+function optionalUuid(env: Env, name: string): string | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  if (!UUID.test(raw)) throw new ConfigError(name, 'must be a UUID');
+  return raw.toLowerCase();
+}
+
+export function parseStore(raw: string | undefined, dataDir: string): StoreConfig {
+  if (raw === undefined || raw === '') return { kind: 'sqlite', filename: resolve(dataDir, 'tessera.db') };
+  if (/^postgres(ql)?:\/\//i.test(raw)) {
+    try {
+      new URL(raw);
+    } catch {
+      throw new ConfigError('DATABASE_URL', 'is not a valid postgres:// URL');
+    }
+    return { kind: 'postgres', url: raw };
+  }
+  const sqlite = /^(?:sqlite|file):(.*)$/i.exec(raw);
+  if (sqlite) {
+    const path = (sqlite[1] ?? '').replace(/^\/\/(?=\/)/, '');
+    if (path === '') throw new ConfigError('DATABASE_URL', 'names no SQLite file');
+    return { kind: 'sqlite', filename: path === ':memory:' ? ':memory:' : resolve(path) };
+  }
+  throw new ConfigError('DATABASE_URL', 'must be sqlite:<file>, sqlite::memory: or a postgres:// URL');
+}
+
+function secretKey(env: Env): string | undefined {
+  const raw = env.TESSERA_SECRET_KEY;
+  if (raw === undefined || raw === '') return undefined;
+  if (raw.length < 32) throw new ConfigError('TESSERA_SECRET_KEY', 'must be at least 32 characters');
+  return raw;
+}
+
+/** Reads the whole configuration once, at boot; throws ConfigError naming the bad variable. */
+export function loadConfig(env: Env = process.env): Config {
+  const port = integer(env, 'PORT', 8080, 0, 65535);
+  const host = env.HOST && env.HOST !== '' ? env.HOST : '127.0.0.1';
+  const dataDir = resolve(
+    env.TESSERA_DATA_DIR && env.TESSERA_DATA_DIR !== '' ? env.TESSERA_DATA_DIR : 'data',
+  );
+  const publicUrl = (
+    env.TESSERA_PUBLIC_URL && env.TESSERA_PUBLIC_URL !== ''
+      ? env.TESSERA_PUBLIC_URL
+      : `http://localhost:${port}`
+  ).replace(/\/+$/, '');
+  try {
+    const url = new URL(publicUrl);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('protocol');
+  } catch {
+    throw new ConfigError('TESSERA_PUBLIC_URL', 'must be an absolute http(s) URL');
+  }
+  const logLevel = env.LOG_LEVEL && env.LOG_LEVEL !== '' ? env.LOG_LEVEL : 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
+    throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
+  }
+  const clientSecret = env.TESSERA_BOOTSTRAP_CLIENT_SECRET;
+  if (clientSecret !== undefined && clientSecret !== '' && clientSecret.length < 16) {
+    throw new ConfigError('TESSERA_BOOTSTRAP_CLIENT_SECRET', 'must be at least 16 characters');
+  }
+  const memoryKiB = integer(env, 'TESSERA_ARGON2_MEMORY_KIB', 19456, 64, 4 * 1024 * 1024);
+  const passes = integer(env, 'TESSERA_ARGON2_PASSES', 2, 1, 100);
+  return Object.freeze({
+    port,
+    host,
+    store: parseStore(env.DATABASE_URL, dataDir),
+    publicUrl,
+    dataDir,
+    bootstrap: Object.freeze({
+      environmentId: optionalUuid(env, 'TESSERA_BOOTSTRAP_ENVIRONMENT_ID'),
+      clientId: optionalUuid(env, 'TESSERA_BOOTSTRAP_CLIENT_ID'),
+      clientSecret: clientSecret === '' ? undefined : clientSecret,
+      credentialsFile: resolve(dataDir, 'bootstrap-credentials.json'),
+    }),
+    rateLimitPerSecond: integer(env, 'TESSERA_RATE_LIMIT_PER_SECOND', 0, 0, 1_000_000),
+    hashing: Object.freeze({
+      memoryKiB,
+      passes,
+      parallelism: integer(env, 'TESSERA_ARGON2_PARALLELISM', 1, 1, 16),
+      maxConcurrent: integer(env, 'TESSERA_HASH_CONCURRENCY', 2, 1, 64),
+      queueLimit: integer(env, 'TESSERA_HASH_QUEUE_LIMIT', 1000, 1, 1_000_000),
+      belowOwaspMinimum: memoryKiB < 19456 || passes < 2,
+    }),
+    logLevel: logLevel as Config['logLevel'],
+    testMailbox: boolean(env, 'TESSERA_TEST_MAILBOX', false),
+    secretKey: secretKey(env),
+    schedulerIntervalMs: integer(env, 'TESSERA_SCHEDULER_INTERVAL_MS', 1000, 10, 3_600_000),
+  });
+}

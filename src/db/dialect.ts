@@ -1,0 +1,157 @@
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import {
+  PostgresAdapter,
+  PostgresDialect,
+  SqliteDialect,
+  sql,
+  type Dialect as KyselyDialect,
+  type RawBuilder,
+} from 'kysely';
+import type { StoreConfig } from '../config/config.js';
+
+/**
+ * Everything that differs between SQLite and PostgreSQL lives here: connection setup, value
+ * conversions, JSON access, row locking and constraint-error detection. Repositories call these
+ * helpers and stay dialect-free.
+ */
+export interface StoreDialect {
+  readonly kind: StoreConfig['kind'];
+  readonly kysely: KyselyDialect;
+  /** Extracts a string at a dotted path from a JSON text column. */
+  jsonText(column: string, path: readonly string[]): RawBuilder<string | null>;
+  /** True when `error` is a unique-constraint violation, optionally of the named index. */
+  isUniqueViolation(error: unknown, indexName?: string): boolean;
+  /** PostgreSQL locks selected rows for the transaction; SQLite already serialises writers. */
+  readonly supportsRowLocks: boolean;
+  close(): Promise<void>;
+}
+
+interface SqliteStatementLike {
+  readonly reader: boolean;
+  all(parameters: readonly unknown[]): unknown[];
+  run(parameters: readonly unknown[]): { changes: number | bigint; lastInsertRowid: number | bigint };
+  iterate(parameters: readonly unknown[]): IterableIterator<unknown>;
+}
+
+/** better-sqlite3 cannot bind booleans; store them as 0/1 like SQLite itself does. */
+function sqliteParameters(parameters: readonly unknown[]): unknown[] {
+  return parameters.map((value) => (typeof value === 'boolean' ? (value ? 1 : 0) : value));
+}
+
+/** Prepared statements kept per SQL text: preparing costs more than running most of our queries. */
+const STATEMENT_CACHE_SIZE = 500;
+
+function wrapSqlite(database: Database.Database) {
+  const cache = new Map<string, Database.Statement>();
+  const cached = (text: string): Database.Statement => {
+    let statement = cache.get(text);
+    if (statement) {
+      // Map order is insertion order: re-insert to mark it recently used.
+      cache.delete(text);
+    } else {
+      statement = database.prepare(text);
+      if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+    }
+    cache.set(text, statement);
+    return statement;
+  };
+  return {
+    close: () => {
+      cache.clear();
+      database.close();
+    },
+    prepare(text: string): SqliteStatementLike {
+      const statement = cached(text);
+      return {
+        reader: statement.reader,
+        all: (parameters) => statement.all(...sqliteParameters(parameters)),
+        run: (parameters) => statement.run(...sqliteParameters(parameters)),
+        // A statement being iterated is busy until the iteration ends: stream on a private one.
+        iterate: (parameters) => database.prepare(text).iterate(...sqliteParameters(parameters)),
+      };
+    },
+  };
+}
+
+function sqliteDialect(filename: string): StoreDialect {
+  const database = new Database(filename);
+  database.pragma('journal_mode = WAL');
+  // FULL makes every commit durable in WAL mode (NORMAL could lose the last commits on power loss).
+  database.pragma('synchronous = FULL');
+  database.pragma('busy_timeout = 5000');
+  database.pragma('foreign_keys = ON');
+  return {
+    kind: 'sqlite',
+    kysely: new SqliteDialect({ database: wrapSqlite(database) }),
+    jsonText(column, path) {
+      return sql<
+        string | null
+      >`json_extract(${sql.ref(column)}, ${'$.' + path.map((p) => `"${p}"`).join('.')})`;
+    },
+    isUniqueViolation(error, indexName) {
+      if (!(error instanceof Error) || !('code' in error)) return false;
+      const code = (error as { code?: unknown }).code;
+      if (code !== 'SQLITE_CONSTRAINT_UNIQUE' && code !== 'SQLITE_CONSTRAINT_PRIMARYKEY') return false;
+      return indexName === undefined || error.message.includes(indexName);
+    },
+    supportsRowLocks: false,
+    close: async () => {
+      if (database.open) database.close();
+    },
+  };
+}
+
+const INT8_OID = 20;
+const NUMERIC_OID = 1700;
+
+/** pg's own parser for every other type (pg types it loosely; it returns the parsed value). */
+const defaultParser = pg.types.getTypeParser as (
+  oid: number,
+  format?: 'text' | 'binary',
+) => (value: string) => unknown;
+
+function postgresDialect(url: string, searchPath?: string): StoreDialect {
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: 10,
+    ...(searchPath ? { options: `-c search_path=${searchPath}` } : {}),
+    // Our BIGINT columns hold epoch milliseconds and counters, all far below 2^53.
+    types: {
+      getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+        oid === INT8_OID || oid === NUMERIC_OID
+          ? (value: string) => Number(value)
+          : defaultParser(oid, format)) as typeof pg.types.getTypeParser,
+    },
+  });
+  return {
+    kind: 'postgres',
+    kysely: new PostgresDialect({ pool }),
+    jsonText(column, path) {
+      return sql<string | null>`(${sql.ref(column)}::jsonb #>> ${sql.lit('{' + path.join(',') + '}')})`;
+    },
+    isUniqueViolation(error, indexName) {
+      if (!(error instanceof Error) || !('code' in error)) return false;
+      if ((error as { code?: unknown }).code !== '23505') return false;
+      return indexName === undefined || (error as { constraint?: string }).constraint === indexName;
+    },
+    supportsRowLocks: true,
+    close: async () => {
+      // Kysely's destroy() ends the pool; nothing else holds connections.
+    },
+  };
+}
+
+export function createStoreDialect(
+  store: StoreConfig,
+  options: { postgresSchema?: string } = {},
+): StoreDialect {
+  return store.kind === 'sqlite'
+    ? sqliteDialect(store.filename)
+    : postgresDialect(store.url, options.postgresSchema);
+}
+
+/** True when `db` (a handle or transaction) talks to PostgreSQL. */
+export function isPostgres(db: { getExecutor(): { adapter: unknown } }): boolean {
+  return db.getExecutor().adapter instanceof PostgresAdapter;
+}

@@ -1,0 +1,13 @@
+import type { Migration } from 'kysely';
+import * as foundation from './0001_foundation.js';
+import * as passwords from './0003_passwords.js';
+import * as credentialsNotifications from './0004_credentials_notifications.js';
+import * as uipath from './0005_uipath.js';
+
+/** Every migration, in order. Names are permanent: they are recorded in the store. */
+export const migrations: Record<string, Migration> = {
+  '0001_foundation': foundation,
+  '0003_passwords': passwords,
+  '0004_credentials_notifications': credentialsNotifications,
+  '0005_uipath': uipath,
+};

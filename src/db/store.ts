@@ -1,0 +1,64 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { Kysely, Migrator, sql } from 'kysely';
+import type { StoreConfig } from '../config/config.js';
+import { createStoreDialect, type StoreDialect } from './dialect.js';
+import { migrations } from './migrations/index.js';
+import type { Database, Db } from './schema.js';
+
+export interface Store {
+  readonly db: Db;
+  readonly dialect: StoreDialect;
+  /** Runs `work` in one transaction: all of it is committed, or none of it. */
+  transaction<T>(work: (trx: Db) => Promise<T>): Promise<T>;
+  close(): Promise<void>;
+}
+
+export async function openStore(
+  config: StoreConfig,
+  options: { postgresSchema?: string } = {},
+): Promise<Store> {
+  if (config.kind === 'sqlite' && config.filename !== ':memory:') {
+    mkdirSync(dirname(config.filename), { recursive: true });
+  }
+  const dialect = createStoreDialect(config, options);
+  const db = new Kysely<Database>({ dialect: dialect.kysely });
+  try {
+    await migrate(db, dialect);
+  } catch (error) {
+    await db.destroy();
+    throw error;
+  }
+  let closed = false;
+  return {
+    db,
+    dialect,
+    transaction: (work) => db.transaction().execute(work),
+    async close() {
+      if (closed) return;
+      closed = true;
+      await db.destroy();
+      await dialect.close();
+    },
+  };
+}
+
+async function migrate(db: Db, dialect: StoreDialect): Promise<void> {
+  // Kysely looks for its migration tables in *every* PostgreSQL schema unless told which one:
+  // another schema's kysely_migration (a second Tessera, a parallel test) would make it skip
+  // creating ours. Name the schema the store really uses.
+  const migrationTableSchema =
+    dialect.kind === 'postgres'
+      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
+      : undefined;
+  const migrator = new Migrator({
+    db,
+    provider: { getMigrations: async () => migrations },
+    ...(migrationTableSchema ? { migrationTableSchema } : {}),
+  });
+  const { error, results } = await migrator.migrateToLatest();
+  if (error) {
+    const failed = results?.find((r) => r.status === 'Error')?.migrationName ?? 'unknown';
+    throw new Error(`Migration ${failed} failed`, { cause: error });
+  }
+}

@@ -1,0 +1,100 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { OAuthError } from '../core/tokens/tokens.service.js';
+import { essence } from './media-type.js';
+
+export interface ClientCredentials {
+  readonly clientId: string;
+  readonly clientSecret: string;
+  readonly authMethod: 'CLIENT_SECRET_BASIC' | 'CLIENT_SECRET_POST';
+}
+
+/** Reads client_secret_basic or client_secret_post credentials (RFC 6749 §2.3.1); never both. */
+export function clientCredentials(request: FastifyRequest, form: Record<string, unknown>): ClientCredentials {
+  const header = request.headers.authorization;
+  const postedId = typeof form.client_id === 'string' ? form.client_id : undefined;
+  const postedSecret = typeof form.client_secret === 'string' ? form.client_secret : undefined;
+  if (typeof header === 'string' && /^Basic\s/i.test(header)) {
+    if (postedSecret !== undefined) {
+      throw new OAuthError('invalid_request', 'Client authentication must use only one method');
+    }
+    const decoded = Buffer.from(header.replace(/^Basic\s+/i, ''), 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon < 0) throw new OAuthError('invalid_client', 'Malformed Basic authorization header');
+    // RFC 6749 §2.3.1: both parts are form-urlencoded before base64.
+    const decode = (s: string) => {
+      try {
+        return decodeURIComponent(s.replace(/\+/g, ' '));
+      } catch {
+        throw new OAuthError('invalid_client', 'Malformed Basic authorization header');
+      }
+    };
+    return {
+      clientId: decode(decoded.slice(0, colon)),
+      clientSecret: decode(decoded.slice(colon + 1)),
+      authMethod: 'CLIENT_SECRET_BASIC',
+    };
+  }
+  if (postedId !== undefined && postedSecret !== undefined) {
+    return { clientId: postedId, clientSecret: postedSecret, authMethod: 'CLIENT_SECRET_POST' };
+  }
+  throw new OAuthError('invalid_client', 'Client authentication is required');
+}
+
+/** RFC 6749 error responses, with the correlation id in the description as PingOne does. */
+export function sendOAuthError(request: FastifyRequest, reply: FastifyReply, error: unknown) {
+  const oauth =
+    error instanceof OAuthError
+      ? error
+      : isFastifyClientError(error)
+        ? new OAuthError('invalid_request', 'The request must be application/x-www-form-urlencoded')
+        : undefined;
+  if (!oauth) {
+    request.log.error({ err: error }, 'unexpected error at the token endpoint');
+    return reply
+      .status(500)
+      .header('Cache-Control', 'no-store')
+      .send({ error: 'server_error', error_description: 'Unexpected error' });
+  }
+  if (oauth.status === 401 && typeof request.headers.authorization === 'string') {
+    void reply.header('WWW-Authenticate', 'Basic realm="tessera"');
+  }
+  return reply
+    .status(oauth.status)
+    .header('Cache-Control', 'no-store')
+    .header('Pragma', 'no-cache')
+    .send({
+      error: oauth.error,
+      error_description: `${oauth.description} (Correlation ID: ${request.correlationId})`,
+    });
+}
+
+function isFastifyClientError(error: unknown): boolean {
+  const status = (error as { statusCode?: unknown }).statusCode;
+  return typeof status === 'number' && status >= 400 && status < 500;
+}
+
+export function formOf(request: FastifyRequest): Record<string, unknown> {
+  return typeof request.body === 'object' && request.body !== null
+    ? (request.body as Record<string, unknown>)
+    : {};
+}
+
+/**
+ * Reads a client_credentials token request (RFC 6749 §4.4.2): form-encoded, the grant type, the
+ * client's credentials and the space-separated scopes. Both faces' token endpoints start here.
+ */
+export function clientCredentialsGrant(request: FastifyRequest): {
+  credentials: ClientCredentials;
+  scopes: string[];
+} {
+  if (essence(request.headers['content-type'])?.toLowerCase() !== 'application/x-www-form-urlencoded') {
+    throw new OAuthError('invalid_request', 'The request must be application/x-www-form-urlencoded');
+  }
+  const form = formOf(request);
+  if (form.grant_type === undefined) throw new OAuthError('invalid_request', 'grant_type is required');
+  if (form.grant_type !== 'client_credentials') {
+    throw new OAuthError('unsupported_grant_type', 'Only client_credentials is supported');
+  }
+  const scopes = typeof form.scope === 'string' ? form.scope.split(' ').filter((s) => s !== '') : [];
+  return { credentials: clientCredentials(request, form), scopes };
+}

@@ -1,0 +1,83 @@
+import { writeFileSync, mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { buildApp } from './app.js';
+import { ConfigError, loadConfig, type Config } from './config/config.js';
+import type { BootstrapResult } from './core/bootstrap/bootstrap.js';
+
+/** Writes generated bootstrap credentials once, readable by the owner only, and shows them once. */
+function announceBootstrap(config: Config, result: BootstrapResult) {
+  if (!result.created || result.clientSecret === undefined) return;
+  const file = config.bootstrap.credentialsFile;
+  mkdirSync(dirname(file), { recursive: true });
+  {
+    writeFileSync(
+      file,
+      JSON.stringify(
+        { environmentId: result.environmentId, clientId: result.clientId, clientSecret: result.clientSecret },
+        null,
+        2,
+      ) + '\n',
+      { mode: 0o600 },
+    );
+  }
+  // Deliberately not through the logger: the secret must never reach log storage.
+  process.stdout.write(
+    [
+      '',
+      'Tessera bootstrap credentials (shown once; also saved to ' + file + '):',
+      `  environment id: ${result.environmentId}`,
+      `  client id:      ${result.clientId}`,
+      `  client secret:  ${result.clientSecret}`,
+      '',
+    ].join('\n'),
+  );
+}
+
+async function main() {
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const app = await buildApp(config);
+  if (config.hashing.belowOwaspMinimum) {
+    app.server.log.warn(
+      { memoryKiB: config.hashing.memoryKiB, passes: config.hashing.passes },
+      'argon2id cost is below the OWASP minimum (19 MiB, 2 passes): for test suites only',
+    );
+  }
+  if (config.testMailbox)
+    app.server.log.warn('the test mailbox endpoints are enabled: never do this in production');
+  announceBootstrap(config, app.bootstrap);
+  await app.server.listen({ port: config.port, host: config.host });
+  app.server.log.info({ store: config.store.kind, publicUrl: config.publicUrl }, 'Tessera is ready');
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    app.server.log.info({ signal }, 'stopping: finishing in-flight requests');
+    // server.close() stops accepting, waits for in-flight requests, then the store closes.
+    app.close().then(
+      () => process.exit(0),
+      (error: unknown) => {
+        app.server.log.error({ err: error }, 'error while stopping');
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', () => stop('SIGTERM'));
+  process.on('SIGINT', () => stop('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `Tessera failed to start: ${error instanceof Error ? error.message : String(error)}\n`,
+  );
+  process.exit(1);
+});
