@@ -1,0 +1,180 @@
+import { authorize, can, type Actor } from '../access/actor.js';
+import { ROLE_IDS } from '../access/roles.js';
+import {
+  deleteRoleAssignmentsScopedToEnvironment,
+  insertRoleAssignment,
+} from '../access/role-assignments.repository.js';
+import { insertPopulation } from '../populations/populations.repository.js';
+import type { Clock } from '../shared/clock.js';
+import { notFound, uniquenessViolation } from '../shared/errors.js';
+import { equalityValue, invalidFilter, parseFilter, type FilterNode } from '../shared/filter.js';
+import { newId } from '../shared/ids.js';
+import { toPage, type Page, type PageRequest } from '../shared/paging.js';
+import type { Db } from '../../db/schema.js';
+import type { Store } from '../../db/store.js';
+import type { Environment, EnvironmentInput } from './environment.js';
+import {
+  deleteEnvironment,
+  findEnvironment,
+  insertEnvironment,
+  listEnvironments,
+  updateEnvironment,
+} from './environments.repository.js';
+
+/** Seeds a new environment inside the transaction that creates it (policies, templates...). */
+export type EnvironmentSeeder = (trx: Db, environment: Environment) => Promise<void>;
+
+const FILTERS = { name: ['sw'], id: ['eq'], 'organization.id': ['eq'] } as const;
+
+export interface EnvironmentsServiceDeps {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly seeders: readonly EnvironmentSeeder[];
+}
+
+export type EnvironmentsService = ReturnType<typeof createEnvironmentsService>;
+
+export function createEnvironmentsService({ store, clock, seeders }: EnvironmentsServiceDeps) {
+  const targetOf = (env: Environment) => ({ environmentId: env.id, organizationId: env.organizationId });
+
+  /** Loads an environment or throws 404; callers authorize against it. */
+  async function require(id: string, db: Db = store.db): Promise<Environment> {
+    const env = await findEnvironment(db, id);
+    if (!env) throw notFound();
+    return env;
+  }
+
+  async function createWithin(
+    trx: Db,
+    organizationId: string,
+    input: EnvironmentInput,
+    options: { id?: string; creator?: Actor } = {},
+  ): Promise<Environment> {
+    const now = clock.now();
+    const id = options.id ?? newId();
+    try {
+      await insertEnvironment(trx, { id, organizationId, now, ...input });
+    } catch (error) {
+      if (store.dialect.isUniqueViolation(error)) throw uniquenessViolation('name');
+      throw error;
+    }
+    await insertPopulation(trx, {
+      id: newId(),
+      environmentId: id,
+      isDefault: true,
+      now,
+      name: 'Default',
+      description: 'The default population of the environment',
+    });
+    const environment = (await findEnvironment(trx, id))!;
+    for (const seed of seeders) await seed(trx, environment);
+    if (options.creator) {
+      // PingOne gives the creating worker Identity Data Admin and Client Application Developer
+      // on the new environment.
+      for (const roleId of [ROLE_IDS.identityDataAdmin, ROLE_IDS.clientApplicationDeveloper]) {
+        await insertRoleAssignment(trx, {
+          id: newId(),
+          environmentId: options.creator.environmentId,
+          actorType: 'application',
+          actorId: options.creator.id,
+          roleId,
+          scopeType: 'ENVIRONMENT',
+          scopeId: id,
+          readOnly: false,
+          createdAt: now,
+        });
+      }
+    }
+    return environment;
+  }
+
+  return {
+    require,
+    createWithin,
+
+    async get(actor: Actor, id: string): Promise<Environment> {
+      const env = await require(id);
+      authorize(actor, 'orgmgt:read:environment', targetOf(env));
+      return env;
+    },
+
+    async list(
+      actor: Actor,
+      request: PageRequest & { filter?: string | undefined },
+    ): Promise<Page<Environment>> {
+      const filter: FilterNode | undefined = parseFilter(request.filter, FILTERS);
+      const query = environmentQuery(filter);
+      const orgWide = can(actor, 'orgmgt:read:environment', {
+        environmentId: '',
+        organizationId: actor.organizationId,
+      });
+      const ids = orgWide
+        ? undefined
+        : actor.grants.filter((g) => g.scopeType === 'ENVIRONMENT').map((g) => g.scopeId);
+      const visible = ids?.filter((id) =>
+        can(actor, 'orgmgt:read:environment', { environmentId: id, organizationId: actor.organizationId }),
+      );
+      if (query.organizationId !== undefined && query.organizationId !== actor.organizationId) {
+        return { items: [], count: 0 };
+      }
+      const rows = await listEnvironments(store.db, {
+        organizationId: actor.organizationId,
+        ids: visible,
+        id: query.id,
+        nameStartsWith: query.nameStartsWith,
+        after: request.after,
+        limit: request.limit,
+      });
+      return toPage(rows, request.limit);
+    },
+
+    async create(actor: Actor, input: EnvironmentInput): Promise<Environment> {
+      authorize(actor, 'orgmgt:create:environment', {
+        environmentId: '',
+        organizationId: actor.organizationId,
+      });
+      return store.transaction((trx) => createWithin(trx, actor.organizationId, input, { creator: actor }));
+    },
+
+    async replace(actor: Actor, id: string, input: EnvironmentInput): Promise<Environment> {
+      const env = await require(id);
+      authorize(actor, 'orgmgt:update:environment', targetOf(env));
+      try {
+        await updateEnvironment(store.db, id, input, clock.now());
+      } catch (error) {
+        if (store.dialect.isUniqueViolation(error)) throw uniquenessViolation('name');
+        throw error;
+      }
+      return require(id);
+    },
+
+    async delete(actor: Actor, id: string): Promise<void> {
+      const env = await require(id);
+      authorize(actor, 'orgmgt:delete:environment', targetOf(env));
+      await store.transaction(async (trx) => {
+        await deleteRoleAssignmentsScopedToEnvironment(trx, id);
+        await deleteEnvironment(trx, id);
+      });
+    },
+  };
+}
+
+function environmentQuery(filter: FilterNode | undefined): {
+  id?: string;
+  nameStartsWith?: string;
+  organizationId?: string;
+} {
+  const result: { id?: string; nameStartsWith?: string; organizationId?: string } = {};
+  const flatten = (node: FilterNode): FilterNode[] => {
+    if (node.kind === 'and') return node.nodes.flatMap(flatten);
+    if (node.kind === 'compare') return [node];
+    throw invalidFilter('Environments can be filtered with eq, sw and and only.', FILTERS);
+  };
+  for (const node of filter === undefined ? [] : flatten(filter)) {
+    if (node.kind !== 'compare') continue;
+    if (node.attribute === 'name') result.nameStartsWith = String(node.value);
+    if (node.attribute === 'id') result.id = equalityValue(node, 'id');
+    if (node.attribute === 'organization.id') result.organizationId = String(node.value);
+  }
+  return result;
+}

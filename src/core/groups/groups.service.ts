@@ -1,0 +1,248 @@
+import { sql } from 'kysely';
+import { authorize, permittedPopulations, type Actor } from '../access/actor.js';
+import type { EnvironmentsService } from '../environments/environments.service.js';
+import type { Environment } from '../environments/environment.js';
+import { findPopulation } from '../populations/populations.repository.js';
+import type { Clock } from '../shared/clock.js';
+import { invalidValue, notFound, uniquenessViolation } from '../shared/errors.js';
+import { compileFilter, parseFilter } from '../shared/filter.js';
+import { newId } from '../shared/ids.js';
+import { toPage, type Page, type PageRequest } from '../shared/paging.js';
+import { findUser } from '../users/users.repository.js';
+import type { Db } from '../../db/schema.js';
+import type { Store } from '../../db/store.js';
+import type { Group, GroupInput, GroupWithCount, Membership } from './group.js';
+import {
+  countDirectMembers,
+  deleteGroup,
+  deleteMembership,
+  findGroup,
+  groupsOfUser,
+  insertGroup,
+  insertMembership,
+  listGroups,
+  membershipExists,
+  updateGroup,
+} from './groups.repository.js';
+
+const FILTERS = {
+  id: ['eq'],
+  name: ['eq', 'sw'],
+  'population.id': ['eq'],
+  externalId: ['eq', 'sw'],
+} as const;
+const COLUMNS: Record<string, string> = {
+  id: 'id',
+  name: 'name',
+  'population.id': 'population_id',
+  externalId: 'external_id',
+};
+
+export interface GroupsServiceDeps {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly environments: EnvironmentsService;
+}
+
+export type GroupsService = ReturnType<typeof createGroupsService>;
+
+const targetOf = (env: Environment, populationId?: string) => ({
+  environmentId: env.id,
+  organizationId: env.organizationId,
+  populationId,
+});
+
+export function createGroupsService({ store, clock, environments }: GroupsServiceDeps) {
+  async function requireGroup(db: Db, environmentId: string, id: string): Promise<Group> {
+    const group = await findGroup(db, environmentId, id);
+    if (!group) throw notFound();
+    return group;
+  }
+
+  const withCount = async (db: Db, group: Group): Promise<GroupWithCount> => ({
+    ...group,
+    directUserCount: await countDirectMembers(db, group.id),
+  });
+
+  async function checkPopulation(db: Db, environmentId: string, populationId: string | undefined) {
+    if (populationId !== undefined && !(await findPopulation(db, environmentId, populationId))) {
+      throw invalidValue('population.id', 'The population does not exist in this environment.');
+    }
+  }
+
+  async function write(trx: Db, group: Group, isNew: boolean): Promise<GroupWithCount> {
+    await checkPopulation(trx, group.environmentId, group.populationId);
+    try {
+      if (isNew) await insertGroup(trx, group);
+      else await updateGroup(trx, group);
+    } catch (error) {
+      if (store.dialect.isUniqueViolation(error)) throw uniquenessViolation('name');
+      throw error;
+    }
+    return withCount(trx, group);
+  }
+
+  /** Loads the user and group of a membership call and checks the caller may change the user. */
+  async function membershipContext(
+    trx: Db,
+    actor: Actor,
+    env: Environment,
+    userId: string,
+    permission: string,
+  ) {
+    const user = await findUser(trx, env.id, userId);
+    if (!user) throw notFound();
+    authorize(actor, permission, targetOf(env, user.populationId));
+    return user;
+  }
+
+  const membership = (env: Environment, userId: string, group: { id: string; name: string }): Membership => ({
+    userId,
+    environmentId: env.id,
+    groupId: group.id,
+    groupName: group.name,
+    type: 'DIRECT',
+  });
+
+  return {
+    async list(
+      actor: Actor,
+      environmentId: string,
+      request: PageRequest & { filter?: string | undefined },
+    ): Promise<Page<GroupWithCount>> {
+      const env = await environments.require(environmentId);
+      const visible = permittedPopulations(actor, 'dir:read:group', targetOf(env));
+      if (visible !== 'all' && visible.length === 0) authorize(actor, 'dir:read:group', targetOf(env));
+      const filter = parseFilter(request.filter, FILTERS);
+      const where = filter
+        ? compileFilter(filter, {
+            column: (attribute) => ({ expression: sql.ref(COLUMNS[attribute]!), type: 'text' }),
+          })
+        : undefined;
+      const rows = await listGroups(store.db, {
+        environmentId,
+        populationIds: visible === 'all' ? undefined : visible,
+        where,
+        after: request.after,
+        limit: request.limit,
+      });
+      const page = toPage(rows, request.limit);
+      return { ...page, items: await Promise.all(page.items.map((g) => withCount(store.db, g))) };
+    },
+
+    async get(actor: Actor, environmentId: string, id: string): Promise<GroupWithCount> {
+      const env = await environments.require(environmentId);
+      const group = await requireGroup(store.db, environmentId, id);
+      authorize(actor, 'dir:read:group', targetOf(env, group.populationId));
+      return withCount(store.db, group);
+    },
+
+    async create(actor: Actor, environmentId: string, input: GroupInput): Promise<GroupWithCount> {
+      const env = await environments.require(environmentId);
+      authorize(actor, 'dir:create:group', targetOf(env, input.populationId));
+      const now = clock.now();
+      const group: Group = {
+        id: newId(),
+        environmentId: env.id,
+        populationId: input.populationId,
+        name: input.name,
+        description: input.description,
+        externalId: input.externalId,
+        customData: input.customData,
+        createdAt: now,
+        updatedAt: now,
+      };
+      return store.transaction((trx) => write(trx, group, true));
+    },
+
+    /** PUT: omitted attributes are cleared. A group cannot move to another population. */
+    async replace(
+      actor: Actor,
+      environmentId: string,
+      id: string,
+      input: GroupInput,
+    ): Promise<GroupWithCount> {
+      const env = await environments.require(environmentId);
+      return store.transaction(async (trx) => {
+        const current = await requireGroup(trx, environmentId, id);
+        authorize(actor, 'dir:update:group', targetOf(env, current.populationId));
+        if (input.populationId !== undefined && input.populationId !== current.populationId) {
+          throw invalidValue('population.id', 'The population of a group cannot be changed.');
+        }
+        const next: Group = {
+          ...current,
+          name: input.name,
+          description: input.description,
+          externalId: input.externalId,
+          customData: input.customData,
+          updatedAt: clock.now(),
+        };
+        return write(trx, next, false);
+      });
+    },
+
+    async delete(actor: Actor, environmentId: string, id: string): Promise<void> {
+      const env = await environments.require(environmentId);
+      await store.transaction(async (trx) => {
+        const group = await requireGroup(trx, environmentId, id);
+        authorize(actor, 'dir:delete:group', targetOf(env, group.populationId));
+        await deleteGroup(trx, id);
+      });
+    },
+
+    /** Adds a user to a group; adding an existing membership again succeeds (idempotent). */
+    async addMember(
+      actor: Actor,
+      environmentId: string,
+      userId: string,
+      groupId: string,
+    ): Promise<Membership> {
+      const env = await environments.require(environmentId);
+      return store.transaction(async (trx) => {
+        const user = await membershipContext(trx, actor, env, userId, 'dir:update:user');
+        const group = await findGroup(trx, environmentId, groupId);
+        if (!group) throw invalidValue('id', 'The group does not exist in this environment.');
+        authorize(actor, 'dir:read:group', targetOf(env, group.populationId));
+        if (group.populationId !== undefined && group.populationId !== user.populationId) {
+          throw invalidValue('id', "A population group can only contain users of the group's population.");
+        }
+        if (!(await membershipExists(trx, groupId, userId))) {
+          try {
+            await insertMembership(trx, groupId, userId, clock.now());
+          } catch (error) {
+            // A concurrent identical request won the race: the membership exists, as asked.
+            if (!store.dialect.isUniqueViolation(error)) throw error;
+          }
+        }
+        return membership(env, userId, group);
+      });
+    },
+
+    async listMemberships(actor: Actor, environmentId: string, userId: string): Promise<Membership[]> {
+      const env = await environments.require(environmentId);
+      await membershipContext(store.db, actor, env, userId, 'dir:read:user');
+      return (await groupsOfUser(store.db, userId)).map((g) => membership(env, userId, g));
+    },
+
+    async getMembership(
+      actor: Actor,
+      environmentId: string,
+      userId: string,
+      groupId: string,
+    ): Promise<Membership> {
+      const env = await environments.require(environmentId);
+      await membershipContext(store.db, actor, env, userId, 'dir:read:user');
+      const group = (await groupsOfUser(store.db, userId)).find((g) => g.id === groupId);
+      if (!group) throw notFound();
+      return membership(env, userId, group);
+    },
+
+    async removeMember(actor: Actor, environmentId: string, userId: string, groupId: string): Promise<void> {
+      const env = await environments.require(environmentId);
+      await store.transaction(async (trx) => {
+        await membershipContext(trx, actor, env, userId, 'dir:update:user');
+        if (!(await deleteMembership(trx, groupId, userId))) throw notFound();
+      });
+    },
+  };
+}

@@ -1,0 +1,83 @@
+import argon2 from 'argon2';
+import type { HashingConfig } from '../../config/config.js';
+import { DomainError } from '../shared/errors.js';
+import { parseEncoded, verifyLegacy, type Encoded } from './encodings.js';
+
+export interface VerifyResult {
+  readonly match: boolean;
+  /** The stored encoding is legacy (or weaker than configured): rehash on a successful check. */
+  readonly rehash: boolean;
+}
+
+export interface Hasher {
+  /** argon2id with the configured cost, stored as `{ARGON2}$argon2id$...`. */
+  hash(plain: string): Promise<string>;
+  verify(stored: string, plain: string): Promise<VerifyResult>;
+}
+
+export const busy = (): DomainError =>
+  new DomainError(
+    'rate_limited',
+    'The request could not be completed. The server is busy hashing passwords; retry shortly.',
+    [{ code: 'LIMIT_EXCEEDED', message: 'Too many password operations are waiting; retry shortly.' }],
+    { retryAfterSeconds: 1 },
+  );
+
+/**
+ * At most `maxConcurrent` jobs run at once; up to `queueLimit` wait; beyond that the caller is
+ * refused at once (429) rather than queueing without bound and letting every request time out.
+ */
+export function createBoundedQueue(maxConcurrent: number, queueLimit: number) {
+  let active = 0;
+  const waiting: Array<() => void> = [];
+  return {
+    async run<T>(work: () => Promise<T>): Promise<T> {
+      if (active >= maxConcurrent) {
+        if (waiting.length >= queueLimit) throw busy();
+        // The finishing job hands its slot over directly, so `active` stays the same.
+        await new Promise<void>((resolve) => waiting.push(resolve));
+      } else {
+        active += 1;
+      }
+      try {
+        return await work();
+      } finally {
+        const next = waiting.shift();
+        if (next) next();
+        else active -= 1;
+      }
+    },
+    get pending() {
+      return waiting.length;
+    },
+  };
+}
+
+export function createHasher(config: HashingConfig): Hasher {
+  const queue = createBoundedQueue(config.maxConcurrent, config.queueLimit);
+  const options = { memoryCost: config.memoryKiB, timeCost: config.passes, parallelism: config.parallelism };
+  return {
+    async hash(plain) {
+      return '{ARGON2}' + (await queue.run(() => argon2.hash(plain, { type: argon2.argon2id, ...options })));
+    },
+    async verify(stored, plain) {
+      let encoded: Encoded | undefined;
+      try {
+        encoded = parseEncoded(stored);
+      } catch {
+        encoded = undefined;
+      }
+      if (!encoded) return { match: false, rehash: false };
+      if (encoded.scheme === 'ARGON2') {
+        const phc = stored.slice('{ARGON2}'.length);
+        const match = await queue.run(() => argon2.verify(phc, plain));
+        return {
+          match,
+          rehash: match && (!phc.startsWith('$argon2id$') || argon2.needsRehash(phc, options)),
+        };
+      }
+      const match = await queue.run(() => verifyLegacy(encoded, plain));
+      return { match, rehash: match };
+    },
+  };
+}

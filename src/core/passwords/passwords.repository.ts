@@ -1,0 +1,168 @@
+import type { Selectable } from 'kysely';
+import type { Db, DbBool } from '../../db/schema.js';
+import { newId } from '../shared/ids.js';
+
+export interface UserPasswordsTable {
+  user_id: string;
+  environment_id: string;
+  hash: string | null;
+  must_change: DbBool;
+  last_changed_at: number | null;
+  failed_attempts: number;
+  locked_at: number | null;
+  unlock_at: number | null;
+  recovery_code_hash: string | null;
+  recovery_expires_at: number | null;
+  updated_at: number;
+}
+
+export interface UserPasswordHistoryTable {
+  id: string;
+  user_id: string;
+  hash: string;
+  retired_at: number;
+}
+
+declare module '../../db/schema.js' {
+  interface Database {
+    user_passwords: UserPasswordsTable;
+    user_password_history: UserPasswordHistoryTable;
+  }
+}
+
+/** The stored password state of one user (a user without a row has no password). */
+export interface PasswordRecord {
+  readonly userId: string;
+  readonly environmentId: string;
+  readonly hash: string | undefined;
+  readonly mustChange: boolean;
+  readonly lastChangedAt: number | undefined;
+  readonly failedAttempts: number;
+  readonly lockedAt: number | undefined;
+  /** Undefined while locked: only an administrator can unlock. */
+  readonly unlockAt: number | undefined;
+  readonly recoveryCodeHash: string | undefined;
+  readonly recoveryExpiresAt: number | undefined;
+}
+
+export const emptyRecord = (userId: string, environmentId: string): PasswordRecord => ({
+  userId,
+  environmentId,
+  hash: undefined,
+  mustChange: false,
+  lastChangedAt: undefined,
+  failedAttempts: 0,
+  lockedAt: undefined,
+  unlockAt: undefined,
+  recoveryCodeHash: undefined,
+  recoveryExpiresAt: undefined,
+});
+
+const toRecord = (row: Selectable<UserPasswordsTable>): PasswordRecord => ({
+  userId: row.user_id,
+  environmentId: row.environment_id,
+  hash: row.hash ?? undefined,
+  mustChange: Boolean(row.must_change),
+  lastChangedAt: row.last_changed_at ?? undefined,
+  failedAttempts: row.failed_attempts,
+  lockedAt: row.locked_at ?? undefined,
+  unlockAt: row.unlock_at ?? undefined,
+  recoveryCodeHash: row.recovery_code_hash ?? undefined,
+  recoveryExpiresAt: row.recovery_expires_at ?? undefined,
+});
+
+export async function findRecord(db: Db, userId: string): Promise<PasswordRecord | undefined> {
+  const row = await db
+    .selectFrom('user_passwords')
+    .selectAll()
+    .where('user_id', '=', userId)
+    .executeTakeFirst();
+  return row ? toRecord(row) : undefined;
+}
+
+/** Which of `userIds` have a password lockout in force at `now` (one query for a whole page). */
+export async function findLockedOutUsers(
+  db: Db,
+  userIds: readonly string[],
+  now: number,
+): Promise<Set<string>> {
+  if (userIds.length === 0) return new Set();
+  const rows = await db
+    .selectFrom('user_passwords')
+    .select('user_id')
+    .where('user_id', 'in', userIds)
+    .where('locked_at', 'is not', null)
+    .where((eb) => eb.or([eb('unlock_at', 'is', null), eb('unlock_at', '>', now)]))
+    .execute();
+  return new Set(rows.map((row) => row.user_id));
+}
+
+/** Inserts or replaces the state of a user (callers hold the user's row lock). */
+export async function saveRecord(db: Db, record: PasswordRecord, now: number): Promise<void> {
+  const values = {
+    hash: record.hash ?? null,
+    must_change: record.mustChange,
+    last_changed_at: record.lastChangedAt ?? null,
+    failed_attempts: record.failedAttempts,
+    locked_at: record.lockedAt ?? null,
+    unlock_at: record.unlockAt ?? null,
+    recovery_code_hash: record.recoveryCodeHash ?? null,
+    recovery_expires_at: record.recoveryExpiresAt ?? null,
+    updated_at: now,
+  };
+  const updated = await db
+    .updateTable('user_passwords')
+    .set(values)
+    .where('user_id', '=', record.userId)
+    .executeTakeFirst();
+  if (Number(updated.numUpdatedRows) === 0) {
+    await db
+      .insertInto('user_passwords')
+      .values({ user_id: record.userId, environment_id: record.environmentId, ...values })
+      .execute();
+  }
+}
+
+/** Retired hashes, newest first. */
+export async function listHistory(
+  db: Db,
+  userId: string,
+  limit: number,
+): Promise<{ hash: string; retiredAt: number }[]> {
+  const rows = await db
+    .selectFrom('user_password_history')
+    .select(['hash', 'retired_at'])
+    .where('user_id', '=', userId)
+    .orderBy('retired_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(limit)
+    .execute();
+  return rows.map((r) => ({ hash: r.hash, retiredAt: r.retired_at }));
+}
+
+/** Keeps at most this many retired hashes per user (the largest history.count allowed). */
+export const HISTORY_KEPT = 20;
+
+export async function addHistory(db: Db, userId: string, hash: string, retiredAt: number): Promise<void> {
+  await db
+    .insertInto('user_password_history')
+    .values({ id: newId(), user_id: userId, hash, retired_at: retiredAt })
+    .execute();
+  const keep = await db
+    .selectFrom('user_password_history')
+    .select('id')
+    .where('user_id', '=', userId)
+    .orderBy('retired_at', 'desc')
+    .orderBy('id', 'desc')
+    .limit(HISTORY_KEPT)
+    .execute();
+  await db
+    .deleteFrom('user_password_history')
+    .where('user_id', '=', userId)
+    .where(
+      'id',
+      'not in',
+      keep.map((k) => k.id),
+    )
+    .execute();
+}

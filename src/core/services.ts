@@ -1,0 +1,90 @@
+import type { Config } from '../config/config.js';
+import type { Store } from '../db/store.js';
+import { createApplicationsService } from './applications/applications.service.js';
+import { createCredentialTypesService } from './credentials/credential-types.service.js';
+import { createUserCredentialsService } from './credentials/user-credentials.service.js';
+import { createWalletsService } from './credentials/wallets.service.js';
+import { createNotificationsService } from './notifications/notifications.service.js';
+import { createScheduler } from './scheduler/scheduler.js';
+import { createEnvironmentsService, type EnvironmentSeeder } from './environments/environments.service.js';
+import { createPasswordPoliciesService } from './password-policies/password-policies.service.js';
+import { createPasswordsService } from './passwords/passwords.service.js';
+import { createPopulationsService } from './populations/populations.service.js';
+import type { Clock } from './shared/clock.js';
+import { createSigningKeys } from './tokens/signing-keys.js';
+import { createTokensService } from './tokens/tokens.service.js';
+import { createUsersService } from './users/users.service.js';
+import { createGroupsService } from './groups/groups.service.js';
+import { createSchemasService } from './schemas/schemas.service.js';
+
+export interface CoreDeps {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly config: Config;
+}
+
+/**
+ * The composition root of the domain core: every service is built here, once per app, from the
+ * store, the clock and the configuration. Nothing in the core knows about HTTP.
+ */
+export function createServices({ store, clock, config }: CoreDeps) {
+  const seeders: EnvironmentSeeder[] = [];
+  const environments = createEnvironmentsService({ store, clock, seeders });
+  const populations = createPopulationsService({ store, clock, environments });
+  const applications = createApplicationsService({ store, clock, environments, secretKey: config.secretKey });
+  const tokens = createTokensService({
+    clock,
+    keys: createSigningKeys(store, clock),
+    applications,
+    environments,
+    audience: config.publicUrl,
+  });
+  const users = createUsersService({ store, clock, environments });
+  const groups = createGroupsService({ store, clock, environments });
+  const schemas = createSchemasService({ store, clock, environments });
+  // Background jobs (outbox delivery, credential expiry); buildApp starts and stops it.
+  const scheduler = createScheduler({ intervalMs: config.schedulerIntervalMs });
+  const notifications = createNotificationsService({
+    store,
+    clock,
+    environments,
+    secretKey: config.secretKey,
+    testMailbox: config.testMailbox,
+  });
+  const passwordPolicies = createPasswordPoliciesService({ store, clock, environments });
+  seeders.push(passwordPolicies.seeder);
+  const passwords = createPasswordsService({
+    store,
+    clock,
+    hashing: config.hashing,
+    environments,
+    users,
+    policies: passwordPolicies,
+    notifications: () => notifications,
+  });
+  const credentialTypes = createCredentialTypesService({ store, clock, environments });
+  const userCredentials = createUserCredentialsService({ store, clock, environments, users, notifications });
+  const wallets = createWalletsService({ store, clock, environments, users });
+  // Expiry first: it may enqueue credential_revoked messages the outbox pass then sends.
+  scheduler.register({ name: 'credential-expiry', run: () => userCredentials.expireDue() });
+  scheduler.register({ name: 'notification-outbox', run: () => notifications.deliverDue() });
+  return {
+    ...{
+      store,
+      clock,
+      config,
+      seeders,
+      environments,
+      populations,
+      applications,
+      tokens,
+      users,
+      groups,
+      schemas,
+    },
+    ...{ scheduler, notifications, credentialTypes, userCredentials, wallets },
+    ...{ passwordPolicies, passwords },
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;

@@ -1,0 +1,197 @@
+import { decodeProtectedHeader, errors as joseErrors, jwtVerify, SignJWT } from 'jose';
+import type { Actor } from '../access/actor.js';
+import type { ApplicationsService } from '../applications/applications.service.js';
+import type { EnvironmentsService } from '../environments/environments.service.js';
+import type { Clock } from '../shared/clock.js';
+import { DomainError, MESSAGES } from '../shared/errors.js';
+import { newId } from '../shared/ids.js';
+import { secretMatches } from '../shared/secrets.js';
+import type { SigningKeys } from './signing-keys.js';
+
+/** RFC 6749 §5.2 error, rendered by each face's token endpoint. */
+export class OAuthError extends Error {
+  constructor(
+    readonly error:
+      | 'invalid_request'
+      | 'invalid_client'
+      | 'invalid_grant'
+      | 'unauthorized_client'
+      | 'unsupported_grant_type'
+      | 'invalid_scope',
+    readonly description: string,
+    readonly status: 400 | 401 = error === 'invalid_client' ? 401 : 400,
+  ) {
+    super(description);
+  }
+}
+
+export interface TokenRequest {
+  readonly environmentId: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /** How the client authenticated, checked against the application's configured method. */
+  readonly authMethod: 'CLIENT_SECRET_BASIC' | 'CLIENT_SECRET_POST';
+  /** Requested scopes; each must be granted to the application. */
+  readonly scopes?: readonly string[] | undefined;
+  /** The `iss` claim; each face has its own issuer URL. */
+  readonly issuer: string;
+  /** When true the application needs role assignments (PingOne refuses workers without roles). */
+  readonly requireRoles: boolean;
+}
+
+export interface IssuedToken {
+  readonly accessToken: string;
+  readonly expiresIn: number;
+  readonly scopes: readonly string[];
+}
+
+interface VerifiedClaims {
+  readonly clientId: string;
+  readonly environmentId: string;
+  readonly organizationId: string;
+  readonly scopes: readonly string[];
+  readonly expiresAt: number;
+}
+
+export interface TokensServiceDeps {
+  readonly clock: Clock;
+  readonly keys: SigningKeys;
+  readonly applications: ApplicationsService;
+  readonly environments: EnvironmentsService;
+  readonly audience: string;
+}
+
+export type TokensService = ReturnType<typeof createTokensService>;
+
+const invalidToken = () =>
+  new DomainError('unauthorized', MESSAGES.accessFailed, [
+    {
+      code: 'INVALID_TOKEN',
+      target: 'Authentication Credentials',
+      message: 'The authorization token is either missing or invalid, or it has expired.',
+    },
+  ]);
+
+export function createTokensService({
+  clock,
+  keys,
+  applications,
+  environments,
+  audience,
+}: TokensServiceDeps) {
+  /** Verified tokens by their text, so repeated calls skip the RSA check until the token expires. */
+  const verified = new Map<string, VerifiedClaims>();
+  const VERIFIED_CACHE_LIMIT = 10_000;
+
+  async function verifyJwt(token: string): Promise<VerifiedClaims> {
+    const cached = verified.get(token);
+    if (cached) {
+      if (cached.expiresAt > clock.now()) return cached;
+      verified.delete(token);
+    }
+    let kid: string | undefined;
+    try {
+      kid = decodeProtectedHeader(token).kid;
+    } catch {
+      throw invalidToken();
+    }
+    const key = kid ? await keys.byKid(kid) : undefined;
+    if (!key) throw invalidToken();
+    try {
+      const { payload } = await jwtVerify(token, key.publicKey, {
+        algorithms: ['RS256'],
+        audience,
+        currentDate: new Date(clock.now()),
+      });
+      if (
+        typeof payload.client_id !== 'string' ||
+        payload.env !== key.environmentId ||
+        typeof payload.org !== 'string'
+      ) {
+        throw invalidToken();
+      }
+      const claims: VerifiedClaims = {
+        clientId: payload.client_id,
+        environmentId: key.environmentId,
+        organizationId: payload.org,
+        scopes: typeof payload.scope === 'string' && payload.scope !== '' ? payload.scope.split(' ') : [],
+        expiresAt: (payload.exp ?? 0) * 1000,
+      };
+      if (verified.size >= VERIFIED_CACHE_LIMIT) verified.clear();
+      verified.set(token, claims);
+      return claims;
+    } catch (error) {
+      if (error instanceof DomainError) throw error;
+      if (error instanceof joseErrors.JOSEError) throw invalidToken();
+      throw error;
+    }
+  }
+
+  return {
+    async issue(request: TokenRequest): Promise<IssuedToken> {
+      const env = await environments.require(request.environmentId).catch(() => undefined);
+      const found = env ? await applications.findWithCredentials(env.id, request.clientId) : undefined;
+      // One answer for unknown client and wrong secret, so clients cannot be enumerated.
+      if (!env || !found || !secretMatches(request.clientSecret, found.credentials.secretHash)) {
+        throw new OAuthError(
+          'invalid_client',
+          'Request denied: Unsupported authentication method or invalid client credentials',
+        );
+      }
+      const { application } = found;
+      if (!application.enabled)
+        throw new OAuthError('invalid_client', 'Request denied: the application is disabled');
+      if (application.tokenEndpointAuthMethod !== request.authMethod) {
+        throw new OAuthError(
+          'invalid_client',
+          'Request denied: Unsupported authentication method or invalid client credentials',
+        );
+      }
+      const requested = request.scopes ?? [];
+      const unknown = requested.filter((s) => !application.scopes.includes(s));
+      if (unknown.length > 0)
+        throw new OAuthError('invalid_scope', `Unsupported scope(s): ${unknown.join(' ')}`);
+      if (request.requireRoles && (await applications.grantsOf(application.id)).length === 0) {
+        throw new OAuthError(
+          'unauthorized_client',
+          'Request denied: the application has no role assignments',
+        );
+      }
+      const key = await keys.forEnvironment(env.id);
+      const issuedAt = Math.floor(clock.now() / 1000);
+      const expiresIn = application.accessTokenTtlSeconds;
+      const accessToken = await new SignJWT({
+        client_id: application.id,
+        env: env.id,
+        org: env.organizationId,
+        ...(requested.length > 0 ? { scope: requested.join(' ') } : {}),
+      })
+        .setProtectedHeader({ alg: 'RS256', kid: key.kid, typ: 'JWT' })
+        .setIssuer(request.issuer)
+        .setAudience([audience])
+        .setIssuedAt(issuedAt)
+        .setExpirationTime(issuedAt + expiresIn)
+        .setJti(newId())
+        .sign(key.privateKey);
+      return { accessToken, expiresIn, scopes: requested };
+    },
+
+    /** Turns a bearer token into the calling actor, or throws 401 INVALID_TOKEN. */
+    async authenticate(token: string | undefined): Promise<Actor> {
+      if (token === undefined || token === '') throw invalidToken();
+      const claims = await verifyJwt(token);
+      const found = await applications.findWithCredentials(claims.environmentId, claims.clientId);
+      if (!found || !found.application.enabled) throw invalidToken();
+      return {
+        kind: 'application',
+        id: claims.clientId,
+        environmentId: claims.environmentId,
+        organizationId: claims.organizationId,
+        grants: await applications.grantsOf(claims.clientId),
+        scopes: claims.scopes,
+      };
+    },
+
+    jwks: (environmentId: string) => keys.publicJwks(environmentId),
+  };
+}

@@ -1,0 +1,64 @@
+import { sql } from 'kysely';
+import type { StoreDialect } from '../../db/dialect.js';
+import type { SchemaAttribute } from '../schemas/schema.js';
+import {
+  compileFilter,
+  type FilterCapabilities,
+  type FilterCompiler,
+  type FilterOperator,
+} from '../shared/filter.js';
+import { PROFILE_FILTER_PATHS } from './user-profile.js';
+
+const TEXT: readonly FilterOperator[] = ['eq', 'sw', 'ew', 'co'];
+
+/** Attributes stored in their own column rather than in the profile document. */
+const COLUMNS: Readonly<Record<string, { column: string; type: 'text' | 'boolean' }>> = {
+  id: { column: 'users.id', type: 'text' },
+  username: { column: 'users.username', type: 'text' },
+  email: { column: 'users.email', type: 'text' },
+  'population.id': { column: 'users.population_id', type: 'text' },
+  enabled: { column: 'users.enabled', type: 'boolean' },
+  mfaEnabled: { column: 'users.mfa_enabled', type: 'boolean' },
+  'lifecycle.status': { column: 'users.lifecycle_status', type: 'text' },
+};
+
+/**
+ * What `GET /users?filter=` accepts: the attributes of reference §3.3 with eq/sw/ew/co (the
+ * current admin guide's operator list), ids and booleans with eq only, and the environment's
+ * enabled single-valued STRING custom attributes with eq/sw.
+ */
+export function userFilterCapabilities(custom: readonly SchemaAttribute[]): FilterCapabilities {
+  const capabilities: Record<string, readonly FilterOperator[]> = {
+    id: ['eq'],
+    username: TEXT,
+    email: TEXT,
+    'population.id': ['eq'],
+    enabled: ['eq'],
+    mfaEnabled: ['eq'],
+    'lifecycle.status': ['eq'],
+  };
+  for (const path of PROFILE_FILTER_PATHS) capabilities[path] = TEXT;
+  for (const a of custom) {
+    if (a.type === 'STRING' && !a.multiValued && a.enabled) capabilities[a.name] = ['eq', 'sw'];
+  }
+  return capabilities;
+}
+
+/** `memberOfGroups[id eq "…"]`: parseFilter checks the bracket's attribute and its inner filter against this. */
+export const USER_MEMBER_FILTERS: FilterCapabilities = { memberOfGroups: ['eq'], id: ['eq'] };
+
+export function userFilterCompiler(dialect: StoreDialect): FilterCompiler {
+  return {
+    column(attribute) {
+      const column = COLUMNS[attribute];
+      if (column) return { expression: sql.ref(column.column), type: column.type };
+      return { expression: dialect.jsonText('users.profile', attribute.split('.')), type: 'text' };
+    },
+    member(_attribute, inner) {
+      const condition = compileFilter(inner, {
+        column: () => ({ expression: sql.ref('gm.group_id'), type: 'text' }),
+      });
+      return sql`exists (select 1 from group_memberships gm where gm.user_id = users.id and ${condition})`;
+    },
+  };
+}

@@ -1,0 +1,179 @@
+import { sql, type RawBuilder, type Selectable, type SqlBool } from 'kysely';
+import { isPostgres, type StoreDialect } from '../../db/dialect.js';
+import type { Db, UsersTable } from '../../db/schema.js';
+import { parseJsonObject } from '../shared/json.js';
+import type { User } from './user.js';
+
+export const toUser = (row: Selectable<UsersTable>): User => ({
+  id: row.id,
+  environmentId: row.environment_id,
+  populationId: row.population_id,
+  username: row.username,
+  email: row.email ?? undefined,
+  enabled: Boolean(row.enabled),
+  mfaEnabled: Boolean(row.mfa_enabled),
+  emailVerified: Boolean(row.email_verified),
+  lifecycleStatus: row.lifecycle_status as User['lifecycleStatus'],
+  verifyStatus: row.verify_status as User['verifyStatus'],
+  account: {
+    locked: Boolean(row.account_locked),
+    lockedAt: row.account_locked_at ?? undefined,
+    unlockAt: row.account_unlock_at ?? undefined,
+  },
+  identityProvider: JSON.parse(row.identity_provider) as User['identityProvider'],
+  profile: parseJsonObject(row.profile),
+  lastSignOnAt: row.last_sign_on_at ?? undefined,
+  createdAt: row.created_at,
+  updatedAt: row.updated_at,
+  revision: row.revision,
+});
+
+const toRow = (user: User) => ({
+  population_id: user.populationId,
+  username: user.username,
+  email: user.email ?? null,
+  enabled: user.enabled,
+  mfa_enabled: user.mfaEnabled,
+  email_verified: user.emailVerified,
+  lifecycle_status: user.lifecycleStatus,
+  verify_status: user.verifyStatus,
+  account_locked: user.account.locked,
+  account_locked_at: user.account.lockedAt ?? null,
+  account_unlock_at: user.account.unlockAt ?? null,
+  identity_provider: JSON.stringify(user.identityProvider),
+  profile: JSON.stringify(user.profile),
+  last_sign_on_at: user.lastSignOnAt ?? null,
+  updated_at: user.updatedAt,
+});
+
+/** Reads a user; `forUpdate` locks the row for the rest of the transaction on PostgreSQL. */
+export async function findUser(
+  db: Db,
+  environmentId: string,
+  id: string,
+  options: { forUpdate?: boolean } = {},
+): Promise<User | undefined> {
+  let q = db.selectFrom('users').selectAll().where('environment_id', '=', environmentId).where('id', '=', id);
+  // SQLite has no row locks; its single writer connection serialises transactions instead.
+  if (options.forUpdate && isPostgres(db)) q = q.forUpdate();
+  const row = await q.executeTakeFirst();
+  return row ? toUser(row) : undefined;
+}
+
+export async function insertUser(db: Db, user: User): Promise<void> {
+  await db
+    .insertInto('users')
+    .values({
+      id: user.id,
+      environment_id: user.environmentId,
+      created_at: user.createdAt,
+      revision: user.revision,
+      ...toRow(user),
+    })
+    .execute();
+}
+
+/**
+ * Writes `user` if nobody changed it since it was read (revision check); returns false when a
+ * concurrent writer got there first, so the caller can retry on fresh data.
+ */
+export async function updateUser(db: Db, user: User, readRevision: number): Promise<boolean> {
+  const result = await db
+    .updateTable('users')
+    .set({ ...toRow(user), revision: readRevision + 1 })
+    .where('id', '=', user.id)
+    .where('revision', '=', readRevision)
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) === 1;
+}
+
+export async function deleteUser(db: Db, id: string): Promise<void> {
+  await db.deleteFrom('users').where('id', '=', id).execute();
+}
+
+export interface UserQuery {
+  readonly environmentId: string;
+  /** Only these populations (the caller's population-scoped grants); undefined = all. */
+  readonly populationIds?: readonly string[] | undefined;
+  readonly where?: RawBuilder<SqlBool> | undefined;
+}
+
+function userQuery(db: Db, query: UserQuery) {
+  let q = db.selectFrom('users').where('users.environment_id', '=', query.environmentId);
+  if (query.populationIds) q = q.where('users.population_id', 'in', query.populationIds);
+  if (query.where) q = q.where(query.where);
+  return q;
+}
+
+/** One page in id order (keyset paging): `limit + 1` rows so the caller can tell a next page exists. */
+export async function listUsers(
+  db: Db,
+  query: UserQuery & { after?: string | undefined; limit: number },
+): Promise<User[]> {
+  if (query.populationIds?.length === 0) return [];
+  let q = userQuery(db, query).selectAll('users');
+  if (query.after !== undefined) q = q.where('users.id', '>', query.after);
+  const rows = await q
+    .orderBy('users.id')
+    .limit(query.limit + 1)
+    .execute();
+  return rows.map(toUser);
+}
+
+export async function countUsers(db: Db, query: UserQuery): Promise<number> {
+  if (query.populationIds?.length === 0) return 0;
+  const row = await userQuery(db, query)
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
+/** Another user of the environment whose profile attribute equals `value` (case-insensitively). */
+export async function findUserWithProfileValue(
+  db: Db,
+  dialect: StoreDialect,
+  environmentId: string,
+  attribute: string,
+  value: string,
+  exceptId: string,
+): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('users')
+    .select('id')
+    .where('environment_id', '=', environmentId)
+    .where('id', '!=', exceptId)
+    .where(sql<SqlBool>`lower(${dialect.jsonText('profile', [attribute])}) = ${value.toLowerCase()}`)
+    .executeTakeFirst();
+  return row?.id;
+}
+
+/** Removes a (deleted custom) attribute from every profile of the environment that holds it. */
+export async function removeProfileAttribute(
+  db: Db,
+  dialect: StoreDialect,
+  environmentId: string,
+  attribute: string,
+  now: number,
+): Promise<void> {
+  let q = db
+    .selectFrom('users')
+    .select(['id', 'profile', 'revision'])
+    .where('environment_id', '=', environmentId)
+    .where(sql<SqlBool>`${dialect.jsonText('profile', [attribute])} is not null`);
+  // Locked like `findUser(..., {forUpdate})`, so a concurrent PATCH is never overwritten.
+  if (isPostgres(db)) q = q.forUpdate();
+  const rows = await q.execute();
+  for (const row of rows) {
+    const profile = parseJsonObject(row.profile);
+    delete profile[attribute];
+    await db
+      .updateTable('users')
+      .set({ profile: JSON.stringify(profile), updated_at: now, revision: row.revision + 1 })
+      .where('id', '=', row.id)
+      .execute();
+  }
+}
+
+export async function deleteMembershipsOfUser(db: Db, userId: string): Promise<void> {
+  await db.deleteFrom('group_memberships').where('user_id', '=', userId).execute();
+}

@@ -1,0 +1,390 @@
+import { authorize, permittedPopulations, type Actor } from '../access/actor.js';
+import type { EnvironmentsService } from '../environments/environments.service.js';
+import type { Environment } from '../environments/environment.js';
+import { deleteForeignPopulationMemberships, groupsOfUser } from '../groups/groups.repository.js';
+import {
+  countUsersInPopulation,
+  findDefaultPopulation,
+  findPopulation,
+} from '../populations/populations.repository.js';
+import type { PopulationWithCount } from '../populations/populations.service.js';
+import type { SchemaAttribute } from '../schemas/schema.js';
+import { listAttributes } from '../schemas/schemas.repository.js';
+import type { Clock } from '../shared/clock.js';
+import {
+  DomainError,
+  invalidData,
+  invalidValue,
+  MESSAGES,
+  notFound,
+  uniquenessViolation,
+  type ErrorDetail,
+} from '../shared/errors.js';
+import { compileFilter, parseFilter } from '../shared/filter.js';
+import { newId } from '../shared/ids.js';
+import type { JsonObject } from '../shared/json.js';
+import { toPage, type Page, type PageRequest } from '../shared/paging.js';
+import type { Db } from '../../db/schema.js';
+import type { Store } from '../../db/store.js';
+import type { NewUser, User, UserChanges } from './user.js';
+import { USER_MEMBER_FILTERS, userFilterCapabilities, userFilterCompiler } from './user-filter.js';
+import {
+  applyProfileChanges,
+  checkEmail,
+  checkProfileChanges,
+  checkProfileShape,
+  checkUsername,
+} from './user-profile.js';
+import {
+  countUsers,
+  deleteMembershipsOfUser,
+  deleteUser,
+  findUser,
+  findUserWithProfileValue,
+  insertUser,
+  listUsers,
+  updateUser,
+} from './users.repository.js';
+
+export interface UsersServiceDeps {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly environments: EnvironmentsService;
+}
+
+export type UsersService = ReturnType<typeof createUsersService>;
+
+/** Runs inside the create transaction right after the insert (e.g. the import's password). */
+export type AfterUserInsert = (trx: Db, user: User, env: Environment) => Promise<void>;
+
+/** Server page cap for user lists (PingOne documents 200 even when a larger limit is asked). */
+export const USER_PAGE_CAP = 200;
+
+/** Permission check on a user's data: scoped by the user's population. */
+export function authorizeUser(
+  actor: Actor,
+  permission: string,
+  env: Environment,
+  populationId: string,
+): void {
+  authorize(actor, permission, { environmentId: env.id, organizationId: env.organizationId, populationId });
+}
+
+/** Thrown when a row changed between read and write; `modify` retries on fresh data. */
+class RevisionConflict extends Error {}
+const MAX_ATTEMPTS = 5;
+
+const required = (target: string): ErrorDetail => ({
+  code: 'REQUIRED_VALUE',
+  target,
+  message: `${target} is required`,
+});
+
+export function createUsersService({ store, clock, environments }: UsersServiceDeps) {
+  /** Loads a user of the environment or throws 404. */
+  async function requireUser(db: Db, environmentId: string, id: string, forUpdate = false): Promise<User> {
+    const user = await findUser(db, environmentId, id, { forUpdate });
+    if (!user) throw notFound();
+    return user;
+  }
+
+  /** Inserts a user inside a transaction, without authorization (callers check it). */
+  async function insertWithin(trx: Db, env: Environment, input: NewUser): Promise<User> {
+    const population = input.populationId
+      ? await findPopulation(trx, env.id, input.populationId)
+      : await findDefaultPopulation(trx, env.id);
+    if (!population)
+      throw invalidValue('population.id', 'The population does not exist in this environment.');
+    const now = clock.now();
+    const user: User = {
+      id: input.id ?? newId(),
+      environmentId: env.id,
+      populationId: population.id,
+      username: input.username,
+      email: input.email,
+      enabled: input.enabled ?? true,
+      mfaEnabled: input.mfaEnabled ?? false,
+      emailVerified: input.emailVerified ?? false,
+      lifecycleStatus: input.lifecycleStatus ?? 'ACCOUNT_OK',
+      verifyStatus: 'NOT_INITIATED',
+      account: { locked: false },
+      identityProvider: { type: 'PING_ONE' },
+      profile: input.profile ?? {},
+      lastSignOnAt: undefined,
+      createdAt: now,
+      updatedAt: now,
+      revision: 1,
+    };
+    try {
+      await insertUser(trx, user);
+    } catch (error) {
+      if (store.dialect.isUniqueViolation(error, 'users_username_unique'))
+        throw uniquenessViolation('username');
+      if (store.dialect.isUniqueViolation(error))
+        throw invalidValue('id', 'A user with this id already exists.');
+      throw error;
+    }
+    return user;
+  }
+
+  /**
+   * Applies `change` to the freshest copy of a user inside one transaction. The row is locked on
+   * PostgreSQL and the revision is checked everywhere, so concurrent writers never lose updates;
+   * a writer that loses the race (e.g. to a bulk profile rewrite) starts again on fresh data.
+   */
+  async function modify(
+    environmentId: string,
+    id: string,
+    change: (trx: Db, user: User) => Promise<User> | User,
+  ): Promise<User> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await store.transaction(async (trx) => {
+          const current = await requireUser(trx, environmentId, id, true);
+          const next = await change(trx, current);
+          const saved = { ...next, updatedAt: clock.now(), revision: current.revision + 1 };
+          try {
+            if (!(await updateUser(trx, saved, current.revision))) throw new RevisionConflict();
+          } catch (error) {
+            if (store.dialect.isUniqueViolation(error, 'users_username_unique'))
+              throw uniquenessViolation('username');
+            throw error;
+          }
+          return saved;
+        });
+      } catch (error) {
+        if (!(error instanceof RevisionConflict)) throw error;
+        if (attempt >= MAX_ATTEMPTS) throw new DomainError('conflict', MESSAGES.conflict);
+      }
+    }
+  }
+
+  /**
+   * Validates the profile part of a create (`replace` from nothing), PUT (`replace`) or PATCH
+   * (`merge`) and returns the resulting profile.
+   */
+  async function nextProfile(
+    trx: Db,
+    env: Environment,
+    userId: string,
+    current: JsonObject,
+    given: JsonObject,
+    mode: 'replace' | 'merge',
+    details: ErrorDetail[],
+  ): Promise<JsonObject> {
+    const custom = await listAttributes(trx, env.id);
+    details.push(...checkProfileChanges(given, custom));
+    const profile = applyProfileChanges(current, given, mode);
+    details.push(...checkProfileShape(profile));
+    for (const a of custom.filter((x) => x.required && x.enabled)) {
+      const missing = mode === 'replace' ? profile[a.name] === undefined : given[a.name] === null;
+      if (missing) details.push(required(a.name));
+    }
+    if (details.length) throw invalidData(details);
+    await checkUniqueValues(trx, env, userId, custom, given);
+    return profile;
+  }
+
+  // Unique custom attributes: checked in the writing transaction (see docs/users.md for the
+  // remaining race on PostgreSQL between two transactions writing the same new value).
+  async function checkUniqueValues(
+    trx: Db,
+    env: Environment,
+    userId: string,
+    custom: readonly SchemaAttribute[],
+    given: JsonObject,
+  ) {
+    for (const a of custom) {
+      const value = given[a.name];
+      if (!a.unique || a.multiValued || typeof value !== 'string') continue;
+      if (await findUserWithProfileValue(trx, store.dialect, env.id, a.name, value, userId))
+        throw uniquenessViolation(a.name);
+    }
+  }
+
+  async function update(
+    actor: Actor,
+    environmentId: string,
+    id: string,
+    changes: UserChanges,
+    mode: 'replace' | 'merge',
+  ) {
+    const env = await environments.require(environmentId);
+    return modify(environmentId, id, async (trx, current) => {
+      authorizeUser(actor, 'dir:update:user', env, current.populationId);
+      const details: ErrorDetail[] = [];
+      let { username, email } = current;
+      if (mode === 'replace' || changes.username !== undefined) {
+        if (changes.username === null || changes.username === undefined) details.push(required('username'));
+        else {
+          const problem = checkUsername(changes.username);
+          if (problem) details.push(problem);
+          username = changes.username;
+        }
+      }
+      if (mode === 'replace' || changes.email !== undefined) {
+        email = changes.email ?? undefined;
+        const problem = email === undefined ? undefined : checkEmail(email);
+        if (problem) details.push(problem);
+      }
+      const profile = await nextProfile(trx, env, id, current.profile, changes.profile, mode, details);
+      return { ...current, username, email, profile };
+    });
+  }
+
+  /** Changes server-managed state of a user the caller may update (enabled, lock, MFA...). */
+  async function change(
+    actor: Actor,
+    environmentId: string,
+    id: string,
+    apply: (user: User) => User,
+  ): Promise<User> {
+    const env = await environments.require(environmentId);
+    return modify(environmentId, id, (_trx, current) => {
+      authorizeUser(actor, 'dir:update:user', env, current.populationId);
+      return apply(current);
+    });
+  }
+
+  return {
+    requireUser,
+
+    /** Loads a user and checks `permission` on it (scoped by its population), or throws 404/403. */
+    requireAuthorized: async (
+      actor: Actor,
+      environmentId: string,
+      userId: string,
+      permission: string,
+      db: Db = store.db,
+    ) => {
+      const env = await environments.require(environmentId, db);
+      const user = await requireUser(db, environmentId, userId);
+      authorizeUser(actor, permission, env, user.populationId);
+      return user;
+    },
+    insertWithin,
+    modify,
+
+    async get(actor: Actor, environmentId: string, id: string): Promise<User> {
+      const env = await environments.require(environmentId);
+      const user = await requireUser(store.db, environmentId, id);
+      authorizeUser(actor, 'dir:read:user', env, user.populationId);
+      return user;
+    },
+
+    /** The groups of a user already authorized for reading (`include=memberOfGroup...`). */
+    groupsOf: (user: User) => groupsOfUser(store.db, user.id),
+
+    /** The population of a user already authorized for reading (`expand=population`). */
+    async populationOf(user: User): Promise<PopulationWithCount> {
+      const population = await findPopulation(store.db, user.environmentId, user.populationId);
+      if (!population) throw notFound();
+      return { ...population, userCount: await countUsersInPopulation(store.db, population.id) };
+    },
+
+    /**
+     * One page of the users the caller may read, filtered (SCIM subset) and keyset-paged by id:
+     * rows inserted while a client pages never shift the pages it has not read yet.
+     */
+    async list(
+      actor: Actor,
+      environmentId: string,
+      request: PageRequest & { filter?: string | undefined },
+    ): Promise<Page<User>> {
+      const env = await environments.require(environmentId);
+      const target = { environmentId: env.id, organizationId: env.organizationId };
+      const visible = permittedPopulations(actor, 'dir:read:user', target);
+      if (visible !== 'all' && visible.length === 0) authorize(actor, 'dir:read:user', target);
+      const custom = await listAttributes(store.db, env.id);
+      const filter = parseFilter(request.filter, userFilterCapabilities(custom), USER_MEMBER_FILTERS);
+      const query = {
+        environmentId: env.id,
+        populationIds: visible === 'all' ? undefined : visible,
+        where: filter ? compileFilter(filter, userFilterCompiler(store.dialect)) : undefined,
+      };
+      const limit = Math.min(request.limit, USER_PAGE_CAP);
+      const rows = await listUsers(store.db, { ...query, after: request.after, limit });
+      return toPage(rows, limit, await countUsers(store.db, query));
+    },
+
+    async create(
+      actor: Actor,
+      environmentId: string,
+      input: NewUser,
+      options: { afterInsert?: AfterUserInsert | undefined } = {},
+    ): Promise<User> {
+      const env = await environments.require(environmentId);
+      return store.transaction(async (trx) => {
+        const population = input.populationId ?? (await findDefaultPopulation(trx, env.id))?.id;
+        authorizeUser(actor, 'dir:create:user', env, population ?? '');
+        const details: ErrorDetail[] = [];
+        const usernameProblem = checkUsername(input.username);
+        if (usernameProblem) details.push(usernameProblem);
+        const emailProblem = input.email === undefined ? undefined : checkEmail(input.email);
+        if (emailProblem) details.push(emailProblem);
+        const profile = await nextProfile(trx, env, '', {}, input.profile ?? {}, 'replace', details);
+        const user = await insertWithin(trx, env, { ...input, profile });
+        if (options.afterInsert) await options.afterInsert(trx, user, env);
+        return user;
+      });
+    },
+
+    replace: (actor: Actor, environmentId: string, id: string, changes: UserChanges) =>
+      update(actor, environmentId, id, changes, 'replace'),
+
+    patch: (actor: Actor, environmentId: string, id: string, changes: UserChanges) =>
+      update(actor, environmentId, id, changes, 'merge'),
+
+    setEnabled: (actor: Actor, environmentId: string, id: string, enabled: boolean) =>
+      change(actor, environmentId, id, (user) => ({ ...user, enabled })),
+
+    setMfaEnabled: (actor: Actor, environmentId: string, id: string, mfaEnabled: boolean) =>
+      change(actor, environmentId, id, (user) => ({ ...user, mfaEnabled })),
+
+    /** Locks the account, until `unlockAt` when given (it must be in the future). */
+    lock(actor: Actor, environmentId: string, id: string, unlockAt?: number): Promise<User> {
+      const now = clock.now();
+      if (unlockAt !== undefined && unlockAt <= now) throw invalidValue('unlockAt', 'must be in the future');
+      return change(actor, environmentId, id, (user) => ({
+        ...user,
+        account: { locked: true, lockedAt: now, unlockAt },
+      }));
+    },
+
+    unlock: (actor: Actor, environmentId: string, id: string) =>
+      change(actor, environmentId, id, (user) => ({ ...user, account: { locked: false } })),
+
+    /**
+     * Moves a user to another population: the caller must be allowed to update users in both.
+     * Memberships of population groups of the old population end with the move.
+     */
+    async setPopulation(
+      actor: Actor,
+      environmentId: string,
+      id: string,
+      populationId: string,
+    ): Promise<User> {
+      const env = await environments.require(environmentId);
+      return modify(environmentId, id, async (trx, current) => {
+        authorizeUser(actor, 'dir:update:user', env, current.populationId);
+        if (!(await findPopulation(trx, env.id, populationId))) {
+          throw invalidValue('id', 'The population does not exist in this environment.');
+        }
+        authorizeUser(actor, 'dir:update:user', env, populationId);
+        if (populationId !== current.populationId)
+          await deleteForeignPopulationMemberships(trx, id, populationId);
+        return { ...current, populationId };
+      });
+    },
+
+    async delete(actor: Actor, environmentId: string, id: string): Promise<void> {
+      const env = await environments.require(environmentId);
+      await store.transaction(async (trx) => {
+        const user = await requireUser(trx, environmentId, id, true);
+        authorizeUser(actor, 'dir:delete:user', env, user.populationId);
+        await deleteMembershipsOfUser(trx, id);
+        await deleteUser(trx, id);
+      });
+    },
+  };
+}
