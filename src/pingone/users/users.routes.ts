@@ -1,0 +1,174 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyRequest } from 'fastify';
+import type { Services } from '../../core/services.js';
+import { decodeCursor } from '../../core/shared/paging.js';
+import type { User } from '../../core/users/user.js';
+import type { AfterUserInsert } from '../../core/users/users.service.js';
+import { actorOf } from '../auth.js';
+import { collection } from '../hal.js';
+import { mediaTypeRoute } from '../media-type-route.js';
+import type { FastifyTypebox } from '../plugin-types.js';
+import { populationWire } from '../populations/populations.wire.js';
+import { collectionSchema, EnvParams, ListQuery, pageLimit, responses } from '../shared/schemas.js';
+import {
+  toNewUser,
+  toUserChanges,
+  UserCreateBody,
+  UserImportBody,
+  UserUpdateBody,
+  type ImportPassword,
+} from './users.body.js';
+import { UserSchema, userWire, type UserWireOptions } from './users.wire.js';
+
+const tags = ['Users'];
+export const UserParams = Type.Object({ envID: Type.String(), userID: Type.String() });
+const ReadQuery = Type.Object({
+  include: Type.Optional(
+    Type.String({ description: 'memberOfGroupIDs and/or memberOfGroupNames (comma-separated)' }),
+  ),
+  expand: Type.Optional(Type.String({ description: 'population: embeds the population under _embedded' })),
+});
+
+/**
+ * Where an import's password meets the passwords feature, inside the create transaction.
+ * The passwords feature returns `(trx, user, env) => services.passwords.importWithin(trx, env, user, password)`.
+ */
+function importPassword(
+  services: Services,
+  password: ImportPassword | undefined,
+): AfterUserInsert | undefined {
+  const value = password?.value;
+  if (value === undefined) return undefined;
+  return (trx, user, env) =>
+    services.passwords.importWithin(trx, env, user, { value, forceChange: password?.forceChange });
+}
+
+export function usersRoutes(app: FastifyTypebox) {
+  const { services, hal, validators } = app.tessera;
+  // A password lockout makes `account.canAuthenticate` false, as in PingOne.
+  const wire = async (user: User, options: Omit<UserWireOptions, 'now'> = {}) =>
+    userWire(hal, user, {
+      now: services.clock.now(),
+      canAuthenticate: !(await services.passwords.lockedOut([user.id])).has(user.id),
+      ...options,
+    });
+
+  app.get(
+    '/environments/:envID/users',
+    {
+      schema: {
+        tags,
+        params: EnvParams,
+        querystring: ListQuery,
+        response: responses({ 200: collectionSchema('users', UserSchema) }),
+      },
+    },
+    async (request) => {
+      const { envID } = request.params;
+      const { filter, cursor } = request.query;
+      const limit = pageLimit(request.query.limit);
+      const page = await services.users.list(actorOf(request), envID, {
+        filter,
+        limit,
+        after: decodeCursor(cursor),
+      });
+      const locked = await services.passwords.lockedOut(page.items.map((u) => u.id));
+      const now = services.clock.now();
+      return collection(
+        hal,
+        hal.env(envID, '/users'),
+        { filter, limit: request.query.limit },
+        'users',
+        page,
+        (u) => userWire(hal, u, { now, canAuthenticate: !locked.has(u.id) }),
+      );
+    },
+  );
+
+  const create = async (request: FastifyRequest, body: typeof UserImportBody.static, isImport: boolean) => {
+    const { envID } = request.params as { envID: string };
+    const user = await services.users.create(actorOf(request), envID, toNewUser(body, isImport), {
+      afterInsert: isImport ? importPassword(services, body.password) : undefined,
+    });
+    return wire(user);
+  };
+
+  mediaTypeRoute(app, validators, {
+    method: 'POST',
+    url: '/environments/:envID/users',
+    schema: { tags, params: EnvParams, response: responses({ 201: UserSchema }, [400, 401, 403, 404, 415]) },
+    operations: [
+      {
+        mediaType: 'application/json',
+        body: UserCreateBody,
+        summary: 'Create a user',
+        async handle(request, reply, body) {
+          const created = await create(request, body as typeof UserImportBody.static, false);
+          return reply.status(201).header('Location', created._links.self!.href).send(created);
+        },
+      },
+      {
+        mediaType: 'application/vnd.pingidentity.user.import+json',
+        body: UserImportBody,
+        summary: 'Create a user with its password and lifecycle state (import)',
+        async handle(request, reply, body) {
+          const created = await create(request, body as typeof UserImportBody.static, true);
+          return reply.status(201).header('Location', created._links.self!.href).send(created);
+        },
+      },
+    ],
+  });
+
+  app.get(
+    '/environments/:envID/users/:userID',
+    {
+      schema: { tags, params: UserParams, querystring: ReadQuery, response: responses({ 200: UserSchema }) },
+    },
+    async (request) => {
+      const { envID, userID } = request.params;
+      const user = await services.users.get(actorOf(request), envID, userID);
+      const include = new Set((request.query.include ?? '').split(',').map((s) => s.trim()));
+      const expand = new Set((request.query.expand ?? '').split(',').map((s) => s.trim()));
+      const groups =
+        include.has('memberOfGroupIDs') || include.has('memberOfGroupNames')
+          ? await services.users.groupsOf(user)
+          : [];
+      return wire(user, {
+        include: {
+          ...(include.has('memberOfGroupIDs') ? { memberOfGroupIDs: groups.map((g) => g.id) } : {}),
+          ...(include.has('memberOfGroupNames') ? { memberOfGroupNames: groups.map((g) => g.name) } : {}),
+        },
+        embedded: expand.has('population')
+          ? { population: populationWire(hal, await services.users.populationOf(user)) }
+          : undefined,
+      });
+    },
+  );
+
+  app.put(
+    '/environments/:envID/users/:userID',
+    { schema: { tags, params: UserParams, body: UserUpdateBody, response: responses({ 200: UserSchema }) } },
+    async (request) => {
+      const { envID, userID } = request.params;
+      return wire(await services.users.replace(actorOf(request), envID, userID, toUserChanges(request.body)));
+    },
+  );
+
+  app.patch(
+    '/environments/:envID/users/:userID',
+    { schema: { tags, params: UserParams, body: UserUpdateBody, response: responses({ 200: UserSchema }) } },
+    async (request) => {
+      const { envID, userID } = request.params;
+      return wire(await services.users.patch(actorOf(request), envID, userID, toUserChanges(request.body)));
+    },
+  );
+
+  app.delete(
+    '/environments/:envID/users/:userID',
+    { schema: { tags, params: UserParams, response: responses({ 204: Type.Null() }) } },
+    async (request, reply) => {
+      await services.users.delete(actorOf(request), request.params.envID, request.params.userID);
+      return reply.status(204).send();
+    },
+  );
+}
