@@ -1,0 +1,104 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { UiPathUsersService } from '../../core/users/uipath-users.service.js';
+import { OAuthError } from '../../core/tokens/tokens.service.js';
+import { clientCredentialsGrant } from '../../http/oauth.js';
+import type { FastifyTypebox } from '../../pingone/plugin-types.js';
+import { orgParams } from '../shared/schemas.js';
+
+const TokenResponse = Type.Object({
+  access_token: Type.String(),
+  expires_in: Type.Integer(),
+  token_type: Type.Literal('Bearer'),
+  scope: Type.String(),
+});
+const OAuthErrorSchema = Type.Object({
+  error: Type.String(),
+  error_description: Type.Optional(Type.String()),
+});
+
+/** RFC 6749 §5.2 errors, as IdentityServer sends them (no correlation suffix). */
+function sendOAuthError(request: FastifyRequest, reply: FastifyReply, error: unknown) {
+  const status = (error as { statusCode?: unknown }).statusCode;
+  const oauth =
+    error instanceof OAuthError
+      ? error
+      : typeof status === 'number' && status >= 400 && status < 500
+        ? new OAuthError('invalid_request', 'The request must be application/x-www-form-urlencoded')
+        : undefined;
+  if (!oauth) {
+    request.log.error({ err: error }, 'unexpected error at the UiPath token endpoint');
+    return reply.status(500).header('Cache-Control', 'no-store').send({ error: 'server_error' });
+  }
+  if (oauth.status === 401 && typeof request.headers.authorization === 'string') {
+    void reply.header('WWW-Authenticate', 'Basic realm="tessera"');
+  }
+  return reply
+    .status(oauth.status)
+    .header('Cache-Control', 'no-store')
+    .header('Pragma', 'no-cache')
+    .send({ error: oauth.error, error_description: oauth.description });
+}
+
+const badClient = () =>
+  new OAuthError(
+    'invalid_client',
+    'Request denied: Unsupported authentication method or invalid client credentials',
+  );
+
+/**
+ * UiPath's token endpoint (`…/identity_/connect/token`): client_credentials for "external
+ * applications", i.e. Tessera applications granted PM.User scopes. The organization comes from
+ * the URL when present, else from the application itself.
+ */
+export function uipathTokenRoutes(app: FastifyTypebox, uipathUsers: UiPathUsersService, prefix: string) {
+  const { services, config } = app.tessera;
+  app.setErrorHandler((error, request, reply) => sendOAuthError(request, reply, error));
+
+  app.post(
+    '/connect/token',
+    {
+      schema: {
+        tags: ['UiPath Identity'],
+        summary: 'External application access token (client_credentials)',
+        params: Type.Object(orgParams(prefix)),
+        consumes: ['application/x-www-form-urlencoded'],
+        response: { 200: TokenResponse, 400: OAuthErrorSchema, 401: OAuthErrorSchema },
+      },
+    },
+    async (request, reply) => {
+      const { credentials, scopes: requested } = clientCredentialsGrant(request);
+      const environmentId = await uipathUsers.environmentOfApplication(credentials.clientId);
+      if (environmentId === undefined) throw badClient();
+      const organization = request.params.organizationName;
+      if (
+        organization !== undefined &&
+        !(await uipathUsers.environmentsNamed(organization)).includes(environmentId)
+      ) {
+        throw badClient();
+      }
+      const found = await services.applications.findWithCredentials(environmentId, credentials.clientId);
+      if (!found) throw badClient();
+      const issued = await services.tokens.issue({
+        environmentId,
+        ...credentials,
+        // IdentityServer accepts client_secret_post and client_secret_basic alike; the secret is
+        // still checked. The PingOne face keeps enforcing the application's configured method.
+        authMethod: found.application.tokenEndpointAuthMethod,
+        // Without `scope`, IdentityServer grants every scope the client is allowed.
+        scopes: requested.length > 0 ? requested : found.application.scopes,
+        issuer: `${config.publicUrl}${prefix.replace(':organizationName', organization ?? '').replace(':tenantName', request.params.tenantName ?? '')}`,
+        requireRoles: false,
+      });
+      return reply
+        .header('Cache-Control', 'no-store')
+        .header('Pragma', 'no-cache')
+        .send({
+          access_token: issued.accessToken,
+          expires_in: issued.expiresIn,
+          token_type: 'Bearer' as const,
+          scope: issued.scopes.join(' '),
+        });
+    },
+  );
+}
