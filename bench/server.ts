@@ -1,0 +1,163 @@
+/**
+ * One benchmark target, run in its own process so the load generator does not share its event
+ * loop: `tsx bench/server.ts sqlite|postgres` or `tsx bench/server.ts ceiling <body.json>`. Prints one JSON line with the URL and
+ * the fixture (token, ids) once it listens on 127.0.0.1, then serves until SIGTERM.
+ */
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import Fastify from 'fastify';
+import pg from 'pg';
+import { buildApp, type TesseraApp } from '../src/app.js';
+import { loadConfig } from '../src/config/config.js';
+import type { BenchFixture } from './fixture.js';
+
+const BOOTSTRAP = {
+  TESSERA_BOOTSTRAP_ENVIRONMENT_ID: '0b0b0b0b-0000-4000-8000-0000000000b1',
+  TESSERA_BOOTSTRAP_CLIENT_ID: '0b0b0b0b-0000-4000-8000-0000000000b2',
+  TESSERA_BOOTSTRAP_CLIENT_SECRET: 'bench-secret-0123456789abcdef',
+};
+
+const POSTGRES_URL = process.env.TESSERA_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+function announce(fixture: BenchFixture) {
+  process.stdout.write(JSON.stringify(fixture) + '\n');
+}
+
+/** The ceiling: a bare Fastify route answering the very JSON Tessera returns for the user. */
+async function ceiling(bodyFile: string | undefined) {
+  if (!bodyFile) throw new Error('usage: server.ts ceiling <user-body.json>');
+  const body = JSON.parse(readFileSync(bodyFile, 'utf8')) as unknown;
+  const app = Fastify({ logger: false });
+  app.get('/user', async () => body);
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  announce({
+    baseUrl: `http://127.0.0.1:${port}`,
+    token: '',
+    environmentId: '',
+    userId: '',
+    populationId: '',
+  });
+  return () => app.close();
+}
+
+async function json(app: TesseraApp, method: string, url: string, token: string, body?: unknown) {
+  const response = await app.server.inject({
+    method: method as 'GET',
+    url,
+    headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+    payload: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (response.statusCode >= 300)
+    throw new Error(`${method} ${url}: ${response.statusCode} ${response.body}`);
+  return response.json<Record<string, unknown> & { id: string }>();
+}
+
+async function tessera(kind: 'sqlite' | 'postgres') {
+  const cleanups: Array<() => Promise<void> | void> = [];
+  let databaseUrl: string;
+  if (kind === 'sqlite') {
+    // A file database with the production pragmas: WAL and synchronous=FULL (durable commits).
+    const dir = mkdtempSync(join(tmpdir(), 'tessera-bench-'));
+    cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
+    databaseUrl = `sqlite:${join(dir, 'tessera.db')}`;
+  } else {
+    const schema = `bench_${randomBytes(5).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: POSTGRES_URL });
+    await admin.connect();
+    await admin.query(`CREATE SCHEMA ${schema}`);
+    await admin.end();
+    cleanups.push(async () => {
+      const client = new pg.Client({ connectionString: POSTGRES_URL });
+      await client.connect();
+      await client.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await client.end();
+    });
+    const url = new URL(POSTGRES_URL);
+    url.searchParams.set('options', `-c search_path=${schema}`);
+    databaseUrl = url.toString();
+  }
+  const config = loadConfig({
+    ...BOOTSTRAP,
+    DATABASE_URL: databaseUrl,
+    TESSERA_DATA_DIR: join(tmpdir(), 'tessera-bench-data'),
+    LOG_LEVEL: 'silent',
+    // Production argon2 cost: password scenarios must measure the real thing.
+    TESSERA_ARGON2_MEMORY_KIB: process.env.TESSERA_ARGON2_MEMORY_KIB ?? '19456',
+    TESSERA_ARGON2_PASSES: process.env.TESSERA_ARGON2_PASSES ?? '2',
+  });
+  const app = await buildApp(config);
+  cleanups.unshift(() => app.close());
+
+  const tokenResponse = await app.server.inject({
+    method: 'POST',
+    url: `/${BOOTSTRAP.TESSERA_BOOTSTRAP_ENVIRONMENT_ID}/as/token`,
+    headers: {
+      'content-type': 'application/x-www-form-urlencoded',
+      authorization:
+        'Basic ' +
+        Buffer.from(
+          `${BOOTSTRAP.TESSERA_BOOTSTRAP_CLIENT_ID}:${BOOTSTRAP.TESSERA_BOOTSTRAP_CLIENT_SECRET}`,
+        ).toString('base64'),
+    },
+    payload: 'grant_type=client_credentials',
+  });
+  const token = tokenResponse.json<{ access_token: string }>().access_token;
+  const environment = await json(app, 'POST', '/v1/environments', token, {
+    name: 'Bench',
+    type: 'SANDBOX',
+    region: 'NA',
+  });
+  const population = await json(app, 'POST', `/v1/environments/${environment.id}/populations`, token, {
+    name: 'Bench population',
+  });
+  const user = await json(app, 'POST', `/v1/environments/${environment.id}/users`, token, {
+    username: 'bench.user',
+    email: 'bench.user@example.com',
+    population: { id: population.id },
+    name: { given: 'Bench', family: 'User', formatted: 'Bench User' },
+    title: 'Load generator',
+    locale: 'en-US',
+    preferredLanguage: 'en',
+    timezone: 'Europe/Berlin',
+    address: {
+      streetAddress: '1 Main St',
+      locality: 'Springfield',
+      region: 'IL',
+      postalCode: '62701',
+      countryCode: 'US',
+    },
+    primaryPhone: '+1 555 0100',
+    mobilePhone: '+1 555 0101',
+    photo: { href: 'https://example.com/photo-0.png' },
+  });
+  await app.server.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  announce({
+    baseUrl: `http://127.0.0.1:${port}`,
+    token,
+    environmentId: environment.id,
+    userId: user.id,
+    populationId: population.id,
+  });
+  return async () => {
+    for (const cleanup of cleanups) await cleanup();
+  };
+}
+
+const target = process.argv[2];
+const stop =
+  target === 'ceiling'
+    ? await ceiling(process.argv[3])
+    : target === 'sqlite' || target === 'postgres'
+      ? await tessera(target)
+      : (() => {
+          throw new Error(`unknown target ${target}`);
+        })();
+process.on('SIGTERM', () => {
+  void Promise.resolve(stop()).then(() => process.exit(0));
+});
