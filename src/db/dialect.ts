@@ -1,14 +1,8 @@
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import {
-  PostgresAdapter,
-  PostgresDialect,
-  SqliteDialect,
-  sql,
-  type Dialect as KyselyDialect,
-  type RawBuilder,
-} from 'kysely';
+import { PostgresAdapter, SqliteDialect, sql, type Dialect as KyselyDialect, type RawBuilder } from 'kysely';
 import type { StoreConfig } from '../config/config.js';
+import { SchemaScopedPostgresDialect } from './postgres-introspector.js';
 
 /**
  * Everything that differs between SQLite and PostgreSQL lives here: connection setup, value
@@ -126,7 +120,7 @@ function postgresDialect(url: string, searchPath?: string): StoreDialect {
   });
   return {
     kind: 'postgres',
-    kysely: new PostgresDialect({ pool }),
+    kysely: new SchemaScopedPostgresDialect({ pool }),
     jsonText(column, path) {
       return sql<string | null>`(${sql.ref(column)}::jsonb #>> ${sql.lit('{' + path.join(',') + '}')})`;
     },
