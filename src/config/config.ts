@@ -30,6 +30,8 @@ export interface Config {
   };
   /** Requests per second allowed to one client; 0 turns rate limiting off. */
   readonly rateLimitPerSecond: number;
+  /** How long (ms) a process may reuse the calling worker's grants and an environment; 0 = off. */
+  readonly accessCacheMs: number;
   readonly hashing: HashingConfig;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   /** Exposes /tessera/testing/... (sent messages, recovery codes). Never enable in production. */
@@ -145,6 +147,7 @@ export function loadConfig(env: Env = process.env): Config {
       credentialsFile: resolve(dataDir, 'bootstrap-credentials.json'),
     }),
     rateLimitPerSecond: integer(env, 'TESSERA_RATE_LIMIT_PER_SECOND', 0, 0, 1_000_000),
+    accessCacheMs: integer(env, 'TESSERA_ACCESS_CACHE_MS', 1000, 0, 60_000),
     hashing: Object.freeze({
       memoryKiB,
       passes,

@@ -29,7 +29,12 @@ export interface CoreDeps {
  */
 export function createServices({ store, clock, config }: CoreDeps) {
   const seeders: EnvironmentSeeder[] = [];
-  const environments = createEnvironmentsService({ store, clock, seeders });
+  const environments = createEnvironmentsService({
+    store,
+    clock,
+    seeders,
+    cacheMs: config.accessCacheMs,
+  });
   const populations = createPopulationsService({ store, clock, environments });
   const applications = createApplicationsService({ store, clock, environments, secretKey: config.secretKey });
   const tokens = createTokensService({
@@ -38,6 +43,8 @@ export function createServices({ store, clock, config }: CoreDeps) {
     applications,
     environments,
     audience: config.publicUrl,
+    writes: store.writes,
+    accessCacheMs: config.accessCacheMs,
   });
   const users = createUsersService({ store, clock, environments });
   const groups = createGroupsService({ store, clock, environments });

@@ -4,11 +4,14 @@ import { Kysely, Migrator, sql } from 'kysely';
 import type { StoreConfig } from '../config/config.js';
 import { createStoreDialect, type StoreDialect } from './dialect.js';
 import { migrations } from './migrations/index.js';
+import { TableWriteRecorder, WriteWatcher } from './write-watcher.js';
 import type { Database, Db } from './schema.js';
 
 export interface Store {
   readonly db: Db;
   readonly dialect: StoreDialect;
+  /** This process's writes per table, for read caches. */
+  readonly writes: WriteWatcher;
   /** Runs `work` in one transaction: all of it is committed, or none of it. */
   transaction<T>(work: (trx: Db) => Promise<T>): Promise<T>;
   close(): Promise<void>;
@@ -22,7 +25,11 @@ export async function openStore(
     mkdirSync(dirname(config.filename), { recursive: true });
   }
   const dialect = createStoreDialect(config, options);
-  const db = new Kysely<Database>({ dialect: dialect.kysely });
+  const writes = new WriteWatcher();
+  const db = new Kysely<Database>({
+    dialect: dialect.kysely,
+    plugins: [new TableWriteRecorder((table) => writes.bump(table))],
+  });
   try {
     await migrate(db, dialect);
   } catch (error) {
@@ -33,7 +40,15 @@ export async function openStore(
   return {
     db,
     dialect,
-    transaction: (work) => db.transaction().execute(work),
+    writes,
+    async transaction(work) {
+      const written = new Set<string>();
+      const result = await db
+        .transaction()
+        .execute((trx) => work(trx.withPlugin(new TableWriteRecorder((table) => written.add(table)))));
+      for (const table of written) writes.bump(table);
+      return result;
+    },
     async close() {
       if (closed) return;
       closed = true;

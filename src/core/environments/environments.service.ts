@@ -6,6 +6,7 @@ import {
 } from '../access/role-assignments.repository.js';
 import { insertPopulation } from '../populations/populations.repository.js';
 import type { Clock } from '../shared/clock.js';
+import { ReadCache } from '../shared/read-cache.js';
 import { notFound, uniquenessViolation } from '../shared/errors.js';
 import { equalityValue, invalidFilter, parseFilter, type FilterNode } from '../shared/filter.js';
 import { newId } from '../shared/ids.js';
@@ -30,16 +31,25 @@ export interface EnvironmentsServiceDeps {
   readonly store: Store;
   readonly clock: Clock;
   readonly seeders: readonly EnvironmentSeeder[];
+  /** See Config.accessCacheMs. */
+  readonly cacheMs: number;
 }
 
 export type EnvironmentsService = ReturnType<typeof createEnvironmentsService>;
 
-export function createEnvironmentsService({ store, clock, seeders }: EnvironmentsServiceDeps) {
+export function createEnvironmentsService({ store, clock, seeders, cacheMs }: EnvironmentsServiceDeps) {
+  const cache = new ReadCache<Environment | undefined>({
+    ttlMs: cacheMs,
+    tables: ['environments'],
+    writes: store.writes,
+  });
   const targetOf = (env: Environment) => ({ environmentId: env.id, organizationId: env.organizationId });
 
   /** Loads an environment or throws 404; callers authorize against it. */
   async function require(id: string, db: Db = store.db): Promise<Environment> {
-    const env = await findEnvironment(db, id);
+    // Inside a transaction the row is read afresh: the transaction may rely on what it sees.
+    const env =
+      db === store.db ? await cache.get(id, () => findEnvironment(db, id)) : await findEnvironment(db, id);
     if (!env) throw notFound();
     return env;
   }

@@ -7,6 +7,11 @@ import { DomainError, MESSAGES } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import { secretMatches } from '../shared/secrets.js';
 import type { SigningKeys } from './signing-keys.js';
+import { ReadCache } from '../shared/read-cache.js';
+import type { WriteWatcher } from '../../db/write-watcher.js';
+
+/** Tables whose rows decide who a caller is and what it may do. */
+const ACCESS_TABLES = ['applications', 'role_assignments', 'populations', 'environments'];
 
 /** RFC 6749 §5.2 error, rendered by each face's token endpoint. */
 export class OAuthError extends Error {
@@ -59,6 +64,9 @@ export interface TokensServiceDeps {
   readonly applications: ApplicationsService;
   readonly environments: EnvironmentsService;
   readonly audience: string;
+  readonly writes: WriteWatcher;
+  /** See Config.accessCacheMs. */
+  readonly accessCacheMs: number;
 }
 
 export type TokensService = ReturnType<typeof createTokensService>;
@@ -78,7 +86,16 @@ export function createTokensService({
   applications,
   environments,
   audience,
+  writes,
+  accessCacheMs,
 }: TokensServiceDeps) {
+  /** The actor behind each token: its application and grants, re-read after a relevant write. */
+  const actors = new ReadCache<Actor | undefined>({
+    ttlMs: accessCacheMs,
+    tables: ACCESS_TABLES,
+    writes,
+  });
+
   /** Verified tokens by their text, so repeated calls skip the RSA check until the token expires. */
   const verified = new Map<string, VerifiedClaims>();
   const VERIFIED_CACHE_LIMIT = 10_000;
@@ -180,16 +197,20 @@ export function createTokensService({
     async authenticate(token: string | undefined): Promise<Actor> {
       if (token === undefined || token === '') throw invalidToken();
       const claims = await verifyJwt(token);
-      const found = await applications.findWithCredentials(claims.environmentId, claims.clientId);
-      if (!found || !found.application.enabled) throw invalidToken();
-      return {
-        kind: 'application',
-        id: claims.clientId,
-        environmentId: claims.environmentId,
-        organizationId: claims.organizationId,
-        grants: await applications.grantsOf(claims.clientId),
-        scopes: claims.scopes,
-      };
+      const actor = await actors.get(token, async () => {
+        const found = await applications.findWithCredentials(claims.environmentId, claims.clientId);
+        if (!found || !found.application.enabled) return undefined;
+        return {
+          kind: 'application',
+          id: claims.clientId,
+          environmentId: claims.environmentId,
+          organizationId: claims.organizationId,
+          grants: await applications.grantsOf(claims.clientId),
+          scopes: claims.scopes,
+        };
+      });
+      if (!actor) throw invalidToken();
+      return actor;
     },
 
     jwks: (environmentId: string) => keys.publicJwks(environmentId),
