@@ -37,33 +37,30 @@ function sqliteParameters(parameters: readonly unknown[]): unknown[] {
 const STATEMENT_CACHE_SIZE = 500;
 
 function wrapSqlite(database: Database.Database) {
-  const cache = new Map<string, Database.Statement>();
-  const cached = (text: string): Database.Statement => {
-    let statement = cache.get(text);
-    if (statement) {
-      // Map order is insertion order: re-insert to mark it recently used.
-      cache.delete(text);
-    } else {
-      statement = database.prepare(text);
-      if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
-    }
-    cache.set(text, statement);
-    return statement;
-  };
+  const wrap = (text: string, statement: Database.Statement): SqliteStatementLike => ({
+    reader: statement.reader,
+    all: (parameters) => statement.all(...sqliteParameters(parameters)),
+    run: (parameters) => statement.run(...sqliteParameters(parameters)),
+    // A statement being iterated is busy until the iteration ends: stream on a private one.
+    iterate: (parameters) => database.prepare(text).iterate(...sqliteParameters(parameters)),
+  });
+  const cache = new Map<string, SqliteStatementLike>();
   return {
     close: () => {
       cache.clear();
       database.close();
     },
     prepare(text: string): SqliteStatementLike {
-      const statement = cached(text);
-      return {
-        reader: statement.reader,
-        all: (parameters) => statement.all(...sqliteParameters(parameters)),
-        run: (parameters) => statement.run(...sqliteParameters(parameters)),
-        // A statement being iterated is busy until the iteration ends: stream on a private one.
-        iterate: (parameters) => database.prepare(text).iterate(...sqliteParameters(parameters)),
-      };
+      let statement = cache.get(text);
+      if (statement) {
+        // Map order is insertion order: re-insert to mark it recently used.
+        cache.delete(text);
+      } else {
+        statement = wrap(text, database.prepare(text));
+        if (cache.size >= STATEMENT_CACHE_SIZE) cache.delete(cache.keys().next().value!);
+      }
+      cache.set(text, statement);
+      return statement;
     },
   };
 }

@@ -1,4 +1,5 @@
 import type { Selectable } from 'kysely';
+import { prepareQuery } from '../../db/prepared.js';
 import type { Db, DbBool } from '../../db/schema.js';
 import { newId } from '../shared/ids.js';
 
@@ -87,15 +88,25 @@ export async function findLockedOutUsers(
   now: number,
 ): Promise<Set<string>> {
   if (userIds.length === 0) return new Set();
-  const rows = await db
-    .selectFrom('user_passwords')
-    .select('user_id')
-    .where('user_id', 'in', userIds)
-    .where('locked_at', 'is not', null)
-    .where((eb) => eb.or([eb('unlock_at', 'is', null), eb('unlock_at', '>', now)]))
-    .execute();
+  const rows =
+    userIds.length === 1
+      ? await selectOneLockedOut(db, userIds[0]!, now)
+      : await selectLockedOut(db, userIds, now).execute();
   return new Set(rows.map((row) => row.user_id));
 }
+
+const selectLockedOut = (db: Db, userIds: string | readonly string[], now: number) =>
+  db
+    .selectFrom('user_passwords')
+    .select('user_id')
+    .where('user_id', typeof userIds === 'string' ? '=' : 'in', userIds)
+    .where('locked_at', 'is not', null)
+    .where((eb) => eb.or([eb('unlock_at', 'is', null), eb('unlock_at', '>', now)]));
+
+/** Every read of one user reports its lockout. */
+const selectOneLockedOut = prepareQuery(2, (db: Db, userId: string, now: number) =>
+  selectLockedOut(db, userId, now),
+);
 
 /** Inserts or replaces the state of a user (callers hold the user's row lock). */
 export async function saveRecord(db: Db, record: PasswordRecord, now: number): Promise<void> {

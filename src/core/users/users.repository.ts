@@ -1,5 +1,6 @@
 import { sql, type RawBuilder, type Selectable, type SqlBool } from 'kysely';
 import { isPostgres, type StoreDialect } from '../../db/dialect.js';
+import { prepareQuery } from '../../db/prepared.js';
 import type { Db, UsersTable } from '../../db/schema.js';
 import { parseJsonObject } from '../shared/json.js';
 import type { User } from './user.js';
@@ -53,12 +54,19 @@ export async function findUser(
   id: string,
   options: { forUpdate?: boolean } = {},
 ): Promise<User | undefined> {
-  let q = db.selectFrom('users').selectAll().where('environment_id', '=', environmentId).where('id', '=', id);
   // SQLite has no row locks; its single writer connection serialises transactions instead.
-  if (options.forUpdate && isPostgres(db)) q = q.forUpdate();
-  const row = await q.executeTakeFirst();
-  return row ? toUser(row) : undefined;
+  const rows =
+    options.forUpdate && isPostgres(db)
+      ? await selectUser(db, environmentId, id).forUpdate().execute()
+      : await selectUserPrepared(db, environmentId, id);
+  return rows[0] ? toUser(rows[0]) : undefined;
 }
+
+const selectUser = (db: Db, environmentId: string, id: string) =>
+  db.selectFrom('users').selectAll().where('environment_id', '=', environmentId).where('id', '=', id);
+
+/** Every API call on a user starts here. */
+const selectUserPrepared = prepareQuery(2, selectUser);
 
 export async function insertUser(db: Db, user: User): Promise<void> {
   await db

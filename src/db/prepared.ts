@@ -1,0 +1,50 @@
+import type { Compilable, CompiledQuery } from 'kysely';
+import { isPostgres } from './dialect.js';
+import type { Db } from './schema.js';
+
+/** Stands for the i-th argument while the query is compiled; never sent to a database. */
+const slot = (index: number) => `\u0000tessera-prepared-slot-${index}\u0000`;
+
+interface Compiled<R> {
+  readonly query: CompiledQuery<R>;
+  /** For each SQL parameter: the argument index it takes, or -1 to keep the compiled value. */
+  readonly sources: readonly number[];
+}
+
+/**
+ * A read on a hot path (every API call), built and compiled by Kysely once per dialect and then
+ * run with new arguments. Building and compiling costs more than a primary-key lookup itself.
+ * `build` receives one placeholder per argument and must use each as a plain bound value
+ * (`where('id', '=', id)`), never inside SQL text.
+ */
+export function prepareQuery<A extends readonly unknown[], R>(
+  arity: A['length'],
+  build: (db: Db, ...args: A) => Compilable<R>,
+): (db: Db, ...args: A) => Promise<R[]> {
+  const compiled = new Map<'postgres' | 'sqlite', Compiled<R>>();
+  const compile = (db: Db): Compiled<R> => {
+    // Every argument, whatever its type, is compiled as its slot string and replaced at run time.
+    const slots = Array.from({ length: arity }, (_, index) => slot(index));
+    const query = build(db, ...(slots as unknown as A)).compile();
+    const sources = query.parameters.map((value) => (typeof value === 'string' ? slots.indexOf(value) : -1));
+    const used = new Set(sources);
+    for (let index = 0; index < arity; index += 1) {
+      if (!used.has(index)) throw new Error(`prepared query does not bind argument ${index} as a value`);
+    }
+    return { query, sources };
+  };
+  return async (db, ...args) => {
+    const kind = isPostgres(db) ? 'postgres' : 'sqlite';
+    let entry = compiled.get(kind);
+    if (!entry) {
+      entry = compile(db);
+      compiled.set(kind, entry);
+    }
+    const { query, sources } = entry;
+    const parameters = sources.map((source, index) =>
+      source === -1 ? query.parameters[index] : args[source],
+    );
+    const result = await db.executeQuery<R>({ ...query, parameters });
+    return result.rows;
+  };
+}

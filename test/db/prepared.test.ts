@@ -1,0 +1,64 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { prepareQuery } from '../../src/db/prepared.js';
+import type { Db } from '../../src/db/schema.js';
+import { openStore, type Store } from '../../src/db/store.js';
+import { STORES, createTestStore, type TestStore } from '../support/harness.js';
+
+const byName = (db: Db, name: string, createdAfter: number) =>
+  db
+    .selectFrom('organizations')
+    .select(['id', 'name'])
+    .where('name', '=', name)
+    .where('created_at', '>', createdAfter)
+    .orderBy('id');
+
+for (const kind of STORES) {
+  describe(`prepared queries [${kind}]`, () => {
+    let location: TestStore;
+    let store: Store;
+    before(async () => {
+      location = await createTestStore(kind);
+      store = await openStore(
+        kind === 'sqlite'
+          ? { kind, filename: location.databaseUrl.slice('sqlite:'.length) }
+          : { kind, url: location.databaseUrl },
+        { postgresSchema: location.postgresSchema },
+      );
+      await store.db
+        .insertInto('organizations')
+        .values([
+          { id: 'o1', name: 'Acme', created_at: 10 },
+          { id: 'o2', name: 'Acme', created_at: 20 },
+          { id: 'o3', name: 'Other', created_at: 30 },
+        ])
+        .execute();
+    });
+    after(async () => {
+      await store.close();
+      await location.drop();
+    });
+
+    it('answers exactly what the built query answers, for any arguments, also in a transaction', async () => {
+      const prepared = prepareQuery(2, byName);
+      for (const [name, after] of [
+        ['Acme', 0],
+        ['Acme', 15],
+        ['Other', 0],
+        ['Nobody', 0],
+      ] as const) {
+        assert.deepEqual(
+          await prepared(store.db, name, after),
+          await byName(store.db, name, after).execute(),
+        );
+      }
+      const inTransaction = await store.transaction((trx) => prepared(trx, 'Acme', 15));
+      assert.deepEqual(inTransaction, [{ id: 'o2', name: 'Acme' }]);
+    });
+
+    it('refuses a builder that does not bind every argument as a value', async () => {
+      const careless = prepareQuery(2, (db: Db, name: string, _unused: string) => byName(db, name, 0));
+      await assert.rejects(careless(store.db, 'Acme', 'unused'), /does not bind argument 1/);
+    });
+  });
+}
