@@ -8,7 +8,7 @@
  * BENCH_STORES (default "sqlite,postgres"), TESSERA_BENCH_POSTGRES_URL.
  * `npm run bench -- --markdown` also prints a Markdown table for docs/benchmarks.md.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, platform, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -162,6 +162,15 @@ async function measure(
 }
 
 async function main() {
+  process.stderr.write('building dist/ (the benchmark serves the compiled code, as npm start does)...\n');
+  const build = spawnSync(
+    process.execPath,
+    ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.build.json'],
+    {
+      stdio: 'inherit',
+    },
+  );
+  if (build.status !== 0) throw new Error('npm run build failed');
   const results: Measurement[] = [];
   process.stderr.write('measuring the raw argon2id hash rate...\n');
   const rawHashRate = await rawArgon2Rate();

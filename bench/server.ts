@@ -9,9 +9,16 @@ import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import Fastify from 'fastify';
 import pg from 'pg';
-import { buildApp, type TesseraApp } from '../src/app.js';
-import { loadConfig } from '../src/config/config.js';
+import type { buildApp as BuildApp, TesseraApp } from '../src/app.js';
+import type { loadConfig as LoadConfig } from '../src/config/config.js';
 import type { BenchFixture } from './fixture.js';
+
+// Measure what `npm start` runs: the JavaScript compiled into dist/ (bench/run.ts builds it
+// first), not the sources transpiled on the fly, which adds helpers to every function.
+const distApp = '../dist/app.js';
+const distConfig = '../dist/config/config.js';
+const { buildApp } = (await import(distApp)) as { buildApp: typeof BuildApp };
+const { loadConfig } = (await import(distConfig)) as { loadConfig: typeof LoadConfig };
 
 const BOOTSTRAP = {
   TESSERA_BOOTSTRAP_ENVIRONMENT_ID: '0b0b0b0b-0000-4000-8000-0000000000b1',
