@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import { Kysely, Migrator, sql } from 'kysely';
 import type { StoreConfig } from '../config/config.js';
 import { createStoreDialect, type StoreDialect } from './dialect.js';
+import { SqliteGroupCommit } from './group-commit.js';
 import { migrations } from './migrations/index.js';
 import { TableWriteRecorder, WriteWatcher } from './write-watcher.js';
 import type { Database, Db } from './schema.js';
@@ -10,6 +11,8 @@ import type { Database, Db } from './schema.js';
 export interface Store {
   readonly db: Db;
   readonly dialect: StoreDialect;
+  /** SQLite only: how many transactions each fsync'ed COMMIT carried. */
+  readonly groupCommit: SqliteGroupCommit['stats'] | undefined;
   /** This process's writes per table, for read caches. */
   readonly writes: WriteWatcher;
   /** Runs `work` in one transaction: all of it is committed, or none of it. */
@@ -36,16 +39,19 @@ export async function openStore(
     await db.destroy();
     throw error;
   }
+  // PostgreSQL commits concurrent transactions in parallel on its own; SQLite needs help.
+  const groupCommit = dialect.kind === 'sqlite' ? new SqliteGroupCommit(db) : undefined;
   let closed = false;
   return {
     db,
     dialect,
     writes,
+    groupCommit: groupCommit?.stats,
     async transaction(work) {
       const written = new Set<string>();
-      const result = await db
-        .transaction()
-        .execute((trx) => work(trx.withPlugin(new TableWriteRecorder((table) => written.add(table)))));
+      const recorded = (trx: Db) =>
+        work(trx.withPlugin(new TableWriteRecorder((table) => written.add(table))));
+      const result = groupCommit ? await groupCommit.run(recorded) : await db.transaction().execute(recorded);
       for (const table of written) writes.bump(table);
       return result;
     },
