@@ -1,4 +1,4 @@
-import type { Compilable, CompiledQuery } from 'kysely';
+import { createQueryId, type Compilable, type CompiledQuery, type QueryResult } from 'kysely';
 import { isPostgres } from './dialect.js';
 import type { Db } from './schema.js';
 
@@ -21,6 +21,24 @@ export function prepareQuery<A extends readonly unknown[], R>(
   arity: A['length'],
   build: (db: Db, ...args: A) => Compilable<R>,
 ): (db: Db, ...args: A) => Promise<R[]> {
+  const run = prepare(arity, build, false);
+  return async (db, ...args) => (await run(db, args)).rows;
+}
+
+/** Like prepareQuery, for an INSERT, UPDATE or DELETE; answers the number of rows it changed. */
+export function prepareWrite<A extends readonly unknown[]>(
+  arity: A['length'],
+  build: (db: Db, ...args: A) => Compilable<unknown>,
+): (db: Db, ...args: A) => Promise<number> {
+  const run = prepare(arity, build, true);
+  return async (db, ...args) => Number((await run(db, args)).numAffectedRows ?? 0);
+}
+
+function prepare<A extends readonly unknown[], R>(
+  arity: number,
+  build: (db: Db, ...args: A) => Compilable<R>,
+  isWrite: boolean,
+): (db: Db, args: A) => Promise<QueryResult<R>> {
   const compiled = new Map<'postgres' | 'sqlite', Compiled<R>>();
   const compile = (db: Db): Compiled<R> => {
     // Every argument, whatever its type, is compiled as its slot string and replaced at run time.
@@ -33,7 +51,7 @@ export function prepareQuery<A extends readonly unknown[], R>(
     }
     return { query, sources };
   };
-  return async (db, ...args) => {
+  return async (db, args) => {
     const kind = isPostgres(db) ? 'postgres' : 'sqlite';
     let entry = compiled.get(kind);
     if (!entry) {
@@ -41,10 +59,11 @@ export function prepareQuery<A extends readonly unknown[], R>(
       compiled.set(kind, entry);
     }
     const { query, sources } = entry;
+    // Plugins see every write (the store's write watcher keeps read caches honest).
+    if (isWrite) db.getExecutor().transformQuery(query.query, createQueryId());
     const parameters = sources.map((source, index) =>
       source === -1 ? query.parameters[index] : args[source],
     );
-    const result = await db.executeQuery<R>({ ...query, parameters });
-    return result.rows;
+    return db.executeQuery<R>({ ...query, parameters });
   };
 }

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { prepareQuery } from '../../src/db/prepared.js';
+import { prepareQuery, prepareWrite } from '../../src/db/prepared.js';
 import type { Db } from '../../src/db/schema.js';
 import { openStore, type Store } from '../../src/db/store.js';
 import { STORES, createTestStore, type TestStore } from '../support/harness.js';
@@ -54,6 +54,22 @@ for (const kind of STORES) {
       }
       const inTransaction = await store.transaction((trx) => prepared(trx, 'Acme', 15));
       assert.deepEqual(inTransaction, [{ id: 'o2', name: 'Acme' }]);
+    });
+
+    it('runs prepared writes, counts the rows they change and reports them to the write watcher', async () => {
+      const rename = prepareWrite(2, (db: Db, id: string, name: string) =>
+        db.updateTable('organizations').set({ name }).where('id', '=', id),
+      );
+      const before = store.writes.version(['organizations']);
+      assert.equal(await rename(store.db, 'o3', 'Renamed'), 1);
+      assert.equal(await rename(store.db, 'missing', 'Nobody'), 0);
+      assert.ok(store.writes.version(['organizations']) > before);
+      const row = await store.db
+        .selectFrom('organizations')
+        .select('name')
+        .where('id', '=', 'o3')
+        .executeTakeFirst();
+      assert.equal(row?.name, 'Renamed');
     });
 
     it('refuses a builder that does not bind every argument as a value', async () => {

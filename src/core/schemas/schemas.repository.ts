@@ -1,4 +1,5 @@
 import type { Selectable } from 'kysely';
+import { prepareQuery } from '../../db/prepared.js';
 import type { Db, SchemaAttributesTable } from '../../db/schema.js';
 import type { AttributeType, SchemaAttribute } from './schema.js';
 
@@ -39,14 +40,13 @@ const toRow = (a: SchemaAttribute) => ({
   updated_at: a.updatedAt,
 });
 
+/** Every user create, update and list validates against these. */
+const selectAttributes = prepareQuery(1, (db: Db, environmentId: string) =>
+  db.selectFrom('schema_attributes').selectAll().where('environment_id', '=', environmentId).orderBy('id'),
+);
+
 export async function listAttributes(db: Db, environmentId: string): Promise<SchemaAttribute[]> {
-  const rows = await db
-    .selectFrom('schema_attributes')
-    .selectAll()
-    .where('environment_id', '=', environmentId)
-    .orderBy('id')
-    .execute();
-  return rows.map(toAttribute);
+  return (await selectAttributes(db, environmentId)).map(toAttribute);
 }
 
 export async function findAttribute(

@@ -1,6 +1,6 @@
-import { sql, type RawBuilder, type Selectable, type SqlBool } from 'kysely';
+import { sql, type RawBuilder, type Selectable, type SqlBool, type Updateable } from 'kysely';
 import { isPostgres, type StoreDialect } from '../../db/dialect.js';
-import { prepareQuery } from '../../db/prepared.js';
+import { prepareQuery, prepareWrite } from '../../db/prepared.js';
 import type { Db, UsersTable } from '../../db/schema.js';
 import { parseJsonObject } from '../shared/json.js';
 import type { User } from './user.js';
@@ -86,14 +86,42 @@ export async function insertUser(db: Db, user: User): Promise<void> {
  * concurrent writer got there first, so the caller can retry on fresh data.
  */
 export async function updateUser(db: Db, user: User, readRevision: number): Promise<boolean> {
-  const result = await db
-    .updateTable('users')
-    .set({ ...toRow(user), revision: readRevision + 1 })
-    .where('id', '=', user.id)
-    .where('revision', '=', readRevision)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+  const row = toRow(user);
+  const values = USER_ROW_COLUMNS.map((column) => row[column]);
+  return (await updateUserRow(db, user.id, readRevision, readRevision + 1, ...values)) === 1;
 }
+
+const USER_ROW_COLUMNS = [
+  'population_id',
+  'username',
+  'email',
+  'enabled',
+  'mfa_enabled',
+  'email_verified',
+  'lifecycle_status',
+  'verify_status',
+  'account_locked',
+  'account_locked_at',
+  'account_unlock_at',
+  'identity_provider',
+  'profile',
+  'last_sign_on_at',
+  'updated_at',
+] as const satisfies ReadonlyArray<keyof ReturnType<typeof toRow>>;
+
+/** Every user change ends here; optimistic on `revision` (see users.service modify). */
+const updateUserRow = prepareWrite(
+  3 + USER_ROW_COLUMNS.length,
+  (db: Db, id: unknown, readRevision: unknown, nextRevision: unknown, ...values: unknown[]) =>
+    db
+      .updateTable('users')
+      .set({
+        ...Object.fromEntries(USER_ROW_COLUMNS.map((column, index) => [column, values[index]])),
+        revision: nextRevision,
+      } as Updateable<UsersTable>)
+      .where('id', '=', id as string)
+      .where('revision', '=', readRevision as number),
+);
 
 export async function deleteUser(db: Db, id: string): Promise<void> {
   await db.deleteFrom('users').where('id', '=', id).execute();
