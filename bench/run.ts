@@ -136,7 +136,14 @@ async function measure(
           headers,
           ...(request.body
             ? {
-                setupRequest: (req: autocannon.Request) => ({ ...req, body: request.body!((counter += 1)) }),
+                setupRequest: (req: autocannon.Request) => {
+                  counter += 1;
+                  return {
+                    ...req,
+                    body: request.body!(counter),
+                    ...(request.pathOf ? { path: request.pathOf(counter) } : {}),
+                  };
+                },
               }
             : {}),
         },

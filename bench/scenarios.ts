@@ -8,6 +8,8 @@ export interface BenchRequest {
   readonly contentType?: string;
   /** The body of the i-th request (vary it so every write really changes the row). */
   readonly body?: (i: number) => string;
+  /** The path of the i-th request, when requests go to different resources. */
+  readonly pathOf?: (i: number) => string;
 }
 
 export interface Scenario {
@@ -80,6 +82,7 @@ export const SCENARIOS: readonly Scenario[] = [
     },
     request: passwordSet,
   },
+  firstPasswordSet(),
   {
     name: 'POST password.check (argon2id)',
     isPasswordHash: true,
@@ -99,3 +102,35 @@ export const SCENARIOS: readonly Scenario[] = [
     }),
   },
 ];
+
+/** Users made without a password, enough for every request of one measurement. */
+const FRESH_USERS = 1500;
+
+/**
+ * `password.set` on users that have no password yet (provisioning, invitations): one argon2id
+ * computation per request, as there is no current password or history to compare with.
+ */
+function firstPasswordSet(): Scenario {
+  const userIds: string[] = [];
+  return {
+    name: 'PUT password.set, first password (argon2id)',
+    isPasswordHash: true,
+    prepare: async (f, call) => {
+      userIds.length = 0; // each store target has its own users
+      for (let i = 0; i < FRESH_USERS; i += 1) {
+        const user = (await call('POST', `/v1/environments/${f.environmentId}/users`, {
+          username: `fresh.${i}`,
+          population: { id: f.populationId },
+        })) as { id: string };
+        userIds.push(user.id);
+      }
+    },
+    request: (f) => ({
+      method: 'PUT',
+      path: `/v1/environments/${f.environmentId}/users/${userIds[0]}/password`,
+      pathOf: (i) => `/v1/environments/${f.environmentId}/users/${userIds[i % userIds.length]}/password`,
+      contentType: 'application/vnd.pingidentity.password.set+json',
+      body: (i) => JSON.stringify({ value: `Qz7!vRp-first-${i}`, forceChange: false }),
+    }),
+  };
+}
