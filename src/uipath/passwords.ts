@@ -16,8 +16,16 @@ export interface PasswordsPort {
     userId: string,
     input: { currentPassword: string; newPassword: string },
   ): Promise<void>;
-  /** PUT `password`: administrator set without the old password; the policy applies. */
-  set(actor: Actor, environmentId: string, userId: string, password: string): Promise<void>;
+  /**
+   * PUT `password`: administrator set without the old password; the policy applies. Checks and
+   * hashes now; the returned write runs inside the user update's transaction.
+   */
+  prepareSet(
+    actor: Actor,
+    environmentId: string,
+    userId: string,
+    password: string,
+  ): Promise<(trx: Db) => Promise<void>>;
   /** POST /api/User `password`: set inside the creating transaction (`validatePassword` applies the policy). */
   setWithin(trx: Db, user: User, password: string, options: { validate: boolean }): Promise<void>;
 }
@@ -32,9 +40,9 @@ export function createPasswordsPort(services: Services, uipathUsers: UiPathUsers
       await authorize(actor, environmentId);
       await passwords.change(environmentId, userId, input);
     },
-    async set(actor, environmentId, userId, password) {
+    async prepareSet(actor, environmentId, userId, password) {
       await authorize(actor, environmentId);
-      await passwords.adminSet(environmentId, userId, { value: password });
+      return passwords.prepareAdminSet(environmentId, userId, password);
     },
     async setWithin(trx, user, password, options) {
       const env = await environments.require(user.environmentId, trx);

@@ -283,6 +283,26 @@ describeStores('uipath passwords', (server) => {
     assert.equal((await pingCheck(env, user, 'adminset2-pass')).status, 200);
   });
 
+  it('PUT with a password and a refused field changes neither (one transaction)', async () => {
+    const taken = await pingUser(env, 'taken1-pass');
+    const takenEmail = (await server().request('GET', `/identity_/api/User/${taken}`, { token })).body
+      .email as string;
+    const user = await pingUser(env, 'atomic1-pass');
+    const refused = await server().request('PUT', `/identity_/api/User/${user}`, {
+      token,
+      body: { password: 'atomic2-pass', email: takenEmail, surname: 'Atomic' },
+    });
+    assert.equal(refused.status, 400, refused.text);
+    assert.deepEqual(
+      refused.body.errors.map((e: { code: string }) => e.code),
+      ['DuplicateEmail'],
+    );
+    assert.equal((await pingCheck(env, user, 'atomic1-pass')).status, 200, 'the old password still works');
+    assert.equal((await pingCheck(env, user, 'atomic2-pass')).status, 400, 'the new one was not kept');
+    const after = await server().request('GET', `/identity_/api/User/${user}`, { token });
+    assert.equal(after.body.surname, null);
+  });
+
   it('POST /api/User sets a password; validatePassword applies the policy', async () => {
     const refused = await server().request('POST', '/identity_/api/User', {
       token,

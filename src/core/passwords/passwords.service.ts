@@ -410,6 +410,29 @@ export function createPasswordsService(deps: PasswordsServiceDeps) {
     return replacePassword(environmentId, userId, hash, input.forceChange ?? false);
   }
 
+  /**
+   * An administrator set whose slow part (policy checks, hashing) runs now and whose write runs
+   * later inside the caller's transaction, which must hold the user's row lock (users.modify
+   * does): a change that writes a user and its password together commits both or neither.
+   */
+  async function prepareAdminSet(
+    environmentId: string,
+    userId: string,
+    value: string,
+  ): Promise<(trx: Db) => Promise<void>> {
+    const loaded = await load(environmentId, userId);
+    const hash = await encodeForSet(loaded, value, true);
+    const expectedHash = loaded.record.hash ?? null;
+    return async (trx) => {
+      const now = clock.now();
+      const current = normalize((await findRecord(trx, userId)) ?? emptyRecord(userId, environmentId), now);
+      // Another change in between would make this set skip its history and policy checks.
+      if ((current.hash ?? null) !== expectedHash) throw concurrentChange();
+      if (current.hash !== undefined) await addHistory(trx, userId, current.hash, now);
+      await saveRecord(trx, withNewHash(current, hash, false, now), now);
+    };
+  }
+
   /** Administrator temporary password: no policy, MUST_CHANGE_PASSWORD (PingOne reset without currentPassword). */
   async function adminReset(
     environmentId: string,
@@ -615,6 +638,7 @@ export function createPasswordsService(deps: PasswordsServiceDeps) {
     hasher,
     // core, no authorization (UiPath face, imports, benchmarks)
     adminSet,
+    prepareAdminSet,
     adminReset,
     change,
     check,

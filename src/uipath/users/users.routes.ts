@@ -1,3 +1,4 @@
+import type { Db } from '../../db/schema.js';
 import { Type } from '@sinclair/typebox';
 import { forbidden } from '../../core/shared/errors.js';
 import type { UiPathUsersService } from '../../core/users/uipath-users.service.js';
@@ -109,13 +110,14 @@ export function usersRoutes(
         throw new IdentityFailure([describe.invalidEmail(body.email)]);
       const userId = lower(request.params.userId);
       const password = typeof body.password === 'string' && body.password !== '' ? body.password : undefined;
-      // The password goes first: a password the policy refuses leaves the user unchanged. (Both
-      // are not one transaction: a later DuplicateEmail leaves the new password in place.)
+      // The password is checked and hashed first (a refused one leaves the user unchanged), then
+      // written in the same transaction as the other fields: both change, or neither does.
+      let writePassword: ((trx: Db) => Promise<void>) | undefined;
       if (password !== undefined) {
         await uipathUsers.get(actor, actor.environmentId, userId);
-        await passwords.set(actor, actor.environmentId, userId, password);
+        writePassword = await passwords.prepareSet(actor, actor.environmentId, userId, password);
       }
-      await uipathUsers.update(actor, actor.environmentId, userId, toUserChange(body));
+      await uipathUsers.update(actor, actor.environmentId, userId, toUserChange(body), writePassword);
       return identityResult([]);
     },
   );
