@@ -271,7 +271,7 @@ function report(results: Measurement[], rawHashRate: number) {
       ratio = `p99 ${(r.p99 / Math.max(r.idleP99, 1)).toFixed(1)}x idle (${r.idleP99} ms)`;
     } else if (r.isPasswordHash) {
       const share = r.requestsPerSecond / rawHashRate;
-      ratio = `${share.toFixed(2)} of raw argon2id (${rawHashRate.toFixed(1)}/s)`;
+      ratio = `${share.toFixed(3)} of raw argon2id (${rawHashRate.toFixed(1)}/s)`;
       goal = `${share >= 0.85 ? 'meets' : 'below'} 0.85`;
     } else {
       const share = r.requestsPerSecond / ceiling;
