@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { prepareQuery, prepareWrite } from '../../src/db/prepared.js';
 import type { Db } from '../../src/db/schema.js';
-import { openStore, type Store } from '../../src/db/store.js';
-import { STORES, createTestStore, type TestStore } from '../support/harness.js';
+import type { Store } from '../../src/db/store.js';
+import { STORES, createTestStore, openTestStore, type TestStore } from '../support/harness.js';
 
 const byName = (db: Db, name: string, createdAfter: number) =>
   db
@@ -19,12 +19,7 @@ for (const kind of STORES) {
     let store: Store;
     before(async () => {
       location = await createTestStore(kind);
-      store = await openStore(
-        kind === 'sqlite'
-          ? { kind, filename: location.databaseUrl.slice('sqlite:'.length) }
-          : { kind, url: location.databaseUrl },
-        { postgresSchema: location.postgresSchema },
-      );
+      store = await openTestStore(location);
       await store.db
         .insertInto('organizations')
         .values([

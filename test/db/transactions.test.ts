@@ -2,17 +2,8 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { sql } from 'kysely';
-import { openStore, type Store } from '../../src/db/store.js';
-import { STORES, createTestStore, type TestStore } from '../support/harness.js';
-
-async function open(location: TestStore): Promise<Store> {
-  return openStore(
-    location.kind === 'sqlite'
-      ? { kind: 'sqlite', filename: location.databaseUrl.slice('sqlite:'.length) }
-      : { kind: 'postgres', url: location.databaseUrl },
-    { postgresSchema: location.postgresSchema },
-  );
-}
+import type { Store } from '../../src/db/store.js';
+import { STORES, createTestStore, openTestStore, type TestStore } from '../support/harness.js';
 
 const organization = (id: string) => ({ id, name: `Org ${id}`, created_at: 1 });
 
@@ -22,7 +13,7 @@ for (const kind of STORES) {
     let store: Store;
     before(async () => {
       location = await createTestStore(kind);
-      store = await open(location);
+      store = await openTestStore(location);
     });
     after(async () => {
       await store.close();
@@ -72,7 +63,7 @@ for (const kind of STORES) {
           store.transaction((trx) => trx.insertInto('organizations').values(organization(id)).execute()),
         ),
       );
-      const other = await open(location);
+      const other = await openTestStore(location);
       try {
         const seen = await other.db
           .selectFrom('organizations')
@@ -93,7 +84,7 @@ if (STORES.includes('sqlite')) {
     let store: Store;
     before(async () => {
       location = await createTestStore('sqlite');
-      store = await open(location);
+      store = await openTestStore(location);
     });
     after(async () => {
       await store.close();

@@ -7,6 +7,7 @@ import pg from 'pg';
 import { buildApp, type TesseraApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config/config.js';
 import { ManualClock } from '../../src/core/shared/clock.js';
+import { openStore, type Store } from '../../src/db/store.js';
 
 export type StoreKind = 'sqlite' | 'postgres';
 
@@ -74,6 +75,16 @@ export async function createTestStore(kind: StoreKind): Promise<TestStore> {
       await client.end();
     },
   };
+}
+
+/** Opens the store itself (no server) at a test location, for storage-level tests. */
+export function openTestStore(location: TestStore): Promise<Store> {
+  return openStore(
+    location.kind === 'sqlite'
+      ? { kind: 'sqlite', filename: location.databaseUrl.slice('sqlite:'.length) }
+      : { kind: 'postgres', url: location.databaseUrl },
+    { postgresSchema: location.postgresSchema },
+  );
 }
 
 export interface StartOptions {
