@@ -9,7 +9,7 @@ const apps = `/v1/environments/${ENV}/applications`;
 
 /** A worker with Identity Data Admin on the bootstrap environment, and a token for it. */
 async function workerWithToken(server: TestServer) {
-  const created = await server.request('POST', apps, {
+  const created = await server.createWorker(apps, {
     body: { name: `Cached ${Date.now()}`, type: 'WORKER' },
   });
   assert.equal(created.status, 201, created.text);

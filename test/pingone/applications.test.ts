@@ -29,7 +29,7 @@ async function tokenStatus(server: TestServer, env: string, clientId: string, se
 
 describeStores('worker applications', (server) => {
   it('creates, reads, lists, replaces and deletes a worker', async () => {
-    const created = await server().request('POST', apps, {
+    const created = await server().createWorker(apps, {
       body: { name: 'Reporting worker', description: 'reads users', type: 'WORKER' },
     });
     assert.equal(created.status, 201, created.text);
@@ -67,6 +67,21 @@ describeStores('worker applications', (server) => {
     assert.equal(gone.body.code, 'NOT_FOUND');
   });
 
+  it("gives a new worker its creator's role assignments, so it gets a token at once", async () => {
+    const created = await server().request('POST', apps, { body: { name: 'Heir', type: 'WORKER' } });
+    assert.equal(created.status, 201, created.text);
+    const id = created.body.id as string;
+    const creator = await server().request('GET', `${apps}/${BOOTSTRAP.clientId}/roleAssignments`);
+    const inherited = await server().request('GET', `${apps}/${id}/roleAssignments`);
+    const roles = (body: {
+      _embedded: { roleAssignments: Array<{ role: { id: string }; scope: unknown }> };
+    }) => body._embedded.roleAssignments.map((a) => JSON.stringify([a.role.id, a.scope])).sort();
+    assert.ok(roles(creator.body).length > 0);
+    assert.deepEqual(roles(inherited.body), roles(creator.body));
+    const secret = (await server().request('GET', `${apps}/${id}/secret`)).body.secret as string;
+    assert.equal(await tokenStatus(server(), ENV, id, secret), 200);
+  });
+
   it('refuses a body that is not a worker', async () => {
     const response = await server().request('POST', apps, { body: { name: 'web app', type: 'WEB_APP' } });
     assert.equal(response.status, 400);
@@ -74,7 +89,7 @@ describeStores('worker applications', (server) => {
   });
 
   it('reads and rotates the secret; the old secret stops working', async () => {
-    const created = await server().request('POST', apps, {
+    const created = await server().createWorker(apps, {
       body: { name: 'Rotating worker', type: 'WORKER' },
     });
     const id = created.body.id as string;
@@ -97,7 +112,7 @@ describeStores('worker applications', (server) => {
   });
 
   it('creates, lists, reads and deletes role assignments', async () => {
-    const created = await server().request('POST', apps, {
+    const created = await server().createWorker(apps, {
       body: { name: 'Assigned worker', type: 'WORKER' },
     });
     const id = created.body.id as string;
@@ -125,7 +140,7 @@ describeStores('worker applications', (server) => {
   });
 
   it('validates role assignments: unknown role, scope the role does not apply to, unknown scope', async () => {
-    const created = await server().request('POST', apps, {
+    const created = await server().createWorker(apps, {
       body: { name: 'Invalid assign', type: 'WORKER' },
     });
     const assignments = `${apps}/${created.body.id}/roleAssignments`;
@@ -148,7 +163,7 @@ describeStores('worker applications', (server) => {
   });
 
   it('refuses to assign a role the caller may not assign (403)', async () => {
-    const created = await server().request('POST', apps, { body: { name: 'Data admin', type: 'WORKER' } });
+    const created = await server().createWorker(apps, { body: { name: 'Data admin', type: 'WORKER' } });
     const id = created.body.id as string;
     await server().request('POST', `${apps}/${id}/roleAssignments`, {
       body: { role: { id: ROLE_IDS.identityDataAdmin }, scope: { type: 'ENVIRONMENT', id: ENV } },
@@ -156,7 +171,7 @@ describeStores('worker applications', (server) => {
     const secret = (await server().request('GET', `${apps}/${id}/secret`)).body.secret as string;
     const token = await server().token(ENV, id, secret);
 
-    const target = await server().request('POST', apps, { body: { name: 'Target', type: 'WORKER' } });
+    const target = await server().createWorker(apps, { body: { name: 'Target', type: 'WORKER' } });
     // Identity Data Admin may not grant Environment Admin (no escalation) ...
     const escalation = await server().request('POST', `${apps}/${target.body.id}/roleAssignments`, {
       token,
@@ -172,7 +187,7 @@ describeStores('worker applications', (server) => {
     });
     assert.equal(elsewhere.status, 403, elsewhere.text);
     // An Environment Admin of the environment may grant Identity Data Read Only there.
-    const envAdmin = await server().request('POST', apps, { body: { name: 'Env admin', type: 'WORKER' } });
+    const envAdmin = await server().createWorker(apps, { body: { name: 'Env admin', type: 'WORKER' } });
     await server().request('POST', `${apps}/${envAdmin.body.id}/roleAssignments`, {
       body: { role: { id: ROLE_IDS.environmentAdmin }, scope: { type: 'ENVIRONMENT', id: ENV } },
     });
@@ -198,7 +213,7 @@ describeStores('worker applications', (server) => {
   });
 
   it('lets an Identity Data Read Only worker read users but not manage applications', async () => {
-    const created = await server().request('POST', apps, { body: { name: 'Reader', type: 'WORKER' } });
+    const created = await server().createWorker(apps, { body: { name: 'Reader', type: 'WORKER' } });
     const id = created.body.id as string;
     await server().request('POST', `${apps}/${id}/roleAssignments`, {
       body: { role: { id: ROLE_IDS.identityDataReadOnly }, scope: { type: 'ENVIRONMENT', id: ENV } },
@@ -214,7 +229,7 @@ describeStores('worker applications', (server) => {
     assert.equal(forbidden.status, 403);
     assert.equal(forbidden.body.code, 'ACCESS_FAILED');
     assert.equal(forbidden.body.details[0].code, 'INSUFFICIENT_PERMISSIONS');
-    const create = await server().request('POST', apps, { token, body: { name: 'x', type: 'WORKER' } });
+    const create = await server().createWorker(apps, { token, body: { name: 'x', type: 'WORKER' } });
     assert.equal(create.status, 403);
   });
 

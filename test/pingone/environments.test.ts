@@ -144,7 +144,7 @@ describeStores('environments: filters, isolation and what a new environment hold
     const mine = await create('Isolated mine');
     const theirs = await create('Isolated theirs');
     const apps = `/v1/environments/${mine.id}/applications`;
-    const worker = await server().request('POST', apps, { body: { name: 'Scoped worker', type: 'WORKER' } });
+    const worker = await server().createWorker(apps, { body: { name: 'Scoped worker', type: 'WORKER' } });
     assert.equal(worker.status, 201, worker.text);
     await server().request('POST', `${apps}/${worker.body.id}/roleAssignments`, {
       body: { role: { id: ROLE_IDS.identityDataAdmin }, scope: { type: 'ENVIRONMENT', id: mine.id } },

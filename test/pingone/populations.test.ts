@@ -238,7 +238,7 @@ describeStores('populations', (server) => {
 
     // A worker holding Identity Data Read Only on one population only sees that one.
     const apps = `/v1/environments/${BOOTSTRAP.environmentId}/applications`;
-    const worker = await server().request('POST', apps, {
+    const worker = await server().createWorker(apps, {
       body: { name: `Scoped ${randomUUID()}`, type: 'WORKER' },
     });
     await server().request('POST', `${apps}/${worker.body.id}/roleAssignments`, {

@@ -44,7 +44,7 @@ async function createWorker(
   roles: string[],
   extra: Record<string, unknown> = {},
 ) {
-  const created = await server.request('POST', `/v1/environments/${env}/applications`, {
+  const created = await server.createWorker(`/v1/environments/${env}/applications`, {
     body: { name: `worker ${Math.random()}`, type: 'WORKER', ...extra },
   });
   assert.equal(created.status, 201, created.text);

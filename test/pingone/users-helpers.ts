@@ -54,7 +54,7 @@ export async function workerToken(
   scope: { id: string; type: 'ORGANIZATION' | 'ENVIRONMENT' | 'POPULATION' },
 ): Promise<string> {
   const base = `/v1/environments/${BOOTSTRAP.environmentId}/applications`;
-  const app = await server.request('POST', base, { body: { name: unique('worker'), type: 'WORKER' } });
+  const app = await server.createWorker(base, { body: { name: unique('worker'), type: 'WORKER' } });
   assert.equal(app.status, 201, app.text);
   const assignment = await server.request('POST', `${base}/${app.body.id}/roleAssignments`, {
     body: { role: { id: roleId }, scope },

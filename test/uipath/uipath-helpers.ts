@@ -21,7 +21,7 @@ export async function createExternalApp(
   environmentId: string,
   scopes: string[],
 ): Promise<ExternalApp> {
-  const created = await server.request('POST', `/v1/environments/${environmentId}/applications`, {
+  const created = await server.createWorker(`/v1/environments/${environmentId}/applications`, {
     body: { name: `ext-${Math.random().toString(36).slice(2)}`, type: 'WORKER', scopes },
   });
   assert.equal(created.status, 201, created.text);

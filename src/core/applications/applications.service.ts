@@ -160,6 +160,20 @@ export function createApplicationsService({
       });
       return store.transaction(async (trx) => {
         const created = await createWithin(trx, environmentId, input);
+        // PingOne: a worker created by an admin inherits the creator's role assignments, so it
+        // can get a token at once (a worker without any role is refused one).
+        const now = clock.now();
+        for (const inherited of await listRoleAssignments(trx, actor.id)) {
+          await insertRoleAssignment(trx, {
+            ...inherited,
+            id: newId(),
+            environmentId,
+            actorType: 'application',
+            actorId: created.application.id,
+            readOnly: false,
+            createdAt: now,
+          });
+        }
         return created.application;
       });
     },
