@@ -1,13 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import {
-  createTestStore,
-  describeStores,
-  startTessera,
-  STORES,
-  type TestServer,
-  type TestStore,
-} from '../support/harness.js';
+import { it } from 'node:test';
+import { describeStores, describeTwoPostgresServers, type TestServer } from '../support/harness.js';
 import { newEnvironment, newUser, pw, STRONG } from './password-helpers.js';
 
 /** Fires `count` wrong checks at once (spread over the servers) and tallies the answers. */
@@ -59,23 +52,11 @@ describeStores('password concurrency', (server) => {
   });
 });
 
-if (STORES.includes('postgres')) {
-  describe('password concurrency across two Tessera servers on one PostgreSQL schema', () => {
-    let store: TestStore;
-    let a: TestServer;
-    let b: TestServer;
-    before(async () => {
-      store = await createTestStore('postgres');
-      a = await startTessera('postgres', { store });
-      b = await startTessera('postgres', { store });
-    });
-    after(async () => {
-      await a?.close();
-      await b?.close();
-      await store?.drop();
-    });
-
+describeTwoPostgresServers(
+  'password concurrency across two Tessera servers on one PostgreSQL schema',
+  (servers) => {
     it('never lets more than failureCount failures through', async () => {
+      const [a, b] = servers();
       const env = await newEnvironment(a);
       const user = await newUser(a, env);
       await pw(a, env, user).set(STRONG);
@@ -84,5 +65,5 @@ if (STORES.includes('postgres')) {
       assert.equal((await pw(b, env, user).get()).body.status, 'PASSWORD_LOCKED_OUT');
       assert.equal((await pw(a, env, user).check(STRONG)).status, 400);
     });
-  });
-}
+  },
+);

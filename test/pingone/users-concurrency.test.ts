@@ -1,13 +1,6 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
-import {
-  createTestStore,
-  describeStores,
-  startTessera,
-  STORES,
-  type TestServer,
-  type TestStore,
-} from '../support/harness.js';
+import { before, it } from 'node:test';
+import { describeStores, describeTwoPostgresServers, type TestServer } from '../support/harness.js';
 import { createEnvironment, createUser, unique } from './users-helpers.js';
 
 /** Attributes PATCHed concurrently, one per request, including members of one nested object. */
@@ -116,21 +109,6 @@ function concurrencyTests(servers: () => [TestServer, TestServer]) {
 describeStores('users concurrency (one server)', (server) => concurrencyTests(() => [server(), server()]));
 
 // Two Tessera servers sharing one PostgreSQL schema, as two processes behind a load balancer would.
-if (STORES.includes('postgres')) {
-  describe('users concurrency (two servers on one PostgreSQL schema) [postgres]', () => {
-    let store: TestStore;
-    let a: TestServer;
-    let b: TestServer;
-    before(async () => {
-      store = await createTestStore('postgres');
-      a = await startTessera('postgres', { store });
-      b = await startTessera('postgres', { store });
-    });
-    after(async () => {
-      await a?.close();
-      await b?.close();
-      await store?.drop();
-    });
-    concurrencyTests(() => [a, b]);
-  });
-}
+describeTwoPostgresServers('users concurrency (two servers on one PostgreSQL schema)', (servers) =>
+  concurrencyTests(servers),
+);

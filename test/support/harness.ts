@@ -226,3 +226,33 @@ export function describeStores(
     });
   }
 }
+
+/**
+ * Runs `body` against two Tessera servers sharing one PostgreSQL schema, as two processes behind
+ * a load balancer would (only when PostgreSQL is among the stores under test).
+ */
+export function describeTwoPostgresServers(
+  name: string,
+  body: (servers: () => [TestServer, TestServer]) => void,
+) {
+  if (!STORES.includes('postgres')) return;
+  describe(`${name} [postgres]`, () => {
+    let store: TestStore | undefined;
+    let a: TestServer | undefined;
+    let b: TestServer | undefined;
+    before(async () => {
+      store = await createTestStore('postgres');
+      a = await startTessera('postgres', { store });
+      b = await startTessera('postgres', { store });
+    });
+    after(async () => {
+      await a?.close();
+      await b?.close();
+      await store?.drop();
+    });
+    body(() => {
+      if (!a || !b) throw new Error('servers not started');
+      return [a, b];
+    });
+  });
+}
