@@ -4,6 +4,7 @@
  */
 export const SIGNON_CSS = `
 *,*::before,*::after{box-sizing:border-box}
+[hidden]{display:none!important}
 html{-webkit-text-size-adjust:100%;text-size-adjust:100%}
 body{margin:0;min-height:100vh;display:flex;align-items:center;justify-content:center;padding:32px 16px;
   background:#eef1f5;color:#1f2933;
