@@ -1,8 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import type { User } from '../../core/users/user.js';
-import { actorOf } from '../auth.js';
-import { mediaTypeRoute, type MediaTypeOperation } from '../media-type-route.js';
-import type { FastifyTypebox } from '../plugin-types.js';
+import { actorOf } from '../../http/actor.js';
+import { mediaTypeRoute, type MediaTypeOperation } from '../../http/media-type-route.js';
+import type { FastifyTypebox } from '../../http/context.js';
+import type { PingOneContext } from '../context.js';
 import { LinksSchema, responses } from '../shared/schemas.js';
 import { UserParams } from './users.routes.js';
 import { UserSchema, userWire } from './users.wire.js';
@@ -18,8 +19,7 @@ const LockBody = Type.Object(
 );
 
 /** The user's server-managed state, each behind its own sub-resource as in PingOne. */
-export function userStateRoutes(app: FastifyTypebox) {
-  const { services, hal, validators } = app.tessera;
+export function userStateRoutes(app: FastifyTypebox, { services, hal, validators }: PingOneContext) {
   const userPath = (u: User) => hal.env(u.environmentId, `/users/${u.id}`);
   const links = (u: User, sub: string) => ({
     self: hal.link(`${userPath(u)}/${sub}`),
