@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { User } from '../../core/users/user.js';
 import { actorOf } from '../../http/actor.js';
-import { mediaTypeRoute, type MediaTypeOperation } from '../../http/media-type-route.js';
+import { mediaTypeOperation, mediaTypeRoute, type MediaTypeOperation } from '../../http/media-type-route.js';
 import type { FastifyTypebox } from '../../http/context.js';
 import type { PingOneContext } from '../context.js';
 import { LinksSchema, responses } from '../shared/schemas.js';
@@ -122,13 +122,13 @@ export function userStateRoutes(app: FastifyTypebox, { services, hal, validators
       canAuthenticate: !(await services.passwords.lockedOut([u.id])).has(u.id),
     });
   const actions: MediaTypeOperation[] = [
-    {
+    mediaTypeOperation({
       mediaType: 'application/vnd.pingidentity.account.lock+json',
       body: LockBody,
       summary: 'Lock the account, optionally until unlockAt',
       async handle(request, _reply, body) {
         const { envID, userID } = request.params as { envID: string; userID: string };
-        const unlockAt = (body as { unlockAt?: string }).unlockAt;
+        const unlockAt = body.unlockAt;
         return toWire(
           await services.users.lock(
             actorOf(request),
@@ -138,7 +138,7 @@ export function userStateRoutes(app: FastifyTypebox, { services, hal, validators
           ),
         );
       },
-    },
+    }),
     {
       mediaType: 'application/vnd.pingidentity.account.unlock+json',
       summary: 'Unlock the account',

@@ -6,7 +6,7 @@ import type { User } from '../../core/users/user.js';
 import type { AfterUserInsert } from '../../core/users/users.service.js';
 import { actorOf } from '../../http/actor.js';
 import { collection } from '../../pingone-common/hal.js';
-import { mediaTypeRoute } from '../../http/media-type-route.js';
+import { mediaTypeOperation, mediaTypeRoute } from '../../http/media-type-route.js';
 import type { FastifyTypebox } from '../../http/context.js';
 import type { PingOneContext } from '../context.js';
 import { populationWire } from '../populations/populations.wire.js';
@@ -98,24 +98,24 @@ export function usersRoutes(app: FastifyTypebox, { services, hal, validators }: 
     url: '/environments/:envID/users',
     schema: { tags, params: EnvParams, response: responses({ 201: UserSchema }, [400, 401, 403, 404, 415]) },
     operations: [
-      {
+      mediaTypeOperation({
         mediaType: 'application/json',
         body: UserCreateBody,
         summary: 'Create a user',
         async handle(request, reply, body) {
-          const created = await create(request, body as typeof UserImportBody.static, false);
+          const created = await create(request, body, false);
           return reply.status(201).header('Location', created._links.self!.href).send(created);
         },
-      },
-      {
+      }),
+      mediaTypeOperation({
         mediaType: 'application/vnd.pingidentity.user.import+json',
         body: UserImportBody,
         summary: 'Create a user with its password and lifecycle state (import)',
         async handle(request, reply, body) {
-          const created = await create(request, body as typeof UserImportBody.static, true);
+          const created = await create(request, body, true);
           return reply.status(201).header('Location', created._links.self!.href).send(created);
         },
-      },
+      }),
     ],
   });
 
