@@ -1,6 +1,50 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/*
+ * Boundaries (DEVELOPERS.md, "Boundaries"): which folder may import what. Matched on the import
+ * specifier: a folder by its path segment, a package by its name.
+ */
+const folder = (name, message) => ({ regex: `(^|/)${name}(/|$)`, message });
+const FACES = {
+  pingone: folder('pingone', 'The PingOne management face is reached only through src/app.ts.'),
+  pingoneAuth: folder('pingone-auth', 'The PingOne auth face is reached only through src/app.ts.'),
+  uipath: folder('uipath', 'The UiPath face is reached only through src/app.ts.'),
+  testing: folder('testing', 'The testing face is reached only through src/app.ts.'),
+};
+const PINGONE_COMMON = folder('pingone-common', 'PingOne wire code is for the PingOne faces only.');
+const ANY_PINGONE = folder('pingone[^/]*', 'The UiPath face shares nothing with the PingOne faces.');
+const FRAMEWORK = [
+  { regex: '^(fastify|@sinclair/typebox)(/|$)', message: 'The core knows nothing of HTTP or schemas.' },
+  { regex: '^@fastify/', message: 'The core knows nothing of HTTP.' },
+];
+const HTTP = folder('http', 'Only the faces and src/app.ts use the shared HTTP layer.');
+const DRIVERS = {
+  regex: '^(better-sqlite3|pg)(/|$)',
+  message: 'Only src/db/dialect.ts and src/db/store.ts talk to the database drivers.',
+};
+const boundary = (files, patterns, ignores = []) => ({
+  files,
+  ignores,
+  rules: { 'no-restricted-imports': ['error', { patterns }] },
+});
+const ALL_FACES = [...Object.values(FACES), PINGONE_COMMON];
+const DB_FILES = ['src/db/dialect.ts', 'src/db/store.ts'];
+const boundaries = [
+  // Anything not named below (a new folder) at least keeps away from the drivers.
+  boundary(['src/**/*.ts'], [DRIVERS], ['src/app.ts', 'src/main.ts']),
+  boundary(['src/core/**/*.ts'], [DRIVERS, ...FRAMEWORK, HTTP, ...ALL_FACES]),
+  boundary(['src/config/**/*.ts', 'src/db/**/*.ts'], [DRIVERS, HTTP, ...ALL_FACES], DB_FILES),
+  boundary(DB_FILES, [HTTP, ...ALL_FACES]),
+  boundary(['src/http/**/*.ts'], [DRIVERS, ...ALL_FACES]),
+  boundary(['src/pingone-common/**/*.ts'], [DRIVERS, ...Object.values(FACES)]),
+  boundary(['src/pingone/**/*.ts'], [DRIVERS, FACES.pingoneAuth, FACES.uipath, FACES.testing]),
+  boundary(['src/pingone-auth/**/*.ts'], [DRIVERS, FACES.pingone, FACES.uipath, FACES.testing]),
+  boundary(['src/uipath/**/*.ts'], [DRIVERS, ANY_PINGONE, FACES.testing]),
+  // The test mailbox answers in PingOne's envelope (it is reached with PingOne tokens).
+  boundary(['src/testing/**/*.ts'], [DRIVERS, FACES.pingone, FACES.pingoneAuth, FACES.uipath]),
+];
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'data/**', '.tmp/**', 'scripts/**/*.mjs'] },
   js.configs.recommended,
@@ -50,5 +94,6 @@ export default tseslint.config(
     files: ['src/db/migrations/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
+  ...boundaries,
   { files: ['eslint.config.js'], ...tseslint.configs.disableTypeChecked },
 );

@@ -13,12 +13,12 @@ import { createRateLimiter } from './http/rate-limiter.js';
 import { createValidators } from './http/validation.js';
 import { registerOpenApi } from './http/openapi.js';
 import { registerHealth } from './http/health.js';
-import { registerCorrelation } from './pingone/correlation.js';
-import { Hal } from './pingone/hal.js';
+import { decorateActor } from './http/actor.js';
+import type { FastifyTypebox, TesseraContext } from './http/context.js';
+import { registerCorrelation } from './http/correlation.js';
 import { pingOneFace } from './pingone/plugin.js';
 import { testingRoutes } from './testing/mailbox.routes.js';
 import { uipathFace } from './uipath/plugin.js';
-import type { FastifyTypebox } from './pingone/plugin-types.js';
 
 export interface AppOptions {
   readonly clock?: Clock;
@@ -50,46 +50,25 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       routerOptions: { maxParamLength: 200 },
     }).withTypeProvider<TypeBoxTypeProvider>();
     server.setValidatorCompiler(validators.compiler);
-    server.decorate('tessera', { config, services, hal: new Hal(config.publicUrl), validators });
-    server.decorateRequest('actor', undefined);
+    server.decorate('tessera', { config, services, validators } satisfies TesseraContext);
+    decorateActor(server);
 
     const routes = trackRoutes(server);
     registerCorrelation(server);
     await server.register(formbody);
-    // PingOne action media types carry JSON, sometimes with no body at all.
-    server.addContentTypeParser(
-      /^application\/vnd\.pingidentity\./i,
-      { parseAs: 'string' },
-      (_request, body, done) => {
-        const text = String(body);
-        if (text.trim() === '') return done(null, undefined);
-        try {
-          done(null, JSON.parse(text));
-        } catch (error) {
-          done(
-            Object.assign(error as Error, { statusCode: 400, code: 'FST_ERR_CTP_INVALID_JSON_BODY' }),
-            undefined,
-          );
-        }
-      },
-    );
     await registerOpenApi(server, swagger, config);
     registerHealth(server, store);
-    await server.register(async (face) =>
-      pingOneFace(face as FastifyTypebox, {
-        limiter: createRateLimiter(config.rateLimitPerSecond, clock),
-        allowedMethods: (url) => routes.allowedMethods(url),
-      }),
-    );
-    await server.register(async (face) =>
-      uipathFace(face as FastifyTypebox, {
-        limiter: createRateLimiter(config.rateLimitPerSecond, clock),
-        allowedMethods: (url) => routes.allowedMethods(url),
-      }),
-    );
+    const allowedMethods = (url: string) => routes.allowedMethods(url);
+    await server.register(pingOneFace, {
+      limiter: createRateLimiter(config.rateLimitPerSecond, clock),
+      allowedMethods,
+    });
+    await server.register(uipathFace, {
+      limiter: createRateLimiter(config.rateLimitPerSecond, clock),
+      allowedMethods,
+    });
     // Tessera's test mailbox lives outside the PingOne API and exists only when configured.
-    if (config.testMailbox)
-      await server.register(async (testing) => testingRoutes(testing as FastifyTypebox));
+    if (config.testMailbox) await server.register(testingRoutes);
     await server.ready();
     services.scheduler.start((job, err) => server.log.error({ err, job }, 'scheduled job failed'));
     let closed = false;

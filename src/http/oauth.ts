@@ -1,3 +1,4 @@
+import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { OAuthError } from '../core/tokens/tokens.service.js';
 import { essence } from './media-type.js';
@@ -40,32 +41,53 @@ export function clientCredentials(request: FastifyRequest, form: Record<string, 
   throw new OAuthError('invalid_client', 'Client authentication is required');
 }
 
-/** RFC 6749 error responses, with the correlation id in the description as PingOne does. */
-export function sendOAuthError(request: FastifyRequest, reply: FastifyReply, error: unknown) {
-  const oauth =
-    error instanceof OAuthError
-      ? error
-      : isFastifyClientError(error)
-        ? new OAuthError('invalid_request', 'The request must be application/x-www-form-urlencoded')
-        : undefined;
-  if (!oauth) {
-    request.log.error({ err: error }, 'unexpected error at the token endpoint');
+/** RFC 6749 §5.2 error body, the serializer of every token endpoint's refusals. */
+export const OAuthErrorSchema = Type.Object({
+  error: Type.String(),
+  error_description: Type.Optional(Type.String()),
+});
+
+/** How a face words its token endpoint's errors; the rest of RFC 6749 §5.2 is the same for all. */
+export interface OAuthErrorStyle {
+  /** The `error_description` of a refusal. */
+  describe(request: FastifyRequest, description: string): string;
+  /** The `error_description` of a 500, for a face that sends one. */
+  readonly serverErrorDescription?: string;
+}
+
+/**
+ * The error handler of a token endpoint: RFC 6749 §5.2 JSON, never cached. A body Fastify could
+ * not read is an invalid request; anything unexpected is a logged 500.
+ */
+export function oauthErrorHandler(style: OAuthErrorStyle) {
+  return (error: unknown, request: FastifyRequest, reply: FastifyReply) => {
+    const oauth =
+      error instanceof OAuthError
+        ? error
+        : isFastifyClientError(error)
+          ? new OAuthError('invalid_request', 'The request must be application/x-www-form-urlencoded')
+          : undefined;
+    if (!oauth) {
+      request.log.error({ err: error }, 'unexpected error at the token endpoint');
+      return reply
+        .status(500)
+        .header('Cache-Control', 'no-store')
+        .send({
+          error: 'server_error',
+          ...(style.serverErrorDescription !== undefined
+            ? { error_description: style.serverErrorDescription }
+            : {}),
+        });
+    }
+    if (oauth.status === 401 && typeof request.headers.authorization === 'string') {
+      void reply.header('WWW-Authenticate', 'Basic realm="tessera"');
+    }
     return reply
-      .status(500)
+      .status(oauth.status)
       .header('Cache-Control', 'no-store')
-      .send({ error: 'server_error', error_description: 'Unexpected error' });
-  }
-  if (oauth.status === 401 && typeof request.headers.authorization === 'string') {
-    void reply.header('WWW-Authenticate', 'Basic realm="tessera"');
-  }
-  return reply
-    .status(oauth.status)
-    .header('Cache-Control', 'no-store')
-    .header('Pragma', 'no-cache')
-    .send({
-      error: oauth.error,
-      error_description: `${oauth.description} (Correlation ID: ${request.correlationId})`,
-    });
+      .header('Pragma', 'no-cache')
+      .send({ error: oauth.error, error_description: style.describe(request, oauth.description) });
+  };
 }
 
 function isFastifyClientError(error: unknown): boolean {

@@ -1,5 +1,14 @@
+import type { FastifyInstance } from 'fastify';
 import type { Clock } from '../core/shared/clock.js';
-import { DomainError, MESSAGES } from '../core/shared/errors.js';
+import { DomainError } from '../core/shared/errors.js';
+
+/** A client used up its allowance; each face words its own 429 (and sends `Retry-After`). */
+export class RateLimitExceeded extends Error {
+  constructor(readonly retryAfterSeconds: number) {
+    super('rate limit exceeded');
+    this.name = 'RateLimitExceeded';
+  }
+}
 
 /**
  * A token bucket per client: `perSecond` requests a second with bursts of the same size. Buckets
@@ -8,7 +17,7 @@ import { DomainError, MESSAGES } from '../core/shared/errors.js';
 export function createRateLimiter(perSecond: number, clock: Clock) {
   const buckets = new Map<string, { tokens: number; refilledAt: number }>();
   return {
-    /** Throws 429 (with the seconds to wait) when `clientId` has used up its allowance. */
+    /** Throws `RateLimitExceeded` when `clientId` has used up its allowance. */
     take(clientId: string): void {
       if (perSecond <= 0) return;
       const now = clock.now();
@@ -17,19 +26,7 @@ export function createRateLimiter(perSecond: number, clock: Clock) {
       bucket.refilledAt = now;
       if (bucket.tokens < 1) {
         buckets.set(clientId, bucket);
-        const retryAfterSeconds = Math.max(1, Math.ceil((1 - bucket.tokens) / perSecond));
-        throw new DomainError(
-          'rate_limited',
-          MESSAGES.rateLimited,
-          [
-            {
-              code: 'LIMIT_EXCEEDED',
-              message: 'Too many requests.',
-              innerError: { retryAfter: retryAfterSeconds },
-            },
-          ],
-          { retryAfterSeconds },
-        );
+        throw new RateLimitExceeded(Math.max(1, Math.ceil((1 - bucket.tokens) / perSecond)));
       }
       bucket.tokens -= 1;
       buckets.set(clientId, bucket);
@@ -38,3 +35,23 @@ export function createRateLimiter(perSecond: number, clock: Clock) {
 }
 
 export type RateLimiter = ReturnType<typeof createRateLimiter>;
+
+/** Counts every request of the scope against its actor; register it after `authenticateBearer`. */
+export function limitRequests(app: FastifyInstance, limiter: RateLimiter) {
+  app.addHook('onRequest', async (request) => {
+    if (request.actor) limiter.take(request.actor.id);
+  });
+}
+
+/**
+ * The `Retry-After` seconds of a refusal for load, whether the limiter or the core (e.g. a full
+ * password-hashing queue) refused; undefined for any other error.
+ */
+export function retryAfterSeconds(error: unknown): number | undefined {
+  if (error instanceof RateLimitExceeded) return error.retryAfterSeconds;
+  if (error instanceof DomainError && error.kind === 'rate_limited') {
+    const seconds = error.facts.retryAfterSeconds;
+    return typeof seconds === 'number' ? seconds : 1;
+  }
+  return undefined;
+}

@@ -1,28 +1,35 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { DomainError, MESSAGES } from '../core/shared/errors.js';
-import { registerBearerAuth } from './auth.js';
-import { sendPingOneError } from './errors.js';
-import type { FastifyTypebox } from './plugin-types.js';
+import { authenticateBearer } from '../http/actor.js';
+import type { FastifyTypebox } from '../http/context.js';
+import { limitRequests, type RateLimiter } from '../http/rate-limiter.js';
+import { sendPingOneError } from '../pingone-common/errors.js';
+import { registerExternalIds } from '../pingone-common/external-ids.js';
+import { Hal } from '../pingone-common/hal.js';
+import { acceptPingOneMediaTypes } from '../pingone-common/media-types.js';
+import type { PingOneContext } from './context.js';
 import { managementRoutes } from './routes.js';
 import { tokenRoutes } from './tokens/tokens.routes.js';
-import type { createRateLimiter } from '../http/rate-limiter.js';
 
 export interface PingOneFaceOptions {
-  readonly limiter: ReturnType<typeof createRateLimiter>;
+  readonly limiter: RateLimiter;
   readonly allowedMethods: (url: string) => string[];
 }
 
 /** The PingOne Platform API face: the authorization server and the management API under /v1. */
-export async function pingOneFace(app: FastifyTypebox, options: PingOneFaceOptions) {
-  await app.register(async (as) => tokenRoutes(as as FastifyTypebox));
+export const pingOneFace: FastifyPluginAsyncTypebox<PingOneFaceOptions> = async (app, options) => {
+  const context: PingOneContext = { ...app.tessera, hal: new Hal(app.tessera.config.publicUrl) };
+  registerExternalIds(app);
+  acceptPingOneMediaTypes(app);
+  await app.register(async (as: FastifyTypebox) => tokenRoutes(as));
 
   await app.register(
-    async (api) => {
-      const typed = api as FastifyTypebox;
-      typed.setErrorHandler((error, request, reply) => sendPingOneError(request, reply, error));
+    async (api: FastifyTypebox) => {
+      api.setErrorHandler((error, request, reply) => sendPingOneError(request, reply, error));
       // The management API speaks JSON only: a form or text body is an unsupported media type (415),
       // not a validation error. Only the token endpoint accepts forms.
-      typed.removeContentTypeParser(['application/x-www-form-urlencoded', 'text/plain']);
-      typed.setNotFoundHandler((request, reply) => {
+      api.removeContentTypeParser(['application/x-www-form-urlencoded', 'text/plain']);
+      api.setNotFoundHandler((request, reply) => {
         const allowed = options.allowedMethods(request.url);
         if (allowed.length > 0) {
           void reply.header('Allow', allowed.join(', '));
@@ -34,9 +41,10 @@ export async function pingOneFace(app: FastifyTypebox, options: PingOneFaceOptio
         }
         return sendPingOneError(request, reply, new DomainError('not_found', MESSAGES.notFound));
       });
-      registerBearerAuth(typed, typed.tessera.services.tokens, options.limiter);
-      for (const routes of managementRoutes) routes(typed);
+      authenticateBearer(api, context.services.tokens);
+      limitRequests(api, options.limiter);
+      for (const routes of managementRoutes) routes(api, context);
     },
     { prefix: '/v1' },
   );
-}
+};

@@ -1,3 +1,4 @@
+import type { PingOneRoutes } from './context.js';
 import { applicationsRoutes } from './applications/applications.routes.js';
 import { credentialTypesRoutes } from './credentials/credential-types.routes.js';
 import { userCredentialsRoutes } from './credentials/user-credentials.routes.js';
@@ -5,7 +6,6 @@ import { walletsRoutes } from './credentials/wallets.routes.js';
 import { notificationSettingsRoutes } from './notifications/settings.routes.js';
 import { templatesRoutes } from './notifications/templates.routes.js';
 import { environmentsRoutes } from './environments/environments.routes.js';
-import type { FastifyTypebox } from './plugin-types.js';
 import { passwordPoliciesRoutes } from './password-policies/password-policies.routes.js';
 import { passwordsRoutes } from './passwords/passwords.routes.js';
 import { populationsRoutes } from './populations/populations.routes.js';
@@ -15,7 +15,7 @@ import { userStateRoutes } from './users/user-state.routes.js';
 import { usersRoutes } from './users/users.routes.js';
 
 /** Every route module of the management API (`/v1`); each feature adds its own line. */
-export const managementRoutes: ReadonlyArray<(app: FastifyTypebox) => void> = [
+export const managementRoutes: readonly PingOneRoutes[] = [
   environmentsRoutes,
   populationsRoutes,
   applicationsRoutes,

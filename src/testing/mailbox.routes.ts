@@ -1,9 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import { iso } from '../core/shared/clock.js';
-import { bearerToken } from '../pingone/auth.js';
-import { sendPingOneError } from '../pingone/errors.js';
-import type { FastifyTypebox } from '../pingone/plugin-types.js';
-import { ErrorSchema } from '../pingone/shared/schemas.js';
+import { bearerToken } from '../http/actor.js';
+import type { FastifyTypebox } from '../http/context.js';
+import { ErrorSchema, sendPingOneError } from '../pingone-common/errors.js';
 
 const MessageSchema = Type.Object({
   id: Type.String(),

@@ -1,14 +1,9 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import type { Actor } from '../core/access/actor.js';
+import type { FastifyInstance } from 'fastify';
 import type { EnvironmentsService } from '../core/environments/environments.service.js';
 import { forbidden } from '../core/shared/errors.js';
 import type { TokensService } from '../core/tokens/tokens.service.js';
-import type { RateLimiter } from '../http/rate-limiter.js';
-
-const bearerToken = (request: FastifyRequest): string | undefined => {
-  const header = request.headers.authorization;
-  return typeof header === 'string' ? /^Bearer\s+(\S+)\s*$/i.exec(header)?.[1] : undefined;
-};
+import { actorOf, authenticateBearer } from '../http/actor.js';
+import { limitRequests, type RateLimiter } from '../http/rate-limiter.js';
 
 /** True when an organization name in a URL denotes the environment (its id, or its name case-insensitively). */
 export const namesEnvironment = (organizationName: string, env: { id: string; name: string }): boolean =>
@@ -24,19 +19,13 @@ export function registerUiPathAuth(
   app: FastifyInstance,
   deps: { tokens: TokensService; environments: EnvironmentsService; limiter: RateLimiter },
 ) {
+  authenticateBearer(app, deps.tokens);
+  limitRequests(app, deps.limiter);
   app.addHook('onRequest', async (request) => {
-    const actor = await deps.tokens.authenticate(bearerToken(request));
-    request.actor = actor;
-    deps.limiter.take(actor.id);
     const organization = (request.params as { organizationName?: string } | undefined)?.organizationName;
     if (organization !== undefined) {
-      const env = await deps.environments.require(actor.environmentId);
+      const env = await deps.environments.require(actorOf(request).environmentId);
       if (!namesEnvironment(organization, env)) throw forbidden();
     }
   });
-}
-
-export function uipathActor(request: FastifyRequest): Actor {
-  if (!request.actor) throw new Error('route registered outside the authenticated scope');
-  return request.actor;
 }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../core/shared/errors.js';
+import { RateLimitExceeded, retryAfterSeconds } from '../http/rate-limiter.js';
 import { RequestValidationError } from '../http/validation.js';
 import type { BindingErrors } from './binding.js';
 import { identityErrorsOf, type IdentityError } from './identity-errors.js';
@@ -122,6 +123,7 @@ export function toUiPathError(request: FastifyRequest, error: unknown): Mapped {
   if (error instanceof ProblemError)
     return { status: error.status, body: problemBody(request, error.status, error.errors) };
   if (error instanceof IdentityFailure) return { status: 400, body: identityResult(error.errors) };
+  if (error instanceof RateLimitExceeded) return { status: 429, body: problemBody(request, 429) };
   if (error instanceof RequestValidationError)
     return { status: 400, body: problemBody(request, 400, queryProblem(request, error)) };
   if (error instanceof DomainError) {
@@ -173,10 +175,8 @@ export function sendUiPathError(request: FastifyRequest, reply: FastifyReply, er
       typeof request.headers.authorization === 'string' && /^Bearer\s/i.test(request.headers.authorization);
     void reply.header('WWW-Authenticate', presented ? 'Bearer error="invalid_token"' : 'Bearer');
   }
-  if (error instanceof DomainError && error.kind === 'rate_limited') {
-    const retryAfter = error.facts.retryAfterSeconds;
-    void reply.header('Retry-After', String(typeof retryAfter === 'number' ? retryAfter : 1));
-  }
+  const retryAfter = retryAfterSeconds(error);
+  if (retryAfter !== undefined) void reply.header('Retry-After', String(retryAfter));
   if (mapped.body === undefined) return reply.status(mapped.status).send();
   // ProblemDetails answers carry their own media type, as ASP.NET sends them.
   const isProblem = typeof mapped.body === 'object' && mapped.body !== null && 'traceId' in mapped.body;

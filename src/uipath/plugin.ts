@@ -1,7 +1,8 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
 import { createUiPathUsersService } from '../core/users/uipath-users.service.js';
+import type { FastifyTypebox } from '../http/context.js';
 import type { RateLimiter } from '../http/rate-limiter.js';
-import type { FastifyTypebox } from '../pingone/plugin-types.js';
 import { registerUiPathAuth } from './auth.js';
 import { bindJson } from './binding.js';
 import { ProblemError, sendUiPathError } from './errors.js';
@@ -69,7 +70,7 @@ function registerJsonBodies(app: FastifyTypebox) {
 }
 
 /** The UiPath Identity Server user API face, under each of its URL prefixes. */
-export async function uipathFace(app: FastifyTypebox, options: UiPathFaceOptions) {
+export const uipathFace: FastifyPluginAsyncTypebox<UiPathFaceOptions> = async (app, options) => {
   const { services } = app.tessera;
   const uipathUsers = createUiPathUsersService({
     store: services.store,
@@ -81,8 +82,7 @@ export async function uipathFace(app: FastifyTypebox, options: UiPathFaceOptions
 
   for (const prefix of UIPATH_PREFIXES) {
     await app.register(
-      async (scope) => {
-        const face = scope as FastifyTypebox;
+      async (face: FastifyTypebox) => {
         face.setErrorHandler((error, request, reply) => sendUiPathError(request, reply, error));
         face.setNotFoundHandler((request, reply) => {
           // ASP.NET routing answers an unknown path 404 and a known path with another method 405, both empty.
@@ -90,19 +90,16 @@ export async function uipathFace(app: FastifyTypebox, options: UiPathFaceOptions
           if (allowed.length > 0) return reply.status(405).header('Allow', allowed.join(', ')).send();
           return reply.status(404).send();
         });
-        await face.register(async (tokens) =>
-          uipathTokenRoutes(tokens as FastifyTypebox, uipathUsers, prefix),
-        );
+        await face.register(async (tokens: FastifyTypebox) => uipathTokenRoutes(tokens, uipathUsers, prefix));
         await face.register(
-          async (api) => {
-            const typed = api as FastifyTypebox;
-            registerJsonBodies(typed);
-            registerUiPathAuth(typed, {
+          async (api: FastifyTypebox) => {
+            registerJsonBodies(api);
+            registerUiPathAuth(api, {
               tokens: services.tokens,
               environments: services.environments,
               limiter: options.limiter,
             });
-            usersRoutes(typed, uipathUsers, passwords, orgParams(prefix));
+            usersRoutes(api, uipathUsers, passwords, orgParams(prefix));
           },
           { prefix: '/api' },
         );
@@ -110,4 +107,4 @@ export async function uipathFace(app: FastifyTypebox, options: UiPathFaceOptions
       { prefix },
     );
   }
-}
+};

@@ -1,8 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import { findRole, ROLES } from '../../core/access/roles.js';
 import { notFound } from '../../core/shared/errors.js';
-import { actorOf } from '../auth.js';
-import type { FastifyTypebox } from '../plugin-types.js';
+import { actorOf } from '../../http/actor.js';
+import type { FastifyTypebox } from '../../http/context.js';
+import type { PingOneContext } from '../context.js';
 import { collectionSchema, EnvParams, responses } from '../shared/schemas.js';
 import {
   ApplicationBody,
@@ -25,8 +26,7 @@ const AssignmentParams = Type.Object({
   roleAssignmentID: Type.String(),
 });
 
-export function applicationsRoutes(app: FastifyTypebox) {
-  const { services, hal } = app.tessera;
+export function applicationsRoutes(app: FastifyTypebox, { services, hal }: PingOneContext) {
   const apps = services.applications;
   const wire = (a: Parameters<typeof applicationWire>[1]) => applicationWire(hal, a);
   const appPath = (envID: string, appID: string) => hal.env(envID, `/applications/${appID}`);

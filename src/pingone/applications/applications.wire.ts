@@ -4,7 +4,7 @@ import { TOKEN_AUTH_METHODS } from '../../core/applications/application.js';
 import type { RoleAssignment } from '../../core/access/role-assignments.repository.js';
 import type { Role } from '../../core/access/roles.js';
 import { iso } from '../../core/shared/clock.js';
-import type { Hal } from '../hal.js';
+import type { Hal } from '../../pingone-common/hal.js';
 import { IdRef, LinksSchema } from '../shared/schemas.js';
 
 export const ApplicationBody = Type.Object(

@@ -6,7 +6,7 @@ import type {
 } from '../../core/credentials/credential-type.js';
 import { iso } from '../../core/shared/clock.js';
 import type { JsonObject } from '../../core/shared/json.js';
-import type { Hal } from '../hal.js';
+import type { Hal } from '../../pingone-common/hal.js';
 import { IdRef, LinksSchema } from '../shared/schemas.js';
 
 const Open = { additionalProperties: true } as const;

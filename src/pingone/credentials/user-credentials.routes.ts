@@ -1,9 +1,10 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
-import { actorOf } from '../auth.js';
-import { collection } from '../hal.js';
-import { mediaTypeRoute } from '../media-type-route.js';
-import type { FastifyTypebox } from '../plugin-types.js';
+import { actorOf } from '../../http/actor.js';
+import { collection } from '../../pingone-common/hal.js';
+import { mediaTypeRoute } from '../../http/media-type-route.js';
+import type { FastifyTypebox } from '../../http/context.js';
+import type { PingOneContext } from '../context.js';
 import { collectionSchema, responses } from '../shared/schemas.js';
 import {
   toCredentialInput,
@@ -19,8 +20,7 @@ type ParamsOf = { envID: string; userID: string; credentialID: string };
 
 export const REVOKE_MEDIA_TYPE = 'application/vnd.pingidentity.validations.revokeCredential+json';
 
-export function userCredentialsRoutes(app: FastifyTypebox) {
-  const { services, hal, validators } = app.tessera;
+export function userCredentialsRoutes(app: FastifyTypebox, { services, hal, validators }: PingOneContext) {
   const credentials = services.userCredentials;
   const wire = (c: Parameters<typeof credentials.effectiveStatus>[0]) =>
     userCredentialWire(hal, c, credentials.effectiveStatus(c));

@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { CredentialInput, UserCredential } from '../../core/credentials/user-credential.js';
 import { invalidValue } from '../../core/shared/errors.js';
 import { iso } from '../../core/shared/clock.js';
-import type { Hal } from '../hal.js';
+import type { Hal } from '../../pingone-common/hal.js';
 import { IdRef, LinksSchema } from '../shared/schemas.js';
 import { versionRef } from './credential-types.wire.js';
 

@@ -1,7 +1,8 @@
 import { Type } from '@sinclair/typebox';
-import { actorOf } from '../auth.js';
-import { collection } from '../hal.js';
-import type { FastifyTypebox } from '../plugin-types.js';
+import { actorOf } from '../../http/actor.js';
+import { collection } from '../../pingone-common/hal.js';
+import type { FastifyTypebox } from '../../http/context.js';
+import type { PingOneContext } from '../context.js';
 import { collectionSchema, EnvParams, responses } from '../shared/schemas.js';
 import {
   WalletAppBody,
@@ -18,8 +19,7 @@ const AppParams = Type.Object({ envID: Type.String(), appID: Type.String() });
 const UserParams = Type.Object({ envID: Type.String(), userID: Type.String() });
 const WalletParams = Type.Object({ envID: Type.String(), userID: Type.String(), walletID: Type.String() });
 
-export function walletsRoutes(app: FastifyTypebox) {
-  const { services, hal } = app.tessera;
+export function walletsRoutes(app: FastifyTypebox, { services, hal }: PingOneContext) {
   const wallets = services.wallets;
   const appInput = (body: {
     name: string;

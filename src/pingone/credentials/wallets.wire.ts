@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { DigitalWallet, WalletApplication } from '../../core/credentials/wallet.js';
 import { iso } from '../../core/shared/clock.js';
-import type { Hal } from '../hal.js';
+import type { Hal } from '../../pingone-common/hal.js';
 import { IdRef, LinksSchema } from '../shared/schemas.js';
 
 const Open = { additionalProperties: true } as const;

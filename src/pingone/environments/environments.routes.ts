@@ -1,8 +1,9 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyTypebox } from '../plugin-types.js';
+import type { FastifyTypebox } from '../../http/context.js';
+import type { PingOneContext } from '../context.js';
 import { decodeCursor } from '../../core/shared/paging.js';
-import { actorOf } from '../auth.js';
-import { collection } from '../hal.js';
+import { actorOf } from '../../http/actor.js';
+import { collection } from '../../pingone-common/hal.js';
 import { collectionSchema, EnvParams, ListQuery, pageLimit, responses } from '../shared/schemas.js';
 import {
   EnvironmentBody,
@@ -13,8 +14,7 @@ import {
 
 const tags = ['Environments'];
 
-export function environmentsRoutes(app: FastifyTypebox) {
-  const { services, hal } = app.tessera;
+export function environmentsRoutes(app: FastifyTypebox, { services, hal }: PingOneContext) {
   const wire = (env: Parameters<typeof environmentWire>[1]) => environmentWire(hal, env);
 
   app.get(

@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { Environment } from '../../core/environments/environment.js';
 import { ENVIRONMENT_TYPES, REGIONS } from '../../core/environments/environment.js';
 import { iso } from '../../core/shared/clock.js';
-import type { Hal } from '../hal.js';
+import type { Hal } from '../../pingone-common/hal.js';
 import { IdRef, LinksSchema } from '../shared/schemas.js';
 
 /** Environments created without a license get this one (Tessera has no licensing). */

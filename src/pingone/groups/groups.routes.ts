@@ -1,8 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import { decodeCursor } from '../../core/shared/paging.js';
-import { actorOf } from '../auth.js';
-import { collection } from '../hal.js';
-import type { FastifyTypebox } from '../plugin-types.js';
+import { actorOf } from '../../http/actor.js';
+import { collection } from '../../pingone-common/hal.js';
+import type { FastifyTypebox } from '../../http/context.js';
+import type { PingOneContext } from '../context.js';
 import { collectionSchema, EnvParams, ListQuery, pageLimit, responses } from '../shared/schemas.js';
 import {
   GroupBody,
@@ -19,8 +20,7 @@ const GroupParams = Type.Object({ envID: Type.String(), groupID: Type.String() }
 const UserParams = Type.Object({ envID: Type.String(), userID: Type.String() });
 const MembershipParams = Type.Object({ envID: Type.String(), userID: Type.String(), groupID: Type.String() });
 
-export function groupsRoutes(app: FastifyTypebox) {
-  const { services, hal } = app.tessera;
+export function groupsRoutes(app: FastifyTypebox, { services, hal }: PingOneContext) {
   const wire = (g: Parameters<typeof groupWire>[1]) => groupWire(hal, g);
 
   app.get(

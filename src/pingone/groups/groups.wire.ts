@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { GroupInput, GroupWithCount, Membership } from '../../core/groups/group.js';
 import { iso } from '../../core/shared/clock.js';
-import type { Hal } from '../hal.js';
+import type { Hal } from '../../pingone-common/hal.js';
 import { IdRef, LinksSchema } from '../shared/schemas.js';
 
 export const GroupBody = Type.Object(

@@ -1,7 +1,8 @@
 import { Type } from '@sinclair/typebox';
-import { actorOf } from '../auth.js';
-import { collection } from '../hal.js';
-import type { FastifyTypebox } from '../plugin-types.js';
+import { actorOf } from '../../http/actor.js';
+import { collection } from '../../pingone-common/hal.js';
+import type { FastifyTypebox } from '../../http/context.js';
+import type { PingOneContext } from '../context.js';
 import { collectionSchema, EnvParams, responses } from '../shared/schemas.js';
 import {
   EmailSettingsBody,
@@ -21,8 +22,7 @@ const tags = ['Notification Settings'];
 const PhoneParams = Type.Object({ envID: Type.String(), phoneDeliverySettingsID: Type.String() });
 const BASE = '/environments/:envID/notificationsSettings';
 
-export function notificationSettingsRoutes(app: FastifyTypebox) {
-  const { services, hal } = app.tessera;
+export function notificationSettingsRoutes(app: FastifyTypebox, { services, hal }: PingOneContext) {
   const notifications = services.notifications;
 
   app.get(

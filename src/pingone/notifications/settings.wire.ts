@@ -11,7 +11,7 @@ import type {
 } from '../../core/notifications/notifications.service.js';
 import { iso } from '../../core/shared/clock.js';
 import { invalidValue } from '../../core/shared/errors.js';
-import type { Hal } from '../hal.js';
+import type { Hal } from '../../pingone-common/hal.js';
 import { IdRef, LinksSchema } from '../shared/schemas.js';
 
 const Open = { additionalProperties: true } as const;

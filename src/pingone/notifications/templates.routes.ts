@@ -1,7 +1,8 @@
 import { Type } from '@sinclair/typebox';
-import { actorOf } from '../auth.js';
-import { collection } from '../hal.js';
-import type { FastifyTypebox } from '../plugin-types.js';
+import { actorOf } from '../../http/actor.js';
+import { collection } from '../../pingone-common/hal.js';
+import type { FastifyTypebox } from '../../http/context.js';
+import type { PingOneContext } from '../context.js';
 import { collectionSchema, EnvParams, responses } from '../shared/schemas.js';
 import {
   ContentBody,
@@ -20,8 +21,7 @@ const ContentParams = Type.Object({
   contentID: Type.String(),
 });
 
-export function templatesRoutes(app: FastifyTypebox) {
-  const { services, hal } = app.tessera;
+export function templatesRoutes(app: FastifyTypebox, { services, hal }: PingOneContext) {
   const notifications = services.notifications;
 
   app.get(

@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { TemplateContent, TemplateContentInput } from '../../core/notifications/notification.js';
 import type { TemplateDefinition } from '../../core/notifications/templates.js';
 import { iso } from '../../core/shared/clock.js';
-import type { Hal } from '../hal.js';
+import type { Hal } from '../../pingone-common/hal.js';
 import { IdRef, LinksSchema } from '../shared/schemas.js';
 
 const Open = { additionalProperties: true } as const;

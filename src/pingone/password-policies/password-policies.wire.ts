@@ -3,7 +3,7 @@ import type { PolicyWithCount } from '../../core/password-policies/password-poli
 import type { PasswordPolicyInput } from '../../core/password-policies/password-policy.js';
 import { normalizeRules } from '../../core/password-policies/policy-validation.js';
 import { iso } from '../../core/shared/clock.js';
-import type { Hal } from '../hal.js';
+import type { Hal } from '../../pingone-common/hal.js';
 import { IdRef, LinksSchema } from '../shared/schemas.js';
 
 // Numbers are Type.Number on input: PingOne truncates floats, and range errors come from the core.

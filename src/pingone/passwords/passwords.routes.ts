@@ -1,9 +1,10 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import type { PasswordState } from '../../core/passwords/password.js';
-import { actorOf } from '../auth.js';
-import { mediaTypeRoute, type MediaTypeOperation } from '../media-type-route.js';
-import type { FastifyTypebox } from '../plugin-types.js';
+import { actorOf } from '../../http/actor.js';
+import { mediaTypeRoute, type MediaTypeOperation } from '../../http/media-type-route.js';
+import type { FastifyTypebox } from '../../http/context.js';
+import type { PingOneContext } from '../context.js';
 import { responses } from '../shared/schemas.js';
 import {
   CheckBody,
@@ -21,8 +22,7 @@ type Params = Static<typeof Params>;
 const url = '/environments/:envID/users/:userID/password';
 const VND = 'application/vnd.pingidentity.';
 
-export function passwordsRoutes(app: FastifyTypebox) {
-  const { services, hal, validators } = app.tessera;
+export function passwordsRoutes(app: FastifyTypebox, { services, hal, validators }: PingOneContext) {
   const passwords = services.passwords;
   const wire = (state: PasswordState) => passwordStateWire(hal, state);
 

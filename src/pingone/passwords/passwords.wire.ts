@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { PasswordState } from '../../core/passwords/password.js';
 import { iso } from '../../core/shared/clock.js';
-import type { Hal } from '../hal.js';
+import type { Hal } from '../../pingone-common/hal.js';
 import { policyWire, PolicySchema } from '../password-policies/password-policies.wire.js';
 import { IdRef, LinksSchema } from '../shared/schemas.js';
 

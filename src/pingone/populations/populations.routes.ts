@@ -1,16 +1,16 @@
 import { Type } from '@sinclair/typebox';
 import { decodeCursor } from '../../core/shared/paging.js';
-import { actorOf } from '../auth.js';
-import { collection } from '../hal.js';
-import type { FastifyTypebox } from '../plugin-types.js';
+import { actorOf } from '../../http/actor.js';
+import { collection } from '../../pingone-common/hal.js';
+import type { FastifyTypebox } from '../../http/context.js';
+import type { PingOneContext } from '../context.js';
 import { collectionSchema, EnvParams, ListQuery, pageLimit, responses } from '../shared/schemas.js';
 import { PopulationBody, PopulationSchema, populationWire, toPopulationInput } from './populations.wire.js';
 
 const tags = ['Populations'];
 const Params = Type.Object({ envID: Type.String(), populationID: Type.String() });
 
-export function populationsRoutes(app: FastifyTypebox) {
-  const { services, hal } = app.tessera;
+export function populationsRoutes(app: FastifyTypebox, { services, hal }: PingOneContext) {
   const wire = (p: Parameters<typeof populationWire>[1]) => populationWire(hal, p);
 
   app.get(

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
-import { actorOf } from '../auth.js';
-import type { FastifyTypebox } from '../plugin-types.js';
+import { actorOf } from '../../http/actor.js';
+import type { FastifyTypebox } from '../../http/context.js';
+import type { PingOneContext } from '../context.js';
 import { collectionSchema, EnvParams, responses } from '../shared/schemas.js';
 import {
   AttributeBody,
@@ -21,8 +22,7 @@ const AttributeParams = Type.Object({
   attributeID: Type.String(),
 });
 
-export function schemasRoutes(app: FastifyTypebox) {
-  const { services, hal } = app.tessera;
+export function schemasRoutes(app: FastifyTypebox, { services, hal }: PingOneContext) {
   const attribute = (a: Parameters<typeof attributeWire>[1]) => attributeWire(hal, a);
 
   app.get(

@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import type { SchemaAttributePatch } from '../../core/schemas/schemas.service.js';
 import type { SchemaAttribute, SchemaAttributeInput, UserSchema } from '../../core/schemas/schema.js';
 import { iso } from '../../core/shared/clock.js';
-import type { Hal } from '../hal.js';
+import type { Hal } from '../../pingone-common/hal.js';
 import { IdRef, LinksSchema } from '../shared/schemas.js';
 
 const AttributeType = Type.Union([Type.Literal('STRING'), Type.Literal('JSON'), Type.Literal('BOOLEAN')]);

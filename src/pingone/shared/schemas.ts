@@ -1,4 +1,5 @@
 import { Type, type TSchema } from '@sinclair/typebox';
+import { ErrorSchema } from '../../pingone-common/errors.js';
 
 export const Uuid = Type.String({
   pattern: '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$',
@@ -13,28 +14,6 @@ export const ListQuery = Type.Object({
   limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })),
   cursor: Type.Optional(Type.String()),
 });
-
-export const ErrorSchema = Type.Object(
-  {
-    id: Type.String(),
-    code: Type.String(),
-    message: Type.String(),
-    details: Type.Optional(
-      Type.Array(
-        Type.Object(
-          {
-            code: Type.String(),
-            target: Type.Optional(Type.String()),
-            message: Type.String(),
-            innerError: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
-          },
-          { additionalProperties: true },
-        ),
-      ),
-    ),
-  },
-  { title: 'PingOneError' },
-);
 
 /** The standard error responses of a management route, plus its success responses. */
 export function responses(success: Record<number, TSchema>, errors: number[] = [400, 401, 403, 404]) {

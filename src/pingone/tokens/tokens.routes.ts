@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
-import { clientCredentialsGrant, sendOAuthError } from '../../http/oauth.js';
-import type { FastifyTypebox } from '../plugin-types.js';
+import type { FastifyTypebox } from '../../http/context.js';
+import { clientCredentialsGrant, OAuthErrorSchema, oauthErrorHandler } from '../../http/oauth.js';
+import { pingOneOAuthErrors } from '../../pingone-common/oauth.js';
 
 const Params = Type.Object({ envID: Type.String() });
 const TokenResponse = Type.Object({
@@ -9,15 +10,11 @@ const TokenResponse = Type.Object({
   expires_in: Type.Integer(),
   scope: Type.Optional(Type.String()),
 });
-const OAuthErrorSchema = Type.Object({
-  error: Type.String(),
-  error_description: Type.Optional(Type.String()),
-});
 
 /** PingOne's authorization server: `{authPath}/{envID}/as/token` and its JWKS. */
 export function tokenRoutes(app: FastifyTypebox) {
   const { services, config } = app.tessera;
-  app.setErrorHandler((error, request, reply) => sendOAuthError(request, reply, error));
+  app.setErrorHandler(oauthErrorHandler(pingOneOAuthErrors));
 
   app.post(
     '/:envID/as/token',

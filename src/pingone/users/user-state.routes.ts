@@ -1,8 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import type { User } from '../../core/users/user.js';
-import { actorOf } from '../auth.js';
-import { mediaTypeRoute, type MediaTypeOperation } from '../media-type-route.js';
-import type { FastifyTypebox } from '../plugin-types.js';
+import { actorOf } from '../../http/actor.js';
+import { mediaTypeOperation, mediaTypeRoute, type MediaTypeOperation } from '../../http/media-type-route.js';
+import type { FastifyTypebox } from '../../http/context.js';
+import type { PingOneContext } from '../context.js';
 import { LinksSchema, responses } from '../shared/schemas.js';
 import { UserParams } from './users.routes.js';
 import { UserSchema, userWire } from './users.wire.js';
@@ -18,8 +19,7 @@ const LockBody = Type.Object(
 );
 
 /** The user's server-managed state, each behind its own sub-resource as in PingOne. */
-export function userStateRoutes(app: FastifyTypebox) {
-  const { services, hal, validators } = app.tessera;
+export function userStateRoutes(app: FastifyTypebox, { services, hal, validators }: PingOneContext) {
   const userPath = (u: User) => hal.env(u.environmentId, `/users/${u.id}`);
   const links = (u: User, sub: string) => ({
     self: hal.link(`${userPath(u)}/${sub}`),
@@ -122,13 +122,13 @@ export function userStateRoutes(app: FastifyTypebox) {
       canAuthenticate: !(await services.passwords.lockedOut([u.id])).has(u.id),
     });
   const actions: MediaTypeOperation[] = [
-    {
+    mediaTypeOperation({
       mediaType: 'application/vnd.pingidentity.account.lock+json',
       body: LockBody,
       summary: 'Lock the account, optionally until unlockAt',
       async handle(request, _reply, body) {
         const { envID, userID } = request.params as { envID: string; userID: string };
-        const unlockAt = (body as { unlockAt?: string }).unlockAt;
+        const unlockAt = body.unlockAt;
         return toWire(
           await services.users.lock(
             actorOf(request),
@@ -138,7 +138,7 @@ export function userStateRoutes(app: FastifyTypebox) {
           ),
         );
       },
-    },
+    }),
     {
       mediaType: 'application/vnd.pingidentity.account.unlock+json',
       summary: 'Unlock the account',

@@ -4,10 +4,11 @@ import type { Services } from '../../core/services.js';
 import { decodeCursor } from '../../core/shared/paging.js';
 import type { User } from '../../core/users/user.js';
 import type { AfterUserInsert } from '../../core/users/users.service.js';
-import { actorOf } from '../auth.js';
-import { collection } from '../hal.js';
-import { mediaTypeRoute } from '../media-type-route.js';
-import type { FastifyTypebox } from '../plugin-types.js';
+import { actorOf } from '../../http/actor.js';
+import { collection } from '../../pingone-common/hal.js';
+import { mediaTypeOperation, mediaTypeRoute } from '../../http/media-type-route.js';
+import type { FastifyTypebox } from '../../http/context.js';
+import type { PingOneContext } from '../context.js';
 import { populationWire } from '../populations/populations.wire.js';
 import { collectionSchema, EnvParams, ListQuery, pageLimit, responses } from '../shared/schemas.js';
 import {
@@ -43,8 +44,7 @@ function importPassword(
     services.passwords.importWithin(trx, env, user, { value, forceChange: password?.forceChange });
 }
 
-export function usersRoutes(app: FastifyTypebox) {
-  const { services, hal, validators } = app.tessera;
+export function usersRoutes(app: FastifyTypebox, { services, hal, validators }: PingOneContext) {
   // A password lockout makes `account.canAuthenticate` false, as in PingOne.
   const wire = async (user: User, options: Omit<UserWireOptions, 'now'> = {}) =>
     userWire(hal, user, {
@@ -98,24 +98,24 @@ export function usersRoutes(app: FastifyTypebox) {
     url: '/environments/:envID/users',
     schema: { tags, params: EnvParams, response: responses({ 201: UserSchema }, [400, 401, 403, 404, 415]) },
     operations: [
-      {
+      mediaTypeOperation({
         mediaType: 'application/json',
         body: UserCreateBody,
         summary: 'Create a user',
         async handle(request, reply, body) {
-          const created = await create(request, body as typeof UserImportBody.static, false);
+          const created = await create(request, body, false);
           return reply.status(201).header('Location', created._links.self!.href).send(created);
         },
-      },
-      {
+      }),
+      mediaTypeOperation({
         mediaType: 'application/vnd.pingidentity.user.import+json',
         body: UserImportBody,
         summary: 'Create a user with its password and lifecycle state (import)',
         async handle(request, reply, body) {
-          const created = await create(request, body as typeof UserImportBody.static, true);
+          const created = await create(request, body, true);
           return reply.status(201).header('Location', created._links.self!.href).send(created);
         },
-      },
+      }),
     ],
   });
 

@@ -2,7 +2,7 @@ import { Type, type Static } from '@sinclair/typebox';
 import { iso, isoOrUndefined } from '../../core/shared/clock.js';
 import type { JsonObject } from '../../core/shared/json.js';
 import { isAccountLocked, type User } from '../../core/users/user.js';
-import type { Hal } from '../hal.js';
+import type { Hal } from '../../pingone-common/hal.js';
 import { PopulationSchema } from '../populations/populations.wire.js';
 import { IdRef, LinksSchema } from '../shared/schemas.js';
 

@@ -1,9 +1,8 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { UiPathUsersService } from '../../core/users/uipath-users.service.js';
 import { OAuthError } from '../../core/tokens/tokens.service.js';
-import { clientCredentialsGrant } from '../../http/oauth.js';
-import type { FastifyTypebox } from '../../pingone/plugin-types.js';
+import type { FastifyTypebox } from '../../http/context.js';
+import { clientCredentialsGrant, OAuthErrorSchema, oauthErrorHandler } from '../../http/oauth.js';
 import { orgParams } from '../shared/schemas.js';
 
 const TokenResponse = Type.Object({
@@ -12,33 +11,6 @@ const TokenResponse = Type.Object({
   token_type: Type.Literal('Bearer'),
   scope: Type.String(),
 });
-const OAuthErrorSchema = Type.Object({
-  error: Type.String(),
-  error_description: Type.Optional(Type.String()),
-});
-
-/** RFC 6749 §5.2 errors, as IdentityServer sends them (no correlation suffix). */
-function sendOAuthError(request: FastifyRequest, reply: FastifyReply, error: unknown) {
-  const status = (error as { statusCode?: unknown }).statusCode;
-  const oauth =
-    error instanceof OAuthError
-      ? error
-      : typeof status === 'number' && status >= 400 && status < 500
-        ? new OAuthError('invalid_request', 'The request must be application/x-www-form-urlencoded')
-        : undefined;
-  if (!oauth) {
-    request.log.error({ err: error }, 'unexpected error at the UiPath token endpoint');
-    return reply.status(500).header('Cache-Control', 'no-store').send({ error: 'server_error' });
-  }
-  if (oauth.status === 401 && typeof request.headers.authorization === 'string') {
-    void reply.header('WWW-Authenticate', 'Basic realm="tessera"');
-  }
-  return reply
-    .status(oauth.status)
-    .header('Cache-Control', 'no-store')
-    .header('Pragma', 'no-cache')
-    .send({ error: oauth.error, error_description: oauth.description });
-}
 
 const badClient = () =>
   new OAuthError(
@@ -53,7 +25,8 @@ const badClient = () =>
  */
 export function uipathTokenRoutes(app: FastifyTypebox, uipathUsers: UiPathUsersService, prefix: string) {
   const { services, config } = app.tessera;
-  app.setErrorHandler((error, request, reply) => sendOAuthError(request, reply, error));
+  // RFC 6749 §5.2 errors as IdentityServer sends them: no correlation suffix.
+  app.setErrorHandler(oauthErrorHandler({ describe: (_request, description) => description }));
 
   app.post(
     '/connect/token',

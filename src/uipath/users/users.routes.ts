@@ -3,8 +3,8 @@ import { Type } from '@sinclair/typebox';
 import { forbidden } from '../../core/shared/errors.js';
 import type { UiPathUsersService } from '../../core/users/uipath-users.service.js';
 import { SORTABLE } from '../../core/users/uipath-attributes.repository.js';
-import type { FastifyTypebox } from '../../pingone/plugin-types.js';
-import { uipathActor } from '../auth.js';
+import { actorOf } from '../../http/actor.js';
+import type { FastifyTypebox } from '../../http/context.js';
 import { IdentityFailure, identityResult, ProblemError } from '../errors.js';
 import {
   describe,
@@ -87,7 +87,7 @@ export function usersRoutes(
       },
     },
     async (request) => {
-      const actor = uipathActor(request);
+      const actor = actorOf(request);
       return userDto(await uipathUsers.get(actor, actor.environmentId, lower(request.params.userId)));
     },
   );
@@ -104,7 +104,7 @@ export function usersRoutes(
       },
     },
     async (request) => {
-      const actor = uipathActor(request);
+      const actor = actorOf(request);
       const body = request.body;
       if (body.email && !isValidEmail(body.email))
         throw new IdentityFailure([describe.invalidEmail(body.email)]);
@@ -133,7 +133,7 @@ export function usersRoutes(
       },
     },
     async (request, reply) => {
-      const actor = uipathActor(request);
+      const actor = actorOf(request);
       await uipathUsers.delete(actor, actor.environmentId, lower(request.params.userId));
       return reply.status(204).send(null);
     },
@@ -151,7 +151,7 @@ export function usersRoutes(
       },
     },
     async (request) => {
-      const actor = uipathActor(request);
+      const actor = actorOf(request);
       const body = request.body;
       checkPartition(actor.environmentId, body.partitionGlobalId);
       const problems = validateNewUser(body);
@@ -180,7 +180,7 @@ export function usersRoutes(
       },
     },
     async (request, reply) => {
-      const actor = uipathActor(request);
+      const actor = actorOf(request);
       checkPartition(actor.environmentId, request.body.partitionGlobalId);
       await uipathUsers.deleteMany(actor, actor.environmentId, request.body.userIds ?? []);
       return reply.status(204).send(null);
@@ -199,7 +199,7 @@ export function usersRoutes(
       },
     },
     async (request) => {
-      const actor = uipathActor(request);
+      const actor = actorOf(request);
       checkPartition(actor.environmentId, request.params.partitionGlobalId);
       const { searchTerm, top = 10, skip = 0, sortBy, sortOrder } = request.query;
       const sortField =
@@ -238,7 +238,7 @@ export function usersRoutes(
       },
     },
     async (request, reply) => {
-      const actor = uipathActor(request);
+      const actor = actorOf(request);
       const body = request.body;
       checkPartition(actor.environmentId, body.partitionGlobalId);
       const inputs = body.users ?? [];
@@ -272,7 +272,7 @@ export function usersRoutes(
       },
     },
     async (request) => {
-      const actor = uipathActor(request);
+      const actor = actorOf(request);
       const { oldPassword, newPassword } = request.body;
       if (typeof newPassword !== 'string' || newPassword === '') {
         throw new ProblemError(400, { newPassword: ['The NewPassword field is required.'] });

@@ -8,18 +8,9 @@ export function sanitizeExternalId(value: string): string {
   return value.slice(0, 100).replace(/[^\p{L}\p{M}\p{N}._\-/@=#+]/gu, '_');
 }
 
-declare module 'fastify' {
-  interface FastifyRequest {
-    correlationId: string;
-  }
-}
-
-/** Every response carries `Correlation-Id` and the (echoed or generated) external ids. */
-export function registerCorrelation(app: FastifyInstance) {
-  app.decorateRequest('correlationId', '');
+/** Every PingOne response carries the (echoed or generated) external transaction and session ids. */
+export function registerExternalIds(app: FastifyInstance) {
   app.addHook('onRequest', async (request, reply) => {
-    request.correlationId = randomUUID();
-    void reply.header('Correlation-Id', request.correlationId);
     for (const name of EXTERNAL_HEADERS) {
       const sent = request.headers[name.toLowerCase()];
       const value = typeof sent === 'string' && sent !== '' ? sanitizeExternalId(sent) : randomUUID();

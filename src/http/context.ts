@@ -8,14 +8,15 @@ import type {
 } from 'fastify';
 import type { Config } from '../config/config.js';
 import type { Services } from '../core/services.js';
-import type { Validators } from '../http/validation.js';
-import type { Hal } from './hal.js';
+import type { Validators } from './validation.js';
 
-/** What every route module of the faces receives. */
+/**
+ * What every face receives from the composition root (`app.tessera`). Face vocabulary (PingOne's
+ * HAL links, UiPath's prefixes) is not here: each face builds its own helpers in its plugin.
+ */
 export interface TesseraContext {
   readonly config: Config;
   readonly services: Services;
-  readonly hal: Hal;
   readonly validators: Validators;
 }
 
@@ -25,6 +26,7 @@ declare module 'fastify' {
   }
 }
 
+/** The Fastify instance every face works with: route schemas are TypeBox, so handlers are typed. */
 export type FastifyTypebox = FastifyInstance<
   RawServerDefault,
   RawRequestDefaultExpression,

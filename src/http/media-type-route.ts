@@ -1,17 +1,26 @@
-import type { TSchema } from '@sinclair/typebox';
+import type { Static, TSchema } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema, HTTPMethods } from 'fastify';
 import { DomainError, MESSAGES } from '../core/shared/errors.js';
-import { essence, sameMediaType } from '../http/media-type.js';
-import { RequestValidationError, toIssues, type Validators } from '../http/validation.js';
+import { essence, sameMediaType } from './media-type.js';
+import { RequestValidationError, toIssues, type Validators } from './validation.js';
 
-export interface MediaTypeOperation {
-  /** The media type as PingOne documents it (matching ignores case and a `+json` suffix). */
+/** The body a handler receives: validated against its schema, or whatever was sent when it has none. */
+export type MediaTypeBody<B extends TSchema | undefined> = B extends TSchema ? Static<B> : unknown;
+
+export interface MediaTypeOperation<B extends TSchema | undefined = TSchema | undefined> {
+  /** The media type as the API documents it (matching ignores case and a `+json` suffix). */
   readonly mediaType: string;
   /** The body schema, or undefined for operations without a body. */
-  readonly body?: TSchema;
+  readonly body?: B;
   readonly summary: string;
-  handle(request: FastifyRequest, reply: FastifyReply, body: unknown): Promise<unknown>;
+  // A method, not a property: operations with different bodies then share one list.
+  handle(request: FastifyRequest, reply: FastifyReply, body: MediaTypeBody<B>): Promise<unknown>;
 }
+
+/** Declares one operation, its handler's body typed by the body schema. */
+export const mediaTypeOperation = <B extends TSchema | undefined = undefined>(
+  operation: MediaTypeOperation<B>,
+): MediaTypeOperation<B> => operation;
 
 export interface MediaTypeRouteOptions {
   readonly method: HTTPMethods;

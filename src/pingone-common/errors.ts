@@ -1,5 +1,7 @@
+import { Type } from '@sinclair/typebox';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError, MESSAGES, type ErrorDetail, type ErrorKind } from '../core/shared/errors.js';
+import { RateLimitExceeded, retryAfterSeconds } from '../http/rate-limiter.js';
 import { RequestValidationError } from '../http/validation.js';
 
 /** PingOne's error envelope: `{id, code, message, details[]}`. */
@@ -9,6 +11,29 @@ export interface PingOneErrorBody {
   message: string;
   details?: ErrorDetail[];
 }
+
+/** The envelope as a response schema (the serializer of every PingOne error answer). */
+export const ErrorSchema = Type.Object(
+  {
+    id: Type.String(),
+    code: Type.String(),
+    message: Type.String(),
+    details: Type.Optional(
+      Type.Array(
+        Type.Object(
+          {
+            code: Type.String(),
+            target: Type.Optional(Type.String()),
+            message: Type.String(),
+            innerError: Type.Optional(Type.Record(Type.String(), Type.Unknown())),
+          },
+          { additionalProperties: true },
+        ),
+      ),
+    ),
+  },
+  { title: 'PingOneError' },
+);
 
 const STATUS: Record<ErrorKind, { status: number; code: string }> = {
   invalid_data: { status: 400, code: 'INVALID_DATA' },
@@ -37,6 +62,23 @@ export function toPingOneError(error: unknown): {
         code,
         message: error.message,
         ...(error.details.length ? { details: [...error.details] } : {}),
+      },
+      unexpected: false,
+    };
+  }
+  if (error instanceof RateLimitExceeded) {
+    return {
+      status: 429,
+      body: {
+        code: STATUS.rate_limited.code,
+        message: MESSAGES.rateLimited,
+        details: [
+          {
+            code: 'LIMIT_EXCEEDED',
+            message: 'Too many requests.',
+            innerError: { retryAfter: error.retryAfterSeconds },
+          },
+        ],
       },
       unexpected: false,
     };
@@ -109,10 +151,8 @@ export function sendPingOneError(request: FastifyRequest, reply: FastifyReply, e
   const mapped = toPingOneError(error);
   if (mapped.unexpected) request.log.error({ err: error }, 'unexpected error');
   else request.log.info({ status: mapped.status, code: mapped.body.code }, 'request refused');
-  if (error instanceof DomainError && error.kind === 'rate_limited') {
-    const retryAfter = error.facts.retryAfterSeconds;
-    void reply.header('Retry-After', String(typeof retryAfter === 'number' ? retryAfter : 1));
-  }
+  const retryAfter = retryAfterSeconds(error);
+  if (retryAfter !== undefined) void reply.header('Retry-After', String(retryAfter));
   return reply
     .status(mapped.status)
     .type('application/json')

@@ -1,14 +1,20 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { Actor } from '../core/access/actor.js';
 import type { TokensService } from '../core/tokens/tokens.service.js';
-import type { RateLimiter } from '../http/rate-limiter.js';
 
 declare module 'fastify' {
   interface FastifyRequest {
+    /** The authenticated caller, set by `authenticateBearer` in the scopes that require a token. */
     actor: Actor | undefined;
   }
 }
 
+/** Declares `request.actor` once, at the root, so every request object has the same shape. */
+export function decorateActor(app: FastifyInstance) {
+  app.decorateRequest('actor', undefined);
+}
+
+/** The token of an `Authorization: Bearer …` header, or undefined when there is none. */
 export function bearerToken(request: FastifyRequest): string | undefined {
   const header = request.headers.authorization;
   if (typeof header !== 'string') return undefined;
@@ -16,11 +22,10 @@ export function bearerToken(request: FastifyRequest): string | undefined {
   return match?.[1];
 }
 
-/** Every management call needs a valid bearer token; the actor is attached to the request. */
-export function registerBearerAuth(app: FastifyInstance, tokens: TokensService, limiter: RateLimiter) {
+/** Every request of the scope needs a valid bearer token; its actor is attached to the request. */
+export function authenticateBearer(app: FastifyInstance, tokens: TokensService) {
   app.addHook('onRequest', async (request) => {
     request.actor = await tokens.authenticate(bearerToken(request));
-    limiter.take(request.actor.id);
   });
 }
 
