@@ -63,7 +63,12 @@ export function createActionsService({ store, clock, environments }: ActionsServ
       return listActions(store.db, policyId);
     },
 
-    async get(actor: Actor, environmentId: string, policyId: string, id: string): Promise<SignOnPolicyAction> {
+    async get(
+      actor: Actor,
+      environmentId: string,
+      policyId: string,
+      id: string,
+    ): Promise<SignOnPolicyAction> {
       await context(actor, environmentId, PERMISSIONS.read);
       await requirePolicy(store.db, environmentId, policyId);
       const action = await findAction(store.db, policyId, id);

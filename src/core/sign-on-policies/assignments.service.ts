@@ -26,7 +26,12 @@ export interface AssignmentsServiceDeps {
 }
 
 /** Which sign-on policies an application runs, in priority order (reference §5.3). */
-export function createAssignmentsService({ store, clock, environments, applications }: AssignmentsServiceDeps) {
+export function createAssignmentsService({
+  store,
+  clock,
+  environments,
+  applications,
+}: AssignmentsServiceDeps) {
   /** The environment, the permission, then the application (404 when it is not in the environment). */
   async function context(actor: Actor, environmentId: string, applicationId: string, permission: string) {
     await authorizeIn(environments, actor, environmentId, permission);
@@ -43,7 +48,10 @@ export function createAssignmentsService({ store, clock, environments, applicati
       throw invalidValue('signOnPolicy.id', 'The sign-on policy does not exist in the environment.');
     }
     if ((await countActions(db, policyId)) === 0) {
-      throw invalidValue('signOnPolicy.id', 'The sign-on policy has no actions; add one before assigning it.');
+      throw invalidValue(
+        'signOnPolicy.id',
+        'The sign-on policy has no actions; add one before assigning it.',
+      );
     }
   }
 
@@ -74,7 +82,11 @@ export function createAssignmentsService({ store, clock, environments, applicati
   }
 
   return {
-    async list(actor: Actor, environmentId: string, applicationId: string): Promise<SignOnPolicyAssignment[]> {
+    async list(
+      actor: Actor,
+      environmentId: string,
+      applicationId: string,
+    ): Promise<SignOnPolicyAssignment[]> {
       await context(actor, environmentId, applicationId, PERMISSIONS.read);
       return listAssignments(store.db, environmentId, applicationId);
     },

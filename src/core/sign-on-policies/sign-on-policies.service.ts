@@ -164,7 +164,11 @@ export function createSignOnPoliciesService({
         const policy = await findPolicy(trx, environmentId, id, true);
         if (!policy) throw notFound();
         if (policy.isDefault) {
-          throw requestFailed('CONSTRAINT_VIOLATION', 'The default sign-on policy cannot be deleted.', 'default');
+          throw requestFailed(
+            'CONSTRAINT_VIOLATION',
+            'The default sign-on policy cannot be deleted.',
+            'default',
+          );
         }
         const assigned = await countPolicyAssignments(trx, id);
         if (assigned > 0) {

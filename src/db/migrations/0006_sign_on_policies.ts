@@ -71,9 +71,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .createTable('sign_on_policy_assignments')
     .addColumn('id', 'text', (c) => c.primaryKey())
     .addColumn('environment_id', 'text', (c) => c.notNull().references('environments.id').onDelete('cascade'))
-    .addColumn('application_id', 'text', (c) =>
-      c.notNull().references('applications.id').onDelete('cascade'),
-    )
+    .addColumn('application_id', 'text', (c) => c.notNull().references('applications.id').onDelete('cascade'))
     // No cascade: a policy still assigned cannot be deleted (the service says why first).
     .addColumn('policy_id', 'text', (c) => c.notNull().references('sign_on_policies.id'))
     .addColumn('priority', 'integer', (c) => c.notNull())
