@@ -26,7 +26,7 @@ describeStores('sign-on policies migration (0006)', (server) => {
       policies.map((p) => [p.name, p.default]),
       [['Single_Factor', true]],
     );
-    const actions = await server().request('GET', actionsPath(env, policies[0].id));
+    const actions = await server().request('GET', actionsPath(env, policies[0]!.id));
     assert.equal(actions.status, 200, actions.text);
     const [login, ...others] = actions.body._embedded.actions;
     assert.equal(others.length, 0);
@@ -36,10 +36,13 @@ describeStores('sign-on policies migration (0006)', (server) => {
     assert.deepEqual(login.registration, { enabled: false });
     // The seeded rows are ordinary: the default rule and the resolver apply to them.
     const app = await createWorkerApp(server(), env);
-    assert.equal((await server().services.signOnPolicies.resolver.resolve(env, app, []))?.id, policies[0].id);
+    assert.equal(
+      (await server().services.signOnPolicies.resolver.resolve(env, app, []))?.id,
+      policies[0]!.id,
+    );
     const refused = await server().request(
       'DELETE',
-      `/v1/environments/${env}/signOnPolicies/${policies[0].id}`,
+      `/v1/environments/${env}/signOnPolicies/${policies[0]!.id}`,
     );
     assert.equal(refused.status, 400);
   });

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import type { PolicyWire } from '../../src/pingone/sign-on-policies/sign-on-policies.wire.js';
 import type { TestServer } from '../support/harness.js';
 
 /** Small fixtures for the sign-on policy tests, all through the API. */
@@ -36,9 +37,8 @@ export async function createPolicy(
   return { id: res.body.id as string, name: res.body.name as string };
 }
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- test bodies are read loosely
-export async function listPolicies(server: TestServer, env: string): Promise<any[]> {
-  const res = await server.request('GET', policiesPath(env));
+export async function listPolicies(server: TestServer, env: string): Promise<PolicyWire[]> {
+  const res = await server.request<{ _embedded: { signOnPolicies: PolicyWire[] } }>('GET', policiesPath(env));
   assert.equal(res.status, 200, res.text);
   return res.body._embedded.signOnPolicies;
 }

@@ -116,7 +116,7 @@ describeStores('sign-on policies', (server) => {
 
   it('keeps exactly one default, which cannot be unset or deleted', async () => {
     const env = await newEnvironment(server());
-    const [single] = await listPolicies(server(), env);
+    const single = (await listPolicies(server(), env))[0]!;
     const made = await createPolicy(server(), env, { default: true });
     let policies = await listPolicies(server(), env);
     assert.deepEqual(
@@ -167,7 +167,7 @@ describeStores('sign-on policies', (server) => {
       id: env,
       type: 'ENVIRONMENT',
     });
-    const [policy] = await listPolicies(server(), env);
+    const policy = (await listPolicies(server(), env))[0]!;
     assert.equal((await server().request('GET', policiesPath(env), { token: reader })).status, 200);
     assert.equal((await server().request('GET', actionsPath(env, policy.id), { token: reader })).status, 200);
     const write = await server().request('POST', policiesPath(env), {
@@ -195,7 +195,7 @@ describeStores('sign-on policies', (server) => {
       404,
     );
     // A policy of another environment is not found through this one.
-    const [foreign] = await listPolicies(server(), BOOTSTRAP.environmentId);
+    const foreign = (await listPolicies(server(), BOOTSTRAP.environmentId))[0]!;
     assert.equal((await server().request('GET', `${policiesPath(env)}/${foreign.id}`)).status, 404);
   });
 });

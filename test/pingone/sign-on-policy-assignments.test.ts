@@ -79,7 +79,7 @@ describeStores('application sign-on policy assignments', (server) => {
     assert.equal(noActions.body.details[0].target, 'signOnPolicy.id');
     assert.match(noActions.body.details[0].message, /no actions/);
     // A policy of another environment is unknown here.
-    const [foreign] = await listPolicies(server(), await newEnvironment(server()));
+    const foreign = (await listPolicies(server(), await newEnvironment(server())))[0]!;
     assert.equal((await post({ signOnPolicy: { id: foreign.id }, priority: 1 })).status, 400);
     for (const body of [
       { priority: 1 },
@@ -94,7 +94,7 @@ describeStores('application sign-on policy assignments', (server) => {
     assert.equal(twice.status, 400);
     assert.equal(twice.body.details[0].code, 'UNIQUENESS_VIOLATION');
     assert.equal(twice.body.details[0].target, 'signOnPolicy.id');
-    const [single] = (await listPolicies(server(), env)).filter((p) => p.name === 'Single_Factor');
+    const single = (await listPolicies(server(), env)).filter((p) => p.name === 'Single_Factor')[0]!;
     const samePriority = await post({ signOnPolicy: { id: single.id }, priority: 1 });
     assert.equal(samePriority.status, 400);
     assert.equal(samePriority.body.details[0].code, 'UNIQUENESS_VIOLATION');
@@ -137,7 +137,7 @@ describeStores('application sign-on policy assignments', (server) => {
     const population = await server().request('POST', `/v1/environments/${env}/populations`, {
       body: { name: `Registered ${env}` },
     });
-    const [single] = await listPolicies(server(), env);
+    const single = (await listPolicies(server(), env))[0]!;
 
     let resolved = await resolver.resolve(env, app, []);
     assert.deepEqual(resolved, {

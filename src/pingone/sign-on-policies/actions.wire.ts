@@ -3,7 +3,6 @@ import type {
   SignOnPolicyAction,
   SignOnPolicyActionInput,
 } from '../../core/sign-on-policies/sign-on-policy.js';
-import type { JsonObject } from '../../core/shared/json.js';
 import type { Hal } from '../hal.js';
 import { IdRef, LinksSchema } from '../shared/schemas.js';
 
@@ -62,7 +61,7 @@ export function toActionInput(body: ActionBody): SignOnPolicyActionInput {
   return {
     type: body.type,
     priority: body.priority,
-    condition: body.condition as JsonObject | undefined,
+    condition: body.condition,
     recovery: body.recovery ? { enabled: body.recovery.enabled } : undefined,
     registration: registration
       ? {
