@@ -16,6 +16,7 @@ import { createTokensService } from './tokens/tokens.service.js';
 import { createUsersService } from './users/users.service.js';
 import { createGroupsService } from './groups/groups.service.js';
 import { createSchemasService } from './schemas/schemas.service.js';
+import { createSignOnPoliciesService } from './sign-on-policies/sign-on-policies.service.js';
 
 export interface CoreDeps {
   readonly store: Store;
@@ -60,6 +61,8 @@ export function createServices({ store, clock, config }: CoreDeps) {
   });
   const passwordPolicies = createPasswordPoliciesService({ store, clock, environments });
   seeders.push(passwordPolicies.seeder);
+  const signOnPolicies = createSignOnPoliciesService({ store, clock, environments, applications });
+  seeders.push(signOnPolicies.seeder);
   const passwords = createPasswordsService({
     store,
     clock,
@@ -90,7 +93,7 @@ export function createServices({ store, clock, config }: CoreDeps) {
       schemas,
     },
     ...{ scheduler, notifications, credentialTypes, userCredentials, wallets },
-    ...{ passwordPolicies, passwords },
+    ...{ passwordPolicies, passwords, signOnPolicies },
   };
 }
 

@@ -11,6 +11,9 @@ import { passwordsRoutes } from './passwords/passwords.routes.js';
 import { populationsRoutes } from './populations/populations.routes.js';
 import { groupsRoutes } from './groups/groups.routes.js';
 import { schemasRoutes } from './schemas/schemas.routes.js';
+import { signOnPolicyActionsRoutes } from './sign-on-policies/actions.routes.js';
+import { signOnPolicyAssignmentsRoutes } from './sign-on-policies/assignments.routes.js';
+import { signOnPoliciesRoutes } from './sign-on-policies/sign-on-policies.routes.js';
 import { userStateRoutes } from './users/user-state.routes.js';
 import { usersRoutes } from './users/users.routes.js';
 
@@ -30,4 +33,7 @@ export const managementRoutes: readonly PingOneRoutes[] = [
   notificationSettingsRoutes,
   passwordPoliciesRoutes,
   passwordsRoutes,
+  signOnPoliciesRoutes,
+  signOnPolicyActionsRoutes,
+  signOnPolicyAssignmentsRoutes,
 ];

@@ -23,6 +23,7 @@ const USERS_ALL = crud('dir', 'user');
 const GROUPS_ALL = crud('dir', 'group');
 const PASSWORDS_ALL = ['dir:read:userPassword', 'dir:update:userPassword'];
 const POLICIES_ALL = crud('dir', 'passwordPolicy');
+const SIGN_ON_POLICIES_ALL = crud('authn', 'signOnPolicy');
 const SCHEMAS_ALL = ['dir:read:schema', 'dir:update:schema'];
 const APPLICATIONS_ALL = [
   ...crud('apps', 'application'),
@@ -64,12 +65,13 @@ export const ROLES: readonly Role[] = [
     id: ROLE_IDS.environmentAdmin,
     name: 'Environment Admin',
     description:
-      'Manages environments and their configuration: populations, password policies, applications.',
+      'Manages environments and their configuration: populations, password and sign-on policies, applications.',
     applicableTo: ['ORGANIZATION', 'ENVIRONMENT'],
     permissions: [
       ...ENVIRONMENTS_ALL,
       ...POPULATIONS_ALL,
       ...POLICIES_ALL,
+      ...SIGN_ON_POLICIES_ALL,
       ...SCHEMAS_ALL,
       ...APPLICATIONS_ALL,
       ...ROLE_ASSIGNMENTS_ALL,
@@ -142,6 +144,7 @@ export const ROLES: readonly Role[] = [
       'orgmgt:read:environment',
       'dir:read:population',
       'dir:read:passwordPolicy',
+      'authn:read:signOnPolicy',
       'dir:read:schema',
       'apps:read:application',
       'credentials:read:credentialType',

@@ -3,6 +3,7 @@ import * as foundation from './0001_foundation.js';
 import * as passwords from './0003_passwords.js';
 import * as credentialsNotifications from './0004_credentials_notifications.js';
 import * as uipath from './0005_uipath.js';
+import * as signOnPolicies from './0006_sign_on_policies.js';
 
 /** Every migration, in order. Names are permanent: they are recorded in the store. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '0003_passwords': passwords,
   '0004_credentials_notifications': credentialsNotifications,
   '0005_uipath': uipath,
+  '0006_sign_on_policies': signOnPolicies,
 };
