@@ -1,7 +1,8 @@
 import { Type } from '@sinclair/typebox';
-import { actorOf } from '../auth.js';
-import { collection } from '../hal.js';
-import type { FastifyTypebox } from '../plugin-types.js';
+import { actorOf } from '../../http/actor.js';
+import { collection } from '../../pingone-common/hal.js';
+import type { FastifyTypebox } from '../../http/context.js';
+import type { PingOneContext } from '../context.js';
 import { collectionSchema, responses } from '../shared/schemas.js';
 import { ActionBody, ActionSchema, actionWire, toActionInput } from './actions.wire.js';
 
@@ -9,8 +10,7 @@ const tags = ['Sign-on policy actions'];
 const PolicyParams = Type.Object({ envID: Type.String(), policyID: Type.String() });
 const Params = Type.Object({ envID: Type.String(), policyID: Type.String(), actionID: Type.String() });
 
-export function signOnPolicyActionsRoutes(app: FastifyTypebox) {
-  const { services, hal } = app.tessera;
+export function signOnPolicyActionsRoutes(app: FastifyTypebox, { services, hal }: PingOneContext) {
   const actions = services.signOnPolicies.actions;
   const wire = (a: Parameters<typeof actionWire>[1]) => actionWire(hal, a);
   const path = '/environments/:envID/signOnPolicies/:policyID/actions';

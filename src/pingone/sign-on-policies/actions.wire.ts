@@ -3,7 +3,7 @@ import type {
   SignOnPolicyAction,
   SignOnPolicyActionInput,
 } from '../../core/sign-on-policies/sign-on-policy.js';
-import type { Hal } from '../hal.js';
+import type { Hal } from '../../pingone-common/hal.js';
 import { IdRef, LinksSchema } from '../shared/schemas.js';
 
 const Open = { additionalProperties: true } as const;

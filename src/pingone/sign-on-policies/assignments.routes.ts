@@ -1,7 +1,8 @@
 import { Type } from '@sinclair/typebox';
-import { actorOf } from '../auth.js';
-import { collection } from '../hal.js';
-import type { FastifyTypebox } from '../plugin-types.js';
+import { actorOf } from '../../http/actor.js';
+import { collection } from '../../pingone-common/hal.js';
+import type { FastifyTypebox } from '../../http/context.js';
+import type { PingOneContext } from '../context.js';
 import { collectionSchema, responses } from '../shared/schemas.js';
 import {
   AssignmentBody,
@@ -15,8 +16,7 @@ const AppParams = Type.Object({ envID: Type.String(), appID: Type.String() });
 const Params = Type.Object({ envID: Type.String(), appID: Type.String(), assignmentID: Type.String() });
 
 /** `/applications/{appID}/signOnPolicyAssignments`: kept here, with the feature, not with applications. */
-export function signOnPolicyAssignmentsRoutes(app: FastifyTypebox) {
-  const { services, hal } = app.tessera;
+export function signOnPolicyAssignmentsRoutes(app: FastifyTypebox, { services, hal }: PingOneContext) {
   const assignments = services.signOnPolicies.assignments;
   const wire = (a: Parameters<typeof assignmentWire>[1]) => assignmentWire(hal, a);
   const path = '/environments/:envID/applications/:appID/signOnPolicyAssignments';

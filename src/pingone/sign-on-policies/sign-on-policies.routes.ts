@@ -1,16 +1,16 @@
 import { Type } from '@sinclair/typebox';
 import { decodeCursor } from '../../core/shared/paging.js';
-import { actorOf } from '../auth.js';
-import { collection } from '../hal.js';
-import type { FastifyTypebox } from '../plugin-types.js';
+import { actorOf } from '../../http/actor.js';
+import { collection } from '../../pingone-common/hal.js';
+import type { FastifyTypebox } from '../../http/context.js';
+import type { PingOneContext } from '../context.js';
 import { collectionSchema, EnvParams, ListQuery, pageLimit, responses } from '../shared/schemas.js';
 import { PolicyBody, PolicySchema, policyWire, toPolicyInput } from './sign-on-policies.wire.js';
 
 const tags = ['Sign-on policies'];
 const Params = Type.Object({ envID: Type.String(), policyID: Type.String() });
 
-export function signOnPoliciesRoutes(app: FastifyTypebox) {
-  const { services, hal } = app.tessera;
+export function signOnPoliciesRoutes(app: FastifyTypebox, { services, hal }: PingOneContext) {
   const policies = services.signOnPolicies;
   const wire = (p: Parameters<typeof policyWire>[1]) => policyWire(hal, p);
   const path = '/environments/:envID/signOnPolicies';

@@ -6,7 +6,7 @@ import type {
   SignOnPolicyInput,
 } from '../../core/sign-on-policies/sign-on-policy.js';
 import { iso } from '../../core/shared/clock.js';
-import type { Hal } from '../hal.js';
+import type { Hal } from '../../pingone-common/hal.js';
 import { IdRef, LinksSchema } from '../shared/schemas.js';
 
 // Ping's own use-case pages send `"default": "false"` (a string); those requests must work.
