@@ -16,6 +16,7 @@ import { registerHealth } from './http/health.js';
 import { decorateActor } from './http/actor.js';
 import type { FastifyTypebox, TesseraContext } from './http/context.js';
 import { registerCorrelation } from './http/correlation.js';
+import { pingOneAuthFace } from './pingone-auth/plugin.js';
 import { pingOneFace } from './pingone/plugin.js';
 import { testingRoutes } from './testing/mailbox.routes.js';
 import { uipathFace } from './uipath/plugin.js';
@@ -63,6 +64,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       limiter: createRateLimiter(config.rateLimitPerSecond, clock),
       allowedMethods,
     });
+    await server.register(pingOneAuthFace);
     await server.register(uipathFace, {
       limiter: createRateLimiter(config.rateLimitPerSecond, clock),
       allowedMethods,

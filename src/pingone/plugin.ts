@@ -9,19 +9,17 @@ import { Hal } from '../pingone-common/hal.js';
 import { acceptPingOneMediaTypes } from '../pingone-common/media-types.js';
 import type { PingOneContext } from './context.js';
 import { managementRoutes } from './routes.js';
-import { tokenRoutes } from './tokens/tokens.routes.js';
 
 export interface PingOneFaceOptions {
   readonly limiter: RateLimiter;
   readonly allowedMethods: (url: string) => string[];
 }
 
-/** The PingOne Platform API face: the authorization server and the management API under /v1. */
+/** The PingOne Platform API face: the management API under /v1. */
 export const pingOneFace: FastifyPluginAsyncTypebox<PingOneFaceOptions> = async (app, options) => {
   const context: PingOneContext = { ...app.tessera, hal: new Hal(app.tessera.config.publicUrl) };
   registerExternalIds(app);
   acceptPingOneMediaTypes(app);
-  await app.register(async (as: FastifyTypebox) => tokenRoutes(as));
 
   await app.register(
     async (api: FastifyTypebox) => {

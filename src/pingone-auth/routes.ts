@@ -1,0 +1,5 @@
+import type { FastifyTypebox } from '../http/context.js';
+import { tokenRoutes } from './tokens/tokens.routes.js';
+
+/** Every route module of the PingOne auth face (`/{envID}/as/*`, `/{envID}/flows/*`, hosted pages). */
+export const authRoutes: ReadonlyArray<(app: FastifyTypebox) => void> = [tokenRoutes];
