@@ -27,7 +27,9 @@ describeStores('resources and application grants', (server) => {
     const list = await server().request('GET', `${base}/resources`);
     assert.equal(list.status, 200, list.text);
     assertContract('GET', `${base}/resources`, list);
-    const types = (list.body._embedded.resources as Body[]).map((r) => [r.name, r.type]).sort();
+    const types = (list.body._embedded.resources as Array<{ name: string; type: string }>)
+      .map((r) => [r.name, r.type])
+      .sort();
     assert.deepEqual(types, [
       ['PingOne API', 'PINGONE_API'],
       ['openid', 'OPENID_CONNECT'],
