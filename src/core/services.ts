@@ -16,6 +16,7 @@ import { createTokensService } from './tokens/tokens.service.js';
 import { createUsersService } from './users/users.service.js';
 import { createGroupsService } from './groups/groups.service.js';
 import { createSchemasService } from './schemas/schemas.service.js';
+import { createResourcesService } from './resources/resources.service.js';
 import { createSignOnPoliciesService } from './sign-on-policies/sign-on-policies.service.js';
 
 export interface CoreDeps {
@@ -37,7 +38,15 @@ export function createServices({ store, clock, config }: CoreDeps) {
     cacheMs: config.accessCacheMs,
   });
   const populations = createPopulationsService({ store, clock, environments });
-  const applications = createApplicationsService({ store, clock, environments, secretKey: config.secretKey });
+  const applications = createApplicationsService({
+    store,
+    clock,
+    environments,
+    secretKey: config.secretKey,
+    apiAudience: config.publicUrl,
+  });
+  const resources = createResourcesService({ store, clock, environments });
+  seeders.push(resources.seeder);
   const tokens = createTokensService({
     clock,
     keys: createSigningKeys(store, clock),
@@ -93,7 +102,7 @@ export function createServices({ store, clock, config }: CoreDeps) {
       schemas,
     },
     ...{ scheduler, notifications, credentialTypes, userCredentials, wallets },
-    ...{ passwordPolicies, passwords, signOnPolicies },
+    ...{ passwordPolicies, passwords, signOnPolicies, resources },
   };
 }
 
