@@ -11,6 +11,7 @@ import { passwordsRoutes } from './passwords/passwords.routes.js';
 import { populationsRoutes } from './populations/populations.routes.js';
 import { groupsRoutes } from './groups/groups.routes.js';
 import { schemasRoutes } from './schemas/schemas.routes.js';
+import { sessionsRoutes } from './sessions/sessions.routes.js';
 import { signOnPolicyActionsRoutes } from './sign-on-policies/actions.routes.js';
 import { signOnPolicyAssignmentsRoutes } from './sign-on-policies/assignments.routes.js';
 import { signOnPoliciesRoutes } from './sign-on-policies/sign-on-policies.routes.js';
@@ -36,4 +37,5 @@ export const managementRoutes: readonly PingOneRoutes[] = [
   signOnPoliciesRoutes,
   signOnPolicyActionsRoutes,
   signOnPolicyAssignmentsRoutes,
+  sessionsRoutes,
 ];
