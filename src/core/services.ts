@@ -18,6 +18,9 @@ import { createGroupsService } from './groups/groups.service.js';
 import { createSchemasService } from './schemas/schemas.service.js';
 import { createResourcesService } from './resources/resources.service.js';
 import { createSignOnPoliciesService } from './sign-on-policies/sign-on-policies.service.js';
+import { createSignOnPolicyResolver } from './sign-on-policies/resolver.js';
+import { createFlowsService } from './signon/flows.service.js';
+import { createSessionsService } from './signon/sessions.service.js';
 
 export interface CoreDeps {
   readonly store: Store;
@@ -84,6 +87,25 @@ export function createServices({ store, clock, config }: CoreDeps) {
   const credentialTypes = createCredentialTypesService({ store, clock, environments });
   const userCredentials = createUserCredentialsService({ store, clock, environments, users, notifications });
   const wallets = createWalletsService({ store, clock, environments, users });
+  const sessions = createSessionsService({ store, clock, environments, users });
+  const flows = createFlowsService({
+    store,
+    clock,
+    environments,
+    users,
+    passwords,
+    passwordPolicies,
+    resolver: createSignOnPolicyResolver(store),
+    sessions,
+    secretKey: config.secretKey,
+  });
+  scheduler.register({
+    name: 'signon-expiry',
+    run: async () => {
+      await flows.purgeExpired();
+      await sessions.purgeExpired();
+    },
+  });
   // Expiry first: it may enqueue credential_revoked messages the outbox pass then sends.
   scheduler.register({ name: 'credential-expiry', run: () => userCredentials.expireDue() });
   scheduler.register({ name: 'notification-outbox', run: () => notifications.deliverDue() });
@@ -102,7 +124,7 @@ export function createServices({ store, clock, config }: CoreDeps) {
       schemas,
     },
     ...{ scheduler, notifications, credentialTypes, userCredentials, wallets },
-    ...{ passwordPolicies, passwords, signOnPolicies, resources },
+    ...{ passwordPolicies, passwords, signOnPolicies, resources, flows, sessions },
   };
 }
 

@@ -5,6 +5,7 @@ import * as credentialsNotifications from './0004_credentials_notifications.js';
 import * as uipath from './0005_uipath.js';
 import * as signOnPolicies from './0006_sign_on_policies.js';
 import * as oidcApplications from './0007_oidc_applications.js';
+import * as signonFlows from './0008_signon_flows.js';
 
 /** Every migration, in order. Names are permanent: they are recorded in the store. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '0005_uipath': uipath,
   '0006_sign_on_policies': signOnPolicies,
   '0007_oidc_applications': oidcApplications,
+  '0008_signon_flows': signonFlows,
 };
