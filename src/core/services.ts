@@ -16,6 +16,7 @@ import { createTokensService } from './tokens/tokens.service.js';
 import { createUsersService } from './users/users.service.js';
 import { createGroupsService } from './groups/groups.service.js';
 import { createSchemasService } from './schemas/schemas.service.js';
+import { createOAuthService } from './oauth/oauth.service.js';
 import { createSignOnPoliciesService } from './sign-on-policies/sign-on-policies.service.js';
 
 export interface CoreDeps {
@@ -38,9 +39,10 @@ export function createServices({ store, clock, config }: CoreDeps) {
   });
   const populations = createPopulationsService({ store, clock, environments });
   const applications = createApplicationsService({ store, clock, environments, secretKey: config.secretKey });
+  const keys = createSigningKeys(store, clock);
   const tokens = createTokensService({
     clock,
-    keys: createSigningKeys(store, clock),
+    keys,
     applications,
     environments,
     audience: config.publicUrl,
@@ -75,6 +77,17 @@ export function createServices({ store, clock, config }: CoreDeps) {
   const credentialTypes = createCredentialTypesService({ store, clock, environments });
   const userCredentials = createUserCredentialsService({ store, clock, environments, users, notifications });
   const wallets = createWalletsService({ store, clock, environments, users });
+  const oauth = createOAuthService({
+    store,
+    clock,
+    keys,
+    environments,
+    // Replaced by the sign-on engine's sessions once they are merged into this branch.
+    sessions: { isLive: async () => true, touch: async () => undefined },
+    platformAudience: config.publicUrl,
+    publicUrl: config.publicUrl,
+  });
+  scheduler.register({ name: 'oauth-expiry', run: () => oauth.deleteExpired() });
   // Expiry first: it may enqueue credential_revoked messages the outbox pass then sends.
   scheduler.register({ name: 'credential-expiry', run: () => userCredentials.expireDue() });
   scheduler.register({ name: 'notification-outbox', run: () => notifications.deliverDue() });
@@ -93,7 +106,7 @@ export function createServices({ store, clock, config }: CoreDeps) {
       schemas,
     },
     ...{ scheduler, notifications, credentialTypes, userCredentials, wallets },
-    ...{ passwordPolicies, passwords, signOnPolicies },
+    ...{ passwordPolicies, passwords, signOnPolicies, oauth },
   };
 }
 
