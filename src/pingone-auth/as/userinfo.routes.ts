@@ -8,7 +8,7 @@ const UserInfo = Type.Object({ sub: Type.String() }, { additionalProperties: tru
 const BearerError = Type.Object({ error: Type.String(), error_description: Type.Optional(Type.String()) });
 
 /** RFC 6750 §2.1 header, or §2.2 form field (POST only); never both (§2). */
-function bearerToken(request: FastifyRequest): string | undefined | 'ambiguous' {
+function bearerToken(request: FastifyRequest): { token: string | undefined } | 'ambiguous' {
   const header = request.headers.authorization;
   const fromHeader =
     typeof header === 'string' && /^Bearer\s+/i.test(header)
@@ -17,7 +17,7 @@ function bearerToken(request: FastifyRequest): string | undefined | 'ambiguous' 
   const posted = request.method === 'POST' ? formOf(request).access_token : undefined;
   const fromForm = typeof posted === 'string' ? posted : undefined;
   if (fromHeader !== undefined && fromForm !== undefined) return 'ambiguous';
-  return fromHeader ?? fromForm;
+  return { token: fromHeader ?? fromForm };
 }
 
 /** `GET|POST /{envID}/as/userinfo` (OIDC Core §5.3, reference §3.7). */
@@ -26,13 +26,14 @@ export function userinfoRoutes(app: FastifyTypebox) {
 
   const handler = async (request: FastifyRequest<{ Params: { envID: string } }>, reply: FastifyReply) => {
     void reply.header('Cache-Control', 'no-store').header('Pragma', 'no-cache');
-    const token = bearerToken(request);
-    if (token === 'ambiguous') {
+    const found = bearerToken(request);
+    if (found === 'ambiguous') {
       return reply
         .status(400)
         .header('WWW-Authenticate', 'Bearer error="invalid_request"')
         .send({ error: 'invalid_request', error_description: 'Send the access token one way only' });
     }
+    const token = found.token;
     if (token === undefined || token === '') {
       // RFC 6750 §3.1: no credentials → no error code in the challenge.
       return reply.status(401).header('WWW-Authenticate', 'Bearer realm="userinfo"').send({
