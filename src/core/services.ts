@@ -18,6 +18,9 @@ import { createGroupsService } from './groups/groups.service.js';
 import { createSchemasService } from './schemas/schemas.service.js';
 import { createOAuthService } from './oauth/oauth.service.js';
 import { createSignOnPoliciesService } from './sign-on-policies/sign-on-policies.service.js';
+import { createSignOnPolicyResolver } from './sign-on-policies/resolver.js';
+import { createFlowsService } from './signon/flows.service.js';
+import { createSessionsService } from './signon/sessions.service.js';
 
 export interface CoreDeps {
   readonly store: Store;
@@ -77,13 +80,36 @@ export function createServices({ store, clock, config }: CoreDeps) {
   const credentialTypes = createCredentialTypesService({ store, clock, environments });
   const userCredentials = createUserCredentialsService({ store, clock, environments, users, notifications });
   const wallets = createWalletsService({ store, clock, environments, users });
+  const sessions = createSessionsService({ store, clock, environments, users });
+  const flows = createFlowsService({
+    store,
+    clock,
+    environments,
+    users,
+    passwords,
+    passwordPolicies,
+    resolver: createSignOnPolicyResolver(store),
+    sessions,
+    secretKey: config.secretKey,
+  });
+  scheduler.register({
+    name: 'signon-expiry',
+    run: async () => {
+      await flows.purgeExpired();
+      await sessions.purgeExpired();
+    },
+  });
   const oauth = createOAuthService({
     store,
     clock,
     keys,
     environments,
-    // Replaced by the sign-on engine's sessions once they are merged into this branch.
-    sessions: { isLive: async () => true, touch: async () => undefined },
+    sessions: {
+      isLive: async (environmentId, id) => (await sessions.findLive(environmentId, id)) !== undefined,
+      touch: async (environmentId, id) => {
+        await sessions.touch(environmentId, id);
+      },
+    },
     platformAudience: config.publicUrl,
     publicUrl: config.publicUrl,
   });
@@ -106,7 +132,7 @@ export function createServices({ store, clock, config }: CoreDeps) {
       schemas,
     },
     ...{ scheduler, notifications, credentialTypes, userCredentials, wallets },
-    ...{ passwordPolicies, passwords, signOnPolicies, oauth },
+    ...{ passwordPolicies, passwords, signOnPolicies, flows, sessions, oauth },
   };
 }
 
