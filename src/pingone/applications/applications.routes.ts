@@ -14,7 +14,9 @@ import {
   roleAssignmentWire,
   RoleSchema,
   roleWire,
+  SecretRotationBody,
   SecretSchema,
+  secretWire,
   toApplicationInput,
 } from './applications.wire.js';
 
@@ -108,29 +110,57 @@ export function applicationsRoutes(app: FastifyTypebox, { services, hal }: PingO
     },
   );
 
-  const secretBody = (envID: string, appID: string, secret: string) => ({
-    _links: {
-      self: hal.link(`${appPath(envID, appID)}/secret`),
-      application: hal.link(appPath(envID, appID)),
-    },
-    secret,
-  });
-
   app.get(
     '/environments/:envID/applications/:appID/secret',
-    { schema: { tags, params: AppParams, response: responses({ 200: SecretSchema }) } },
+    {
+      schema: {
+        tags,
+        summary: 'Read the client secret (and the previous one while it lasts)',
+        params: AppParams,
+        response: responses({ 200: SecretSchema }),
+      },
+    },
     async (request) => {
       const { envID, appID } = request.params;
-      return secretBody(envID, appID, await apps.readSecret(actorOf(request), envID, appID));
+      return secretWire(hal, envID, appID, await apps.readSecret(actorOf(request), envID, appID));
     },
   );
 
   app.post(
     '/environments/:envID/applications/:appID/secret',
-    { schema: { tags, params: AppParams, response: responses({ 200: SecretSchema }) } },
+    {
+      schema: {
+        tags,
+        summary: 'Regenerate the client secret; previous.expiresAt keeps the old one working until then',
+        params: AppParams,
+        body: Type.Optional(SecretRotationBody),
+        response: responses({ 200: SecretSchema }),
+      },
+    },
     async (request) => {
       const { envID, appID } = request.params;
-      return secretBody(envID, appID, await apps.rotateSecret(actorOf(request), envID, appID));
+      const expiresAt = request.body?.previous?.expiresAt;
+      const secret = await apps.rotateSecret(actorOf(request), envID, appID, {
+        previousExpiresAt: expiresAt === undefined ? undefined : Date.parse(expiresAt),
+      });
+      return secretWire(hal, envID, appID, secret);
+    },
+  );
+
+  app.delete(
+    '/environments/:envID/applications/:appID/secret',
+    {
+      schema: {
+        tags,
+        summary: 'Delete the previous client secret (it stops working at once)',
+        params: AppParams,
+        response: responses({ 204: Type.Null() }),
+      },
+    },
+    async (request, reply) => {
+      const { envID, appID } = request.params;
+      await apps.deletePreviousSecret(actorOf(request), envID, appID);
+      return reply.status(204).send();
     },
   );
 
