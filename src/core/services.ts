@@ -16,6 +16,7 @@ import { createTokensService } from './tokens/tokens.service.js';
 import { createUsersService } from './users/users.service.js';
 import { createGroupsService } from './groups/groups.service.js';
 import { createSchemasService } from './schemas/schemas.service.js';
+import { OIDC_SCOPES } from './oauth/claims.js';
 import { createOAuthService } from './oauth/oauth.service.js';
 import { createSignOnPoliciesService } from './sign-on-policies/sign-on-policies.service.js';
 import { createSignOnPolicyResolver } from './sign-on-policies/resolver.js';
@@ -112,6 +113,9 @@ export function createServices({ store, clock, config }: CoreDeps) {
     },
     platformAudience: config.publicUrl,
     publicUrl: config.publicUrl,
+    applications,
+    // Until application grants exist (branch oidc-apps), every OIDC scope counts as granted.
+    grantedScopes: async () => OIDC_SCOPES,
   });
   scheduler.register({ name: 'oauth-expiry', run: () => oauth.deleteExpired() });
   // Expiry first: it may enqueue credential_revoked messages the outbox pass then sends.

@@ -4,7 +4,10 @@ import type { EnvironmentsService } from '../environments/environments.service.j
 import type { Clock } from '../shared/clock.js';
 import { newId } from '../shared/ids.js';
 import { hashSecret } from '../shared/secrets.js';
-import type { Flow } from '../signon/flow.js';
+import type { Application } from '../applications/application.js';
+import { isUuid } from '../shared/ids.js';
+import type { AuthorizationRequest, Flow } from '../signon/flow.js';
+import { AuthorizeError, validateAuthorizeRequest } from './authorize-request.js';
 import type { SigningKeys } from '../tokens/signing-keys.js';
 import { OAuthError } from '../tokens/tokens.service.js';
 import { findUser } from '../users/users.repository.js';
@@ -44,6 +47,11 @@ export interface OAuthServiceDeps {
   readonly platformAudience: string;
   /** `{publicUrl}`: each environment's issuer is `{publicUrl}/{envID}/as`. */
   readonly publicUrl: string;
+  readonly applications: {
+    findWithCredentials(environmentId: string, id: string): Promise<{ application: Application } | undefined>;
+  };
+  /** The OIDC scopes an application's grants allow (reference §10 #7). */
+  readonly grantedScopes: (environmentId: string, applicationId: string) => Promise<readonly string[]>;
 }
 
 export interface AuthorizeResponse {
@@ -150,9 +158,44 @@ export function createOAuthService(deps: OAuthServiceDeps) {
     };
   }
 
+  /** An enabled application that signs users on (not a worker), or undefined. */
+  async function signOnClient(
+    environmentId: string,
+    id: string | undefined,
+  ): Promise<Application | undefined> {
+    if (id === undefined || id === '' || !isUuid(id) || !isUuid(environmentId)) return undefined;
+    const found = await deps.applications.findWithCredentials(environmentId, id);
+    const app = found?.application;
+    if (!app || !app.enabled || app.type === 'WORKER') return undefined;
+    return app.grantTypes.includes('AUTHORIZATION_CODE') || app.grantTypes.includes('IMPLICIT')
+      ? app
+      : undefined;
+  }
+
   return {
     issuerOf,
+    signOnClient,
     ...verifier,
+
+    /**
+     * Validates an authorize request (GET query or POST form) for the environment. Throws
+     * AuthorizeError: without a target when the client or redirect_uri cannot be trusted.
+     */
+    async prepareAuthorization(
+      environmentId: string,
+      params: Readonly<Record<string, string | undefined>>,
+    ): Promise<{ application: Application; request: AuthorizationRequest }> {
+      if (params.client_id === undefined)
+        throw new AuthorizeError('invalid_request', 'client_id is required');
+      const application = await signOnClient(environmentId, params.client_id);
+      if (!application)
+        throw new AuthorizeError(
+          'invalid_request',
+          'client_id is not a sign-on application of this environment',
+        );
+      const granted = await deps.grantedScopes(environmentId, application.id);
+      return { application, request: validateAuthorizeRequest(params, application, granted) };
+    },
 
     /**
      * Answers a COMPLETED flow for `/as/resume` (reference §3.2, §3.9): records the grant, and
