@@ -2,11 +2,13 @@ import type { FastifyTypebox } from '../http/context.js';
 import { discoveryRoutes } from './as/discovery.routes.js';
 import { asNotFoundRoutes } from './as/not-found.routes.js';
 import { userinfoRoutes } from './as/userinfo.routes.js';
+import { flowRoutes } from './flows/flows.routes.js';
 import { tokenRoutes } from './tokens/tokens.routes.js';
 
 /** Every route module of the PingOne auth face (`/{envID}/as/*`, `/{envID}/flows/*`, hosted pages). */
 export const authRoutes: ReadonlyArray<(app: FastifyTypebox) => void> = [
   tokenRoutes,
+  flowRoutes,
   discoveryRoutes,
   userinfoRoutes,
   asNotFoundRoutes,

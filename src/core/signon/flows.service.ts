@@ -2,10 +2,12 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import type { Db } from '../../db/schema.js';
 import type { Store } from '../../db/store.js';
 import type { EnvironmentsService } from '../environments/environments.service.js';
+import { findApplication } from '../applications/applications.repository.js';
 import type { PasswordPoliciesService } from '../password-policies/password-policies.service.js';
+import type { PasswordPolicy } from '../password-policies/password-policy.js';
 import type { PasswordsService } from '../passwords/passwords.service.js';
 import type { Clock } from '../shared/clock.js';
-import { notFound } from '../shared/errors.js';
+import { DomainError, notFound } from '../shared/errors.js';
 import type { SignOnPolicyResolver } from '../sign-on-policies/resolver.js';
 import type { UsersService } from '../users/users.service.js';
 import type { Flow, FlowResult, FlowsService, Session, SignOnContext } from './flow.js';
@@ -94,7 +96,7 @@ export function createFlowsService(deps: FlowsServiceDeps) {
         };
       }
       if (!(await updateFlow(trx, flow, next.internals ?? stored.internals, stored.version)))
-        throw flowChanged();
+        throw next.error ?? flowChanged();
       return { flow, session };
     });
     if (next.error) throw next.error;
@@ -188,7 +190,15 @@ export function createFlowsService(deps: FlowsServiceDeps) {
       if (!allowedActions(stored.flow).includes(action.type)) {
         throw wrongState(action.type, stored.flow.status);
       }
-      return commit(stored, await actions.run(stored, action), context);
+      let next: Next;
+      try {
+        next = await actions.run(stored, action);
+      } catch (error) {
+        // A refused action is activity too: it slides the flow's expiry like any other.
+        if (!(error instanceof DomainError)) throw error;
+        next = { error };
+      }
+      return commit(stored, next, context);
     },
 
     async consume(environmentId, flowId) {
@@ -226,9 +236,31 @@ export function createFlowsService(deps: FlowsServiceDeps) {
       pageKey = Buffer.from(row.value, 'base64');
       return pageKey;
     },
+    /**
+     * What a face shows with a flow: its application and the password policy that applies (the
+     * user's, else the registration population's, else the environment's default).
+     */
+    async presentation(flow: Flow): Promise<FlowPresentation> {
+      const app = await findApplication(store.db, flow.environmentId, flow.applicationId);
+      const user =
+        flow.userId !== undefined
+          ? await users.requireUser(store.db, flow.environmentId, flow.userId).catch(() => undefined)
+          : undefined;
+      const passwordPolicy = await deps.passwordPolicies.effectivePolicy(
+        store.db,
+        flow.environmentId,
+        user?.populationId ?? flow.policy.registrationPopulationId ?? '',
+      );
+      return { application: app ? { id: app.id, name: app.name } : undefined, passwordPolicy };
+    },
     /** Deletes flows past their idle expiry (scheduler). */
     purgeExpired: () => deleteExpiredFlows(store.db, clock.now()),
   };
+}
+
+export interface FlowPresentation {
+  readonly application: { readonly id: string; readonly name: string } | undefined;
+  readonly passwordPolicy: PasswordPolicy | undefined;
 }
 
 export type FlowsServiceImpl = ReturnType<typeof createFlowsService>;
