@@ -1,5 +1,7 @@
 import type { FastifyTypebox } from '../http/context.js';
 import { discoveryRoutes } from './as/discovery.routes.js';
+import { authorizeRoutes } from './as/authorize.routes.js';
+import { introspectionRoutes } from './as/introspection.routes.js';
 import { asNotFoundRoutes } from './as/not-found.routes.js';
 import { userinfoRoutes } from './as/userinfo.routes.js';
 import { flowRoutes } from './flows/flows.routes.js';
@@ -10,6 +12,8 @@ export const authRoutes: ReadonlyArray<(app: FastifyTypebox) => void> = [
   tokenRoutes,
   flowRoutes,
   discoveryRoutes,
+  authorizeRoutes,
+  introspectionRoutes,
   userinfoRoutes,
   asNotFoundRoutes,
 ];
