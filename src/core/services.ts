@@ -16,8 +16,8 @@ import { createTokensService } from './tokens/tokens.service.js';
 import { createUsersService } from './users/users.service.js';
 import { createGroupsService } from './groups/groups.service.js';
 import { createSchemasService } from './schemas/schemas.service.js';
-import { OIDC_SCOPES } from './oauth/claims.js';
 import { createOAuthService } from './oauth/oauth.service.js';
+import { createResourcesService } from './resources/resources.service.js';
 import { createSignOnPoliciesService } from './sign-on-policies/sign-on-policies.service.js';
 import { createSignOnPolicyResolver } from './sign-on-policies/resolver.js';
 import { createFlowsService } from './signon/flows.service.js';
@@ -42,7 +42,15 @@ export function createServices({ store, clock, config }: CoreDeps) {
     cacheMs: config.accessCacheMs,
   });
   const populations = createPopulationsService({ store, clock, environments });
-  const applications = createApplicationsService({ store, clock, environments, secretKey: config.secretKey });
+  const applications = createApplicationsService({
+    store,
+    clock,
+    environments,
+    secretKey: config.secretKey,
+    apiAudience: config.publicUrl,
+  });
+  const resources = createResourcesService({ store, clock, environments });
+  seeders.push(resources.seeder);
   const keys = createSigningKeys(store, clock);
   const tokens = createTokensService({
     clock,
@@ -114,8 +122,10 @@ export function createServices({ store, clock, config }: CoreDeps) {
     platformAudience: config.publicUrl,
     publicUrl: config.publicUrl,
     applications,
-    // Until application grants exist (branch oidc-apps), every OIDC scope counts as granted.
-    grantedScopes: async () => OIDC_SCOPES,
+    grantedScopes: async (environmentId, applicationId) =>
+      (await applications.grantedScopes(environmentId, applicationId))
+        .filter((grant) => grant.resource.type === 'OPENID_CONNECT')
+        .flatMap((grant) => grant.scopes),
   });
   scheduler.register({ name: 'oauth-expiry', run: () => oauth.deleteExpired() });
   // Expiry first: it may enqueue credential_revoked messages the outbox pass then sends.
@@ -136,7 +146,7 @@ export function createServices({ store, clock, config }: CoreDeps) {
       schemas,
     },
     ...{ scheduler, notifications, credentialTypes, userCredentials, wallets },
-    ...{ passwordPolicies, passwords, signOnPolicies, flows, sessions, oauth },
+    ...{ passwordPolicies, passwords, signOnPolicies, resources, flows, sessions, oauth },
   };
 }
 

@@ -12,7 +12,13 @@ import { newId } from '../shared/ids.js';
 import { generateSecret } from '../shared/secrets.js';
 import type { Db } from '../../db/schema.js';
 import type { Store } from '../../db/store.js';
-import type { Application, ApplicationInput, ApplicationSecret } from './application.js';
+import { grantedScopeRows } from '../resources/resources.repository.js';
+import type {
+  Application,
+  ApplicationInput,
+  ApplicationSecret,
+  GrantedResourceScopes,
+} from './application.js';
 import { createApplicationRoles } from './application-roles.js';
 import { resolveApplicationSettings } from './application-validation.js';
 import {
@@ -33,6 +39,8 @@ export interface ApplicationsServiceDeps {
   readonly clock: Clock;
   readonly environments: EnvironmentsService;
   readonly secretKey: string | undefined;
+  /** The audience of Tessera's management API: the `aud` of the PingOne API resource. */
+  readonly apiAudience: string;
 }
 
 export type ApplicationsService = ReturnType<typeof createApplicationsService>;
@@ -53,6 +61,7 @@ export function createApplicationsService({
   clock,
   environments,
   secretKey,
+  apiAudience,
 }: ApplicationsServiceDeps) {
   const keeper = createSecretKeeper(store, secretKey);
 
@@ -236,7 +245,24 @@ export function createApplicationsService({
      */
     authenticateClient: createClientAuthenticator(store, clock, keeper),
 
-    /** Grants of an application, for token issuance and request authentication. */
+    /** What the application's resource grants allow, for the authorization server's scope checks. */
+    async grantedScopes(
+      environmentId: string,
+      applicationId: string,
+    ): Promise<readonly GrantedResourceScopes[]> {
+      const rows = await grantedScopeRows(store.db, environmentId, applicationId);
+      return rows.map(({ resource, scopes }) => ({
+        resource: {
+          id: resource.id,
+          name: resource.name,
+          type: resource.type,
+          audience: resource.type === 'PINGONE_API' ? apiAudience : (resource.audience ?? resource.name),
+        },
+        scopes,
+      }));
+    },
+
+    /** Role grants of an application, for token issuance and request authentication. */
     grantsOf: (applicationId: string) => loadGrants(store.db, applicationId),
     findWithCredentials: (environmentId: string, id: string) =>
       findApplicationWithCredentials(store.db, environmentId, id),

@@ -38,6 +38,7 @@ export function applicationsRoutes(app: FastifyTypebox, { services, hal }: PingO
     {
       schema: {
         tags,
+        summary: 'List applications',
         params: EnvParams,
         response: responses({ 200: collectionSchema('applications', ApplicationSchema) }),
       },
@@ -58,6 +59,8 @@ export function applicationsRoutes(app: FastifyTypebox, { services, hal }: PingO
     {
       schema: {
         tags,
+        summary:
+          'Create an OIDC application (WORKER, WEB_APP, NATIVE_APP, SINGLE_PAGE_APP, SERVICE, CUSTOM_APP)',
         params: EnvParams,
         body: ApplicationBody,
         response: responses({ 201: ApplicationSchema }),
@@ -76,7 +79,14 @@ export function applicationsRoutes(app: FastifyTypebox, { services, hal }: PingO
 
   app.get(
     '/environments/:envID/applications/:appID',
-    { schema: { tags, params: AppParams, response: responses({ 200: ApplicationSchema }) } },
+    {
+      schema: {
+        tags,
+        summary: 'Read an application',
+        params: AppParams,
+        response: responses({ 200: ApplicationSchema }),
+      },
+    },
     async (request) => wire(await apps.get(actorOf(request), request.params.envID, request.params.appID)),
   );
 
@@ -85,6 +95,7 @@ export function applicationsRoutes(app: FastifyTypebox, { services, hal }: PingO
     {
       schema: {
         tags,
+        summary: 'Replace an application (omitted settings take their defaults; the type cannot change)',
         params: AppParams,
         body: ApplicationBody,
         response: responses({ 200: ApplicationSchema }),
@@ -103,7 +114,14 @@ export function applicationsRoutes(app: FastifyTypebox, { services, hal }: PingO
 
   app.delete(
     '/environments/:envID/applications/:appID',
-    { schema: { tags, params: AppParams, response: responses({ 204: Type.Null() }) } },
+    {
+      schema: {
+        tags,
+        summary: 'Delete an application',
+        params: AppParams,
+        response: responses({ 204: Type.Null() }),
+      },
+    },
     async (request, reply) => {
       await apps.delete(actorOf(request), request.params.envID, request.params.appID);
       return reply.status(204).send();
