@@ -2,6 +2,7 @@ import type { FastifyTypebox } from '../http/context.js';
 import { discoveryRoutes } from './as/discovery.routes.js';
 import { authorizeRoutes } from './as/authorize.routes.js';
 import { introspectionRoutes } from './as/introspection.routes.js';
+import { signoffRoutes } from './as/signoff.routes.js';
 import { asNotFoundRoutes } from './as/not-found.routes.js';
 import { userinfoRoutes } from './as/userinfo.routes.js';
 import { flowRoutes } from './flows/flows.routes.js';
@@ -14,6 +15,7 @@ export const authRoutes: ReadonlyArray<(app: FastifyTypebox) => void> = [
   discoveryRoutes,
   authorizeRoutes,
   introspectionRoutes,
+  signoffRoutes,
   userinfoRoutes,
   asNotFoundRoutes,
 ];

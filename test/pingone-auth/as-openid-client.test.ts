@@ -8,7 +8,9 @@ import { newEnvironment, newSignOnUser } from './flows-helpers.js';
 describeStores('authorization server with openid-client', (server) => {
   it('runs code + PKCE for a confidential web app: tokens, refresh, userinfo, introspect, revoke, sign-off', async () => {
     const env = await newEnvironment(server());
-    const user = await newSignOnUser(server(), env, { extra: { name: { given: 'Ada', family: 'Lovelace' } } });
+    const user = await newSignOnUser(server(), env, {
+      extra: { name: { given: 'Ada', family: 'Lovelace' } },
+    });
     const app = await newOidcApp(server(), env);
     const config = await relyingParty(server, env, app.id, client.ClientSecretBasic(app.secret));
 
@@ -79,10 +81,13 @@ describeStores('authorization server with openid-client', (server) => {
     assert.equal(signedOff.headers.location, `${LOGGED_OUT}?state=bye`);
     assert.match(String(signedOff.headers['set-cookie']), /^ST=;/);
     // The session is over: its refresh tokens are dead.
-    await assert.rejects(client.refreshTokenGrant(config, refreshed.refresh_token!), (e: Error & { error?: string }) => {
-      assert.equal(e.error, 'invalid_grant');
-      return true;
-    });
+    await assert.rejects(
+      client.refreshTokenGrant(config, refreshed.refresh_token!),
+      (e: Error & { error?: string }) => {
+        assert.equal(e.error, 'invalid_grant');
+        return true;
+      },
+    );
   });
 
   it('runs code + PKCE for a public single-page app (NONE)', async () => {

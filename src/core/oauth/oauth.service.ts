@@ -8,6 +8,7 @@ import type { Application } from '../applications/application.js';
 import { isUuid } from '../shared/ids.js';
 import type { AuthorizationRequest, Flow } from '../signon/flow.js';
 import { AuthorizeError, validateAuthorizeRequest } from './authorize-request.js';
+import { createSignOff } from './signoff.js';
 import type { SigningKeys } from '../tokens/signing-keys.js';
 import { OAuthError } from '../tokens/tokens.service.js';
 import { findUser } from '../users/users.repository.js';
@@ -175,6 +176,7 @@ export function createOAuthService(deps: OAuthServiceDeps) {
   return {
     issuerOf,
     signOnClient,
+    checkSignOff: createSignOff({ store, verifier }),
     ...verifier,
 
     /**

@@ -60,11 +60,11 @@ export function introspectionRoutes(app: FastifyTypebox) {
     async (request, reply) => {
       const { token, hint } = tokenParameter(request);
       const client = await authenticatedClient(services, request, request.params.envID, 'revoke');
-      const order =
-        hint === 'refresh_token'
-          ? [services.oauth.revokeRefreshToken, services.oauth.revokeAccessToken]
-          : [services.oauth.revokeAccessToken, services.oauth.revokeRefreshToken];
-      for (const revoke of order) if (await revoke(client, token)) break;
+      const { oauth } = services;
+      const asAccess = () => oauth.revokeAccessToken(client, token);
+      const asRefresh = () => oauth.revokeRefreshToken(client, token);
+      const order = hint === 'refresh_token' ? [asRefresh, asAccess] : [asAccess, asRefresh];
+      for (const revoke of order) if (await revoke()) break;
       // PingOne's quirk (reference §9): 200, a JSON content type and an empty body.
       return reply
         .status(200)
