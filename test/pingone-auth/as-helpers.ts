@@ -64,7 +64,7 @@ export async function relyingParty(
 }
 
 const pathOf = (url: string | URL) => {
-  const u = new URL(url);
+  const u = new URL(url, 'http://tessera.test');
   return u.pathname + u.search;
 };
 

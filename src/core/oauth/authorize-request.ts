@@ -86,8 +86,10 @@ export function validateAuthorizeRequest(
     throw new AuthorizeError('invalid_request', 'redirect_uri is not registered for this application');
   }
   const parts = RESPONSE_TYPES[(params.response_type ?? '').split(' ').filter(Boolean).sort().join(' ')];
+  // OAuth 2.0 Multiple Response Types §5: only `code` alone defaults to the query.
   const responseMode: ResponseMode =
-    (requestedMode as ResponseMode | undefined) ?? (parts && !parts.includes('code') ? 'fragment' : 'query');
+    (requestedMode as ResponseMode | undefined) ??
+    (!parts || parts.join(' ') === 'code' ? 'query' : 'fragment');
   const state = params.state;
   const fail = (error: AuthorizeErrorCode, description: string): never => {
     throw new AuthorizeError(error, description, { redirectUri, responseMode, state });

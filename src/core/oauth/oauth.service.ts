@@ -348,7 +348,7 @@ export function createOAuthService(deps: OAuthServiceDeps) {
       if (token.expiresAt <= now) throw invalidGrant('The refresh token has expired');
       const inGrace =
         token.usedAt !== undefined &&
-        now - token.usedAt <= client.refreshTokenRollingGracePeriodDuration * 1000;
+        now - token.usedAt < client.refreshTokenRollingGracePeriodDuration * 1000;
       if (token.usedAt !== undefined && !inGrace) {
         if (client.additionalRefreshTokenReplayProtectionEnabled)
           await repo.revokeGrant(store.db, grant.id, now);
