@@ -105,6 +105,9 @@ export function sendErrorToClient(
     reply,
     target,
     { error, error_description: description, state: target.state },
-    { status: target.responseMode === 'pi.flow' ? 400 : 200 },
+    {
+      status: target.responseMode === 'pi.flow' ? 400 : 200,
+      json: { error, error_description: description },
+    },
   );
 }

@@ -16,9 +16,9 @@ const AuthorizeJson = Type.Object({
   authorizeResponse: Type.Optional(Type.Record(Type.String(), Type.String())),
 });
 const ErrorJson = Type.Object({
+  ...AuthorizeJson.properties,
   error: Type.String(),
   error_description: Type.Optional(Type.String()),
-  authorizeResponse: Type.Optional(Type.Record(Type.String(), Type.String())),
 });
 const response = { 200: AuthorizeJson, 400: ErrorJson };
 
@@ -67,7 +67,7 @@ export function authorizeRoutes(app: FastifyTypebox) {
     flowId: string,
     boundToBrowser: boolean,
   ) {
-    const json = wantsJson(request, undefined);
+    let json = wantsJson(request, undefined);
     const local = (description: string) =>
       sendLocalError(request, reply, new AuthorizeError('invalid_request', description), json);
     let flow: Flow;
@@ -81,6 +81,7 @@ export function authorizeRoutes(app: FastifyTypebox) {
     const client = await oauth.signOnClient(environmentId, flow.applicationId);
     if (!client) return local('The application of this sign-on is no longer available');
     const piFlow = flow.request.responseMode === 'pi.flow';
+    json ||= piFlow;
     if (!TERMINAL.has(flow.status)) {
       if (piFlow || json)
         return reply
@@ -112,7 +113,10 @@ export function authorizeRoutes(app: FastifyTypebox) {
         reply,
         target,
         { error: failure.error, error_description: failure.description, state: target.state },
-        { ...flowBody, status: piFlow ? 400 : 200 },
+        {
+          json: { ...(flowBody.json ?? {}), error: failure.error, error_description: failure.description },
+          status: piFlow ? 400 : 200,
+        },
       );
     }
     const issued = await oauth.completeAuthorization(consumed, client);
