@@ -12,6 +12,7 @@ import { populationsRoutes } from './populations/populations.routes.js';
 import { groupsRoutes } from './groups/groups.routes.js';
 import { resourcesRoutes } from './resources/resources.routes.js';
 import { schemasRoutes } from './schemas/schemas.routes.js';
+import { sessionsRoutes } from './sessions/sessions.routes.js';
 import { signOnPolicyActionsRoutes } from './sign-on-policies/actions.routes.js';
 import { signOnPolicyAssignmentsRoutes } from './sign-on-policies/assignments.routes.js';
 import { signOnPoliciesRoutes } from './sign-on-policies/sign-on-policies.routes.js';
@@ -38,4 +39,5 @@ export const managementRoutes: readonly PingOneRoutes[] = [
   signOnPoliciesRoutes,
   signOnPolicyActionsRoutes,
   signOnPolicyAssignmentsRoutes,
+  sessionsRoutes,
 ];

@@ -150,3 +150,12 @@ export async function findUserIdByUsername(
     .executeTakeFirst();
   return row?.id;
 }
+
+/** Slides a flow's expiry without changing its state (so it never beats a real change to the version). */
+export async function touchFlow(db: Db, id: string, now: number, expiresAt: number): Promise<void> {
+  await db
+    .updateTable('signon_flows')
+    .set({ updated_at: now, expires_at: expiresAt })
+    .where('id', '=', id)
+    .execute();
+}

@@ -19,6 +19,7 @@ import {
   deleteFlow,
   findFlow,
   insertFlow,
+  touchFlow,
   updateFlow,
   type StoredFlow,
 } from './flows.repository.js';
@@ -65,6 +66,17 @@ export function createFlowsService(deps: FlowsServiceDeps) {
 
   /** Commits what an action decided: one transaction, written only at the version read. */
   async function commit(stored: StoredFlow, next: Next, context: SignOnContext): Promise<FlowResult> {
+    const changesState =
+      next.status !== undefined ||
+      next.user !== undefined ||
+      next.internals !== undefined ||
+      next.complete === true ||
+      next.within !== undefined;
+    if (!changesState && next.error) {
+      const now = clock.now();
+      await touchFlow(store.db, stored.flow.id, now, now + FLOW_IDLE_MS);
+      throw next.error;
+    }
     const result = await store.transaction(async (trx) => {
       const now = clock.now();
       let user =
