@@ -17,15 +17,12 @@ const webApp = {
   redirectUris: ['https://portal.example.com/callback'],
 };
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any -- test bodies are read loosely
-type Body = any;
-
 describeStores('OIDC applications', (server) => {
   it('creates, reads, replaces and deletes a WEB_APP with PingOne defaults', async () => {
     const created = await server().request('POST', apps, { body: webApp });
     assert.equal(created.status, 201, created.text);
     assertContract('POST', '/environments/{envID}/applications', created);
-    const body = created.body as Body;
+    const body = created.body;
     assert.equal(body.type, 'WEB_APP');
     assert.equal(body.protocol, 'OPENID_CONNECT');
     assert.deepEqual(body.grantTypes, ['AUTHORIZATION_CODE', 'REFRESH_TOKEN']);
@@ -65,7 +62,7 @@ describeStores('OIDC applications', (server) => {
     });
     assert.equal(replaced.status, 200, replaced.text);
     assertContract('PUT', `${apps}/${body.id}`, replaced);
-    const after = (await server().request('GET', `${apps}/${body.id}`)).body as Body;
+    const after = (await server().request('GET', `${apps}/${body.id}`)).body;
     assert.equal(after.pkceEnforcement, 'S256_REQUIRED');
     assert.deepEqual(after.postLogoutRedirectUris, ['https://portal.example.com/bye']);
     assert.equal(after.loginPageUrl, 'https://login.example.com/');
