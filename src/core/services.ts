@@ -16,6 +16,7 @@ import { createTokensService } from './tokens/tokens.service.js';
 import { createUsersService } from './users/users.service.js';
 import { createGroupsService } from './groups/groups.service.js';
 import { createSchemasService } from './schemas/schemas.service.js';
+import { createOAuthService } from './oauth/oauth.service.js';
 import { createResourcesService } from './resources/resources.service.js';
 import { createSignOnPoliciesService } from './sign-on-policies/sign-on-policies.service.js';
 import { createSignOnPolicyResolver } from './sign-on-policies/resolver.js';
@@ -50,9 +51,10 @@ export function createServices({ store, clock, config }: CoreDeps) {
   });
   const resources = createResourcesService({ store, clock, environments });
   seeders.push(resources.seeder);
+  const keys = createSigningKeys(store, clock);
   const tokens = createTokensService({
     clock,
-    keys: createSigningKeys(store, clock),
+    keys,
     applications,
     environments,
     audience: config.publicUrl,
@@ -106,6 +108,26 @@ export function createServices({ store, clock, config }: CoreDeps) {
       await sessions.purgeExpired();
     },
   });
+  const oauth = createOAuthService({
+    store,
+    clock,
+    keys,
+    environments,
+    sessions: {
+      isLive: async (environmentId, id) => (await sessions.findLive(environmentId, id)) !== undefined,
+      touch: async (environmentId, id) => {
+        await sessions.touch(environmentId, id);
+      },
+    },
+    platformAudience: config.publicUrl,
+    publicUrl: config.publicUrl,
+    applications,
+    grantedScopes: async (environmentId, applicationId) =>
+      (await applications.grantedScopes(environmentId, applicationId))
+        .filter((grant) => grant.resource.type === 'OPENID_CONNECT')
+        .flatMap((grant) => grant.scopes),
+  });
+  scheduler.register({ name: 'oauth-expiry', run: () => oauth.deleteExpired() });
   // Expiry first: it may enqueue credential_revoked messages the outbox pass then sends.
   scheduler.register({ name: 'credential-expiry', run: () => userCredentials.expireDue() });
   scheduler.register({ name: 'notification-outbox', run: () => notifications.deliverDue() });
@@ -124,7 +146,7 @@ export function createServices({ store, clock, config }: CoreDeps) {
       schemas,
     },
     ...{ scheduler, notifications, credentialTypes, userCredentials, wallets },
-    ...{ passwordPolicies, passwords, signOnPolicies, resources, flows, sessions },
+    ...{ passwordPolicies, passwords, signOnPolicies, resources, flows, sessions, oauth },
   };
 }
 

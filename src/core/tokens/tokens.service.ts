@@ -120,7 +120,9 @@ export function createTokensService({
         audience,
         currentDate: new Date(clock.now()),
       });
+      // A user's token (it has a subject) never acts as its application at the management API.
       if (
+        payload.sub !== undefined ||
         typeof payload.client_id !== 'string' ||
         payload.env !== key.environmentId ||
         typeof payload.org !== 'string'
