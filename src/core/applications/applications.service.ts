@@ -15,11 +15,12 @@ import { findPopulation } from '../populations/populations.repository.js';
 import type { Clock } from '../shared/clock.js';
 import { forbidden, invalidValue, notFound, requestFailed } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
-import { createSecretBox, generateSecret, hashSecret, type SecretBox } from '../shared/secrets.js';
+import { createSecretBox, generateSecret, hashSecret, opens, type SecretBox } from '../shared/secrets.js';
 import type { Db } from '../../db/schema.js';
 import type { Store } from '../../db/store.js';
 import type { Application, ApplicationCredentials, ApplicationInput } from './application.js';
 import {
+  anySealedSecret,
   deleteApplication,
   findApplication,
   findApplicationWithCredentials,
@@ -151,6 +152,13 @@ export function createApplicationsService({
 
   return {
     createWithin,
+
+    /** False when a stored client secret cannot be opened with the sealing key (key changed). */
+    async sealedSecretsReadable(): Promise<boolean> {
+      const sealed = await anySealedSecret(store.db);
+      if (sealed === undefined) return true;
+      return opens(await secretBox(), sealed);
+    },
 
     async create(actor: Actor, environmentId: string, input: ApplicationInput) {
       const env = await environments.require(environmentId);

@@ -118,7 +118,14 @@ export function applicationsRoutes(app: FastifyTypebox, { services, hal }: PingO
 
   app.get(
     '/environments/:envID/applications/:appID/secret',
-    { schema: { tags, params: AppParams, response: responses({ 200: SecretSchema }) } },
+    {
+      schema: {
+        tags,
+        summary: "Read the application's client secret",
+        params: AppParams,
+        response: responses({ 200: SecretSchema }),
+      },
+    },
     async (request) => {
       const { envID, appID } = request.params;
       return secretBody(envID, appID, await apps.readSecret(actorOf(request), envID, appID));
@@ -127,7 +134,14 @@ export function applicationsRoutes(app: FastifyTypebox, { services, hal }: PingO
 
   app.post(
     '/environments/:envID/applications/:appID/secret',
-    { schema: { tags, params: AppParams, response: responses({ 200: SecretSchema }) } },
+    {
+      schema: {
+        tags,
+        summary: "Rotate the application's client secret (the old one stops working)",
+        params: AppParams,
+        response: responses({ 200: SecretSchema }),
+      },
+    },
     async (request) => {
       const { envID, appID } = request.params;
       return secretBody(envID, appID, await apps.rotateSecret(actorOf(request), envID, appID));
