@@ -19,15 +19,15 @@ describe('root page and API reference in Chromium', () => {
       const root = await recorded.page.goto(base + '/');
       assert.equal(root?.status(), 200);
       assert.match((await recorded.page.title()) ?? '', /^Tessera \d+\.\d+\.\d+/);
-      const hrefs = await recorded.page.$$eval('a', (links) => links.map((a) => a.getAttribute('href')));
+      const links = await recorded.page.locator('a').all();
+      const hrefs = await Promise.all(links.map((link) => link.getAttribute('href')));
       assert.deepEqual(hrefs, ['/reference', '/openapi.json', '/health/ready', '/health/live']);
 
       await recorded.page.click('a[href="/reference"]');
       // Swagger UI draws one section per tag once it has loaded /reference/json.
       await recorded.page.waitForSelector('.opblock-tag-section', { timeout: 30_000 });
-      const tags = await recorded.page.$$eval('.opblock-tag', (nodes) =>
-        nodes.map((n) => n.getAttribute('data-tag')),
-      );
+      const sections = await recorded.page.locator('.opblock-tag').all();
+      const tags = await Promise.all(sections.map((section) => section.getAttribute('data-tag')));
       const document = (await tessera!.request('GET', '/openapi.json', { token: null })).body as {
         tags: Array<{ name: string }>;
       };
