@@ -12,7 +12,11 @@ const QUIET_ROUTES = new Set(['/health/live', '/health/ready', '/metrics']);
  * `LOG_FORMAT=pretty`, human-readable lines for a terminal. Authorization headers are redacted;
  * bodies are never logged.
  */
-export function createLogger(config: Pick<Config, 'logLevel' | 'logFormat'>): Logger {
+export function createLogger(
+  config: Pick<Config, 'logLevel' | 'logFormat'>,
+  /** A file descriptor or path (the benchmark logs to a file); stdout by default. */
+  destination: number | string = 1,
+): Logger {
   const options = {
     level: config.logLevel,
     redact: ['req.headers.authorization', 'req.headers.cookie'],
@@ -20,7 +24,7 @@ export function createLogger(config: Pick<Config, 'logLevel' | 'logFormat'>): Lo
   if (config.logFormat === 'pretty') {
     return pino(options, pinoPretty({ colorize: process.stdout.isTTY, sync: true }));
   }
-  return pino(options, pino.destination({ dest: 1, sync: false }));
+  return pino(options, pino.destination({ dest: destination, sync: false }));
 }
 
 /** Writes what the logger buffered (before the process exits). */
