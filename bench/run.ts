@@ -16,7 +16,14 @@ import { createInterface } from 'node:readline';
 import argon2 from 'argon2';
 import autocannon from 'autocannon';
 import type { BenchFixture } from './fixture.js';
-import { passwordSet, SCENARIOS, type ApiCall, type BenchRequest, type StoreTarget } from './scenarios.js';
+import {
+  passwordSet,
+  SCENARIOS,
+  userRequest,
+  type ApiCall,
+  type BenchRequest,
+  type StoreTarget,
+} from './scenarios.js';
 
 const DURATION = Number(process.env.BENCH_DURATION ?? 5);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 10);
@@ -84,6 +91,8 @@ interface Measurement {
   readonly isPasswordHash?: boolean | undefined;
   /** For the storm measurement: GET p99 while idle, to compare with. */
   readonly idleP99?: number | undefined;
+  /** For the logging measurement: the same GET's rate with logging silent. */
+  readonly silentRate?: number | undefined;
 }
 
 const HASH_CONCURRENCY = Number(process.env.TESSERA_HASH_CONCURRENCY ?? 2);
@@ -222,6 +231,19 @@ async function main() {
             ),
           );
         }
+        // The cost of logging at info (one JSON line per request): same GET, a server logging.
+        const logging = await startTarget([store, 'info']);
+        try {
+          const silent = results.find((r) => r.name === `${store}: GET user`);
+          const logged = await measure(
+            `${store}: GET user, LOG_LEVEL=info`,
+            logging.fixture,
+            userRequest(logging.fixture),
+          );
+          results.push({ ...logged, silentRate: silent?.requestsPerSecond });
+        } finally {
+          await logging.stop();
+        }
         // GET latency while password sets saturate the hashing pool: reads must stay fast.
         const idle = results.find((r) => r.name === `${store}: GET user`);
         const [storm] = await Promise.all([
@@ -267,7 +289,12 @@ function report(results: Measurement[], rawHashRate: number) {
   const rows = results.map((r) => {
     let ratio: string;
     let goal = '';
-    if (r.idleP99 !== undefined) {
+    if (r.silentRate !== undefined) {
+      // Issue 9: logging at info may cost at most 10% of GET throughput.
+      const cost = 1 - r.requestsPerSecond / r.silentRate;
+      ratio = `logging costs ${(cost * 100).toFixed(1)}% of GET req/s`;
+      goal = `${cost <= 0.1 ? 'meets' : 'above'} 10%`;
+    } else if (r.idleP99 !== undefined) {
       ratio = `p99 ${(r.p99 / Math.max(r.idleP99, 1)).toFixed(1)}x idle (${r.idleP99} ms)`;
     } else if (r.isPasswordHash) {
       const share = r.requestsPerSecond / rawHashRate;

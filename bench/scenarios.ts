@@ -33,6 +33,9 @@ export type ApiCall = (
 
 const userPath = (f: BenchFixture) => `/v1/environments/${f.environmentId}/users/${f.userId}`;
 
+/** GET of the benchmark user (the read most API calls resemble). */
+export const userRequest = (f: BenchFixture): BenchRequest => ({ method: 'GET', path: userPath(f) });
+
 const passwordPath = (f: BenchFixture) => `${userPath(f)}/password`;
 
 /** The password the check scenario verifies (valid under the Standard policy). */

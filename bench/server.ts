@@ -11,6 +11,7 @@ import Fastify from 'fastify';
 import pg from 'pg';
 import type { buildApp as BuildApp, TesseraApp } from '../src/app.js';
 import type { loadConfig as LoadConfig } from '../src/config/config.js';
+import type { createLogger as CreateLogger } from '../src/http/logging.js';
 import type { BenchFixture } from './fixture.js';
 
 // Measure what `npm start` runs: the JavaScript compiled into dist/ (bench/run.ts builds it
@@ -19,6 +20,8 @@ const distApp = '../dist/app.js';
 const distConfig = '../dist/config/config.js';
 const { buildApp } = (await import(distApp)) as { buildApp: typeof BuildApp };
 const { loadConfig } = (await import(distConfig)) as { loadConfig: typeof LoadConfig };
+const distLogging = '../dist/http/logging.js';
+const { createLogger } = (await import(distLogging)) as { createLogger: typeof CreateLogger };
 
 const BOOTSTRAP = {
   TESSERA_BOOTSTRAP_ENVIRONMENT_ID: '0b0b0b0b-0000-4000-8000-0000000000b1',
@@ -63,7 +66,11 @@ async function json(app: TesseraApp, method: string, url: string, token: string,
   return response.json<Record<string, unknown> & { id: string }>();
 }
 
-async function tessera(kind: 'sqlite' | 'postgres') {
+/**
+ * `logLevel` info logs as production does (JSON lines, asynchronous writes), into a file instead
+ * of stdout, which carries the fixture line: the logging overhead figure compares it with silent.
+ */
+async function tessera(kind: 'sqlite' | 'postgres', logLevel: 'silent' | 'info' = 'silent') {
   const cleanups: Array<() => Promise<void> | void> = [];
   let databaseUrl: string;
   if (kind === 'sqlite') {
@@ -91,12 +98,15 @@ async function tessera(kind: 'sqlite' | 'postgres') {
     ...BOOTSTRAP,
     DATABASE_URL: databaseUrl,
     TESSERA_DATA_DIR: join(tmpdir(), 'tessera-bench-data'),
-    LOG_LEVEL: 'silent',
+    LOG_LEVEL: logLevel,
     // Production argon2 cost: password scenarios must measure the real thing.
     TESSERA_ARGON2_MEMORY_KIB: process.env.TESSERA_ARGON2_MEMORY_KIB ?? '19456',
     TESSERA_ARGON2_PASSES: process.env.TESSERA_ARGON2_PASSES ?? '2',
   });
-  const app = await buildApp(config);
+  const logDir = mkdtempSync(join(tmpdir(), 'tessera-bench-log-'));
+  cleanups.push(() => rmSync(logDir, { recursive: true, force: true }));
+  const logger = createLogger(config, join(logDir, 'tessera.log'));
+  const app = await buildApp(config, { logger });
   cleanups.unshift(() => app.close());
 
   const tokenResponse = await app.server.inject({
@@ -161,7 +171,7 @@ const stop =
   target === 'ceiling'
     ? await ceiling(process.argv[3])
     : target === 'sqlite' || target === 'postgres'
-      ? await tessera(target)
+      ? await tessera(target, process.argv[3] === 'info' ? 'info' : 'silent')
       : (() => {
           throw new Error(`unknown target ${target}`);
         })();

@@ -1,8 +1,9 @@
 import formbody from '@fastify/formbody';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyServerOptions } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
 import type { Config } from './config/config.js';
 import { bootstrap, type BootstrapResult } from './core/bootstrap/bootstrap.js';
 import { createServices, type Services } from './core/services.js';
@@ -16,6 +17,11 @@ import { registerHealth } from './http/health.js';
 import { decorateActor } from './http/actor.js';
 import type { FastifyTypebox, TesseraContext } from './http/context.js';
 import { registerCorrelation } from './http/correlation.js';
+import { createLogger, TesseraLogController } from './http/logging.js';
+import { createPrometheusMetrics, registerMetricsRoute, type PrometheusMetrics } from './http/metrics.js';
+import { registerReference } from './http/reference.js';
+import { registerRootPage } from './http/root-page.js';
+import { requireReadableSealedSecrets } from './core/bootstrap/sealed-secrets.js';
 import { pingOneAuthFace } from './pingone-auth/plugin.js';
 import { pingOneFace } from './pingone/plugin.js';
 import { testingRoutes } from './testing/mailbox.routes.js';
@@ -25,7 +31,8 @@ export interface AppOptions {
   readonly clock?: Clock;
   /** PostgreSQL schema to use (tests isolate themselves in their own schema). */
   readonly postgresSchema?: string;
-  readonly logger?: FastifyServerOptions['logger'];
+  /** The logger to use (default: built from LOG_LEVEL and LOG_FORMAT, see http/logging.ts). */
+  readonly logger?: Logger;
 }
 
 export interface TesseraApp {
@@ -33,32 +40,63 @@ export interface TesseraApp {
   readonly services: Services;
   readonly store: Store;
   readonly bootstrap: BootstrapResult;
+  readonly logger: Logger;
+  readonly metrics: PrometheusMetrics;
+  /** With TESSERA_METRICS_PORT: the listener serving only /metrics (main.ts starts it). */
+  readonly metricsServer: FastifyInstance | undefined;
   close(): Promise<void>;
 }
 
 /** Builds a ready-to-listen Tessera: store opened and migrated, bootstrap done, routes registered. */
 export async function buildApp(config: Config, options: AppOptions = {}): Promise<TesseraApp> {
   const clock = options.clock ?? systemClock;
-  const store = await openStore(config.store, { postgresSchema: options.postgresSchema });
+  const logger = options.logger ?? createLogger(config);
+  // Typed as Fastify's logger so every face keeps the one FastifyTypebox type.
+  const fastifyLogger: FastifyBaseLogger = logger;
+  const metrics = createPrometheusMetrics();
+  const store = await openStore(config.store, {
+    postgresSchema: options.postgresSchema,
+    connectTimeoutMs: config.storeConnectTimeoutMs,
+    onConnectRetry: (retry) => logger.warn(retry, 'PostgreSQL is not reachable yet; retrying'),
+    onGroupCommit: metrics.groupCommitted,
+  });
+  let metricsServer: FastifyInstance | undefined;
   try {
-    const services = createServices({ store, clock, config });
+    metrics.watchStore({ kind: store.dialect.kind, pool: () => store.poolStats() });
+    const services = createServices({ store, clock, config, metrics: metrics.recorder });
+    await requireReadableSealedSecrets(services);
     const bootstrapped = await bootstrap(services, config.bootstrap);
     const validators = createValidators();
     const server = Fastify({
-      logger: options.logger ?? { level: config.logLevel, redact: ['req.headers.authorization'] },
+      loggerInstance: fastifyLogger,
+      // The request id is the Correlation-Id the client sees, so a reported id finds its log lines.
       genReqId: () => randomUUID(),
+      logController: new TesseraLogController(),
       bodyLimit: 1024 * 1024,
       routerOptions: { maxParamLength: 200 },
     }).withTypeProvider<TypeBoxTypeProvider>();
     server.setValidatorCompiler(validators.compiler);
     server.decorate('tessera', { config, services, validators } satisfies TesseraContext);
     decorateActor(server);
+    server.addHook('onResponse', async (request, reply) => metrics.observeRequest(request, reply));
 
     const routes = trackRoutes(server);
     registerCorrelation(server);
     await server.register(formbody);
     await registerOpenApi(server, swagger, config);
     registerHealth(server, store);
+    await registerReference(server);
+    registerRootPage(server);
+    if (config.metricsPort === undefined) registerMetricsRoute(server, metrics);
+    else {
+      const own = Fastify({
+        loggerInstance: fastifyLogger,
+        logController: new TesseraLogController(),
+      });
+      registerMetricsRoute(own, metrics);
+      await own.ready();
+      metricsServer = own;
+    }
     const allowedMethods = (url: string) => routes.allowedMethods(url);
     await server.register(pingOneFace, {
       limiter: createRateLimiter(config.rateLimitPerSecond, clock),
@@ -79,15 +117,20 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       services,
       store,
       bootstrap: bootstrapped,
+      logger,
+      metrics,
+      metricsServer,
       async close() {
         if (closed) return;
         closed = true;
         await services.scheduler.stop();
         await server.close();
+        await metricsServer?.close();
         await store.close();
       },
     };
   } catch (error) {
+    await metricsServer?.close();
     await store.close();
     throw error;
   }

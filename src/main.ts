@@ -1,6 +1,7 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { buildApp } from './app.js';
+import { buildApp, type TesseraApp } from './app.js';
+import { createLogger, flushLogger } from './http/logging.js';
 import { ConfigError, loadConfig, type Config } from './config/config.js';
 import type { BootstrapResult } from './core/bootstrap/bootstrap.js';
 
@@ -44,7 +45,20 @@ async function main() {
     }
     throw error;
   }
-  const app = await buildApp(config);
+  const logger = createLogger(config);
+  for (const warning of config.warnings) logger.warn(warning);
+  let app: TesseraApp;
+  try {
+    app = await buildApp(config, { logger });
+  } catch (error) {
+    // Start-up refusals (store unreachable, schema missing, wrong secret key) are one clear line.
+    logger.fatal(
+      { err: error },
+      `Tessera failed to start: ${error instanceof Error ? error.message : String(error)}`,
+    );
+    await flushLogger(logger);
+    process.exit(1);
+  }
   if (config.hashing.belowOwaspMinimum) {
     app.server.log.warn(
       { memoryKiB: config.hashing.memoryKiB, passes: config.hashing.passes },
@@ -55,6 +69,7 @@ async function main() {
     app.server.log.warn('the test mailbox endpoints are enabled: never do this in production');
   announceBootstrap(config, app.bootstrap);
   await app.server.listen({ port: config.port, host: config.host });
+  if (app.metricsServer) await app.metricsServer.listen({ port: config.metricsPort ?? 0, host: config.host });
   app.server.log.info({ store: config.store.kind, publicUrl: config.publicUrl }, 'Tessera is ready');
 
   let stopping = false;
@@ -63,10 +78,16 @@ async function main() {
     stopping = true;
     app.server.log.info({ signal }, 'stopping: finishing in-flight requests');
     // server.close() stops accepting, waits for in-flight requests, then the store closes.
+    const started = performance.now();
     app.close().then(
-      () => process.exit(0),
-      (error: unknown) => {
-        app.server.log.error({ err: error }, 'error while stopping');
+      async () => {
+        logger.info({ signal, durationMs: Math.round(performance.now() - started) }, 'Tessera stopped');
+        await flushLogger(logger);
+        process.exit(0);
+      },
+      async (error: unknown) => {
+        logger.error({ err: error }, 'error while stopping');
+        await flushLogger(logger);
         process.exit(1);
       },
     );

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { unknownVariableWarnings } from './known-variables.js';
 
 export type StoreConfig =
   | { readonly kind: 'sqlite'; readonly filename: string }
@@ -40,6 +41,14 @@ export interface Config {
   readonly secretKey: string | undefined;
   /** Milliseconds between runs of the background scheduler (outbox, expiry). */
   readonly schedulerIntervalMs: number;
+  /** `json` (one JSON object a line) or `pretty` (human-readable, for a terminal). */
+  readonly logFormat: 'json' | 'pretty';
+  /** Where `/metrics` is served: undefined = on the main port; a number = its own listener. */
+  readonly metricsPort: number | undefined;
+  /** How long start-up keeps retrying an unreachable PostgreSQL before giving up. */
+  readonly storeConnectTimeoutMs: number;
+  /** Problems worth a warning that do not stop the start (an unknown TESSERA_* variable). */
+  readonly warnings: readonly string[];
 }
 
 export class ConfigError extends Error {
@@ -106,6 +115,19 @@ function secretKey(env: Env): string | undefined {
   return raw;
 }
 
+function logFormat(env: Env): Config['logFormat'] {
+  const raw = env.LOG_FORMAT;
+  if (raw === undefined || raw === '' || raw === 'json') return 'json';
+  if (raw === 'pretty') return 'pretty';
+  throw new ConfigError('LOG_FORMAT', `must be json or pretty, got "${raw}"`);
+}
+
+function optionalPort(env: Env, name: string): number | undefined {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return undefined;
+  return integer(env, name, 0, 0, 65535);
+}
+
 /** Reads the whole configuration once, at boot; throws ConfigError naming the bad variable. */
 export function loadConfig(env: Env = process.env): Config {
   const port = integer(env, 'PORT', 8080, 0, 65535);
@@ -160,5 +182,9 @@ export function loadConfig(env: Env = process.env): Config {
     testMailbox: boolean(env, 'TESSERA_TEST_MAILBOX', false),
     secretKey: secretKey(env),
     schedulerIntervalMs: integer(env, 'TESSERA_SCHEDULER_INTERVAL_MS', 1000, 10, 3_600_000),
+    logFormat: logFormat(env),
+    metricsPort: optionalPort(env, 'TESSERA_METRICS_PORT'),
+    storeConnectTimeoutMs: integer(env, 'TESSERA_STORE_CONNECT_TIMEOUT_SECONDS', 30, 0, 3600) * 1000,
+    warnings: Object.freeze(unknownVariableWarnings(env)),
   });
 }

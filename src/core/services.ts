@@ -13,6 +13,8 @@ import { createPopulationsService } from './populations/populations.service.js';
 import type { Clock } from './shared/clock.js';
 import { createSigningKeys } from './tokens/signing-keys.js';
 import { createTokensService } from './tokens/tokens.service.js';
+import { countIssuedTokens } from './tokens/token-metrics.js';
+import { noMetrics, type Metrics } from './shared/metrics.js';
 import { createUsersService } from './users/users.service.js';
 import { createGroupsService } from './groups/groups.service.js';
 import { createSchemasService } from './schemas/schemas.service.js';
@@ -27,13 +29,15 @@ export interface CoreDeps {
   readonly store: Store;
   readonly clock: Clock;
   readonly config: Config;
+  /** The operator's metrics (Prometheus in the app); `noMetrics` when not given. */
+  readonly metrics?: Metrics;
 }
 
 /**
  * The composition root of the domain core: every service is built here, once per app, from the
  * store, the clock and the configuration. Nothing in the core knows about HTTP.
  */
-export function createServices({ store, clock, config }: CoreDeps) {
+export function createServices({ store, clock, config, metrics = noMetrics }: CoreDeps) {
   const seeders: EnvironmentSeeder[] = [];
   const environments = createEnvironmentsService({
     store,
@@ -52,15 +56,18 @@ export function createServices({ store, clock, config }: CoreDeps) {
   const resources = createResourcesService({ store, clock, environments });
   seeders.push(resources.seeder);
   const keys = createSigningKeys(store, clock);
-  const tokens = createTokensService({
-    clock,
-    keys,
-    applications,
-    environments,
-    audience: config.publicUrl,
-    writes: store.writes,
-    accessCacheMs: config.accessCacheMs,
-  });
+  const tokens = countIssuedTokens(
+    createTokensService({
+      clock,
+      keys,
+      applications,
+      environments,
+      audience: config.publicUrl,
+      writes: store.writes,
+      accessCacheMs: config.accessCacheMs,
+    }),
+    metrics,
+  );
   const users = createUsersService({ store, clock, environments });
   const groups = createGroupsService({ store, clock, environments });
   const schemas = createSchemasService({ store, clock, environments });
@@ -72,6 +79,7 @@ export function createServices({ store, clock, config }: CoreDeps) {
     environments,
     secretKey: config.secretKey,
     testMailbox: config.testMailbox,
+    metrics,
   });
   const passwordPolicies = createPasswordPoliciesService({ store, clock, environments });
   seeders.push(passwordPolicies.seeder);
@@ -85,6 +93,7 @@ export function createServices({ store, clock, config }: CoreDeps) {
     users,
     policies: passwordPolicies,
     notifications: () => notifications,
+    metrics,
   });
   const credentialTypes = createCredentialTypesService({ store, clock, environments });
   const userCredentials = createUserCredentialsService({ store, clock, environments, users, notifications });
@@ -136,6 +145,7 @@ export function createServices({ store, clock, config }: CoreDeps) {
       store,
       clock,
       config,
+      metrics,
       seeders,
       environments,
       populations,

@@ -18,6 +18,8 @@ export interface StoreDialect {
   isUniqueViolation(error: unknown, indexName?: string): boolean;
   /** PostgreSQL locks selected rows for the transaction; SQLite already serialises writers. */
   readonly supportsRowLocks: boolean;
+  /** PostgreSQL: the connection pool's figures (for metrics); undefined on SQLite. */
+  poolStats(): { total: number; idle: number; waiting: number } | undefined;
   close(): Promise<void>;
 }
 
@@ -87,6 +89,7 @@ function sqliteDialect(filename: string): StoreDialect {
       return indexName === undefined || error.message.includes(indexName);
     },
     supportsRowLocks: false,
+    poolStats: () => undefined,
     close: async () => {
       if (database.open) database.close();
     },
@@ -127,6 +130,7 @@ function postgresDialect(url: string, searchPath?: string): StoreDialect {
       return indexName === undefined || (error as { constraint?: string }).constraint === indexName;
     },
     supportsRowLocks: true,
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     close: async () => {
       // Kysely's destroy() ends the pool; nothing else holds connections.
     },

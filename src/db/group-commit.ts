@@ -30,7 +30,11 @@ export class SqliteGroupCommit {
   /** Physical COMMITs issued and units they carried (benchmarks and tests read these). */
   readonly stats = { commits: 0, units: 0 };
 
-  constructor(private readonly db: Kysely<Database>) {}
+  constructor(
+    private readonly db: Kysely<Database>,
+    /** Told the units of each COMMIT that succeeded (metrics). */
+    private readonly onCommit: (units: number) => void = () => undefined,
+  ) {}
 
   async run<T>(work: (trx: Db) => Promise<T>): Promise<T> {
     await this.acquire();
@@ -96,6 +100,7 @@ export class SqliteGroupCommit {
       this.stats.commits += 1;
       this.stats.units += batch.units;
       await batch.trx.commit().execute();
+      this.onCommit(batch.units);
       batch.resolve();
     } catch (error) {
       await batch.trx

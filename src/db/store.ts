@@ -1,9 +1,10 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { Kysely, Migrator, sql } from 'kysely';
+import { Kysely, Migrator } from 'kysely';
 import type { StoreConfig } from '../config/config.js';
 import { createStoreDialect, type StoreDialect } from './dialect.js';
 import { SqliteGroupCommit } from './group-commit.js';
+import { requireCurrentSchema, waitForPostgres, type ConnectRetry } from './store-startup.js';
 import { migrations } from './migrations/index.js';
 import { TableWriteRecorder, WriteWatcher } from './write-watcher.js';
 import type { Database, Db } from './schema.js';
@@ -13,6 +14,8 @@ export interface Store {
   readonly dialect: StoreDialect;
   /** SQLite only: how many transactions each fsync'ed COMMIT carried. */
   readonly groupCommit: SqliteGroupCommit['stats'] | undefined;
+  /** PostgreSQL: the connection pool's figures (metrics); undefined on SQLite. */
+  poolStats(): { total: number; idle: number; waiting: number } | undefined;
   /** This process's writes per table, for read caches. */
   readonly writes: WriteWatcher;
   /** Runs `work` in one transaction: all of it is committed, or none of it. */
@@ -20,10 +23,17 @@ export interface Store {
   close(): Promise<void>;
 }
 
-export async function openStore(
-  config: StoreConfig,
-  options: { postgresSchema?: string } = {},
-): Promise<Store> {
+export interface OpenStoreOptions {
+  /** PostgreSQL schema to use (tests isolate themselves in their own schema). */
+  readonly postgresSchema?: string | undefined;
+  /** How long to keep retrying an unreachable PostgreSQL (default: no retry). */
+  readonly connectTimeoutMs?: number;
+  readonly onConnectRetry?: (retry: ConnectRetry) => void;
+  /** SQLite: told the units of each group COMMIT (metrics). */
+  readonly onGroupCommit?: (units: number) => void;
+}
+
+export async function openStore(config: StoreConfig, options: OpenStoreOptions = {}): Promise<Store> {
   if (config.kind === 'sqlite' && config.filename !== ':memory:') {
     mkdirSync(dirname(config.filename), { recursive: true });
   }
@@ -34,19 +44,24 @@ export async function openStore(
     plugins: [new TableWriteRecorder((table) => writes.bump(table))],
   });
   try {
+    if (config.kind === 'postgres') {
+      await waitForPostgres(db, config, options.connectTimeoutMs ?? 0, options.onConnectRetry ?? (() => {}));
+    }
     await migrate(db, dialect);
   } catch (error) {
     await db.destroy();
     throw error;
   }
   // PostgreSQL commits concurrent transactions in parallel on its own; SQLite needs help.
-  const groupCommit = dialect.kind === 'sqlite' ? new SqliteGroupCommit(db) : undefined;
+  const groupCommit =
+    dialect.kind === 'sqlite' ? new SqliteGroupCommit(db, options.onGroupCommit) : undefined;
   let closed = false;
   return {
     db,
     dialect,
     writes,
     groupCommit: groupCommit?.stats,
+    poolStats: () => dialect.poolStats(),
     async transaction(work) {
       const written = new Set<string>();
       const recorded = (trx: Db) =>
@@ -68,10 +83,7 @@ async function migrate(db: Db, dialect: StoreDialect): Promise<void> {
   // Kysely looks for its migration tables in *every* PostgreSQL schema unless told which one:
   // another schema's kysely_migration (a second Tessera, a parallel test) would make it skip
   // creating ours. Name the schema the store really uses.
-  const migrationTableSchema =
-    dialect.kind === 'postgres'
-      ? (await sql<{ schema: string }>`select current_schema() as schema`.execute(db)).rows[0]?.schema
-      : undefined;
+  const migrationTableSchema = dialect.kind === 'postgres' ? await requireCurrentSchema(db) : undefined;
   const migrator = new Migrator({
     db,
     provider: { getMigrations: async () => migrations },

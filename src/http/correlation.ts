@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 
 declare module 'fastify' {
@@ -7,11 +6,14 @@ declare module 'fastify' {
   }
 }
 
-/** Every response of every face carries a fresh `Correlation-Id`; faces cite it in their errors. */
+/**
+ * Every response of every face carries a fresh `Correlation-Id`; faces cite it in their errors.
+ * It is the request id (`genReqId` in app.ts), so the request's log lines carry it too.
+ */
 export function registerCorrelation(app: FastifyInstance) {
   app.decorateRequest('correlationId', '');
   app.addHook('onRequest', async (request, reply) => {
-    request.correlationId = randomUUID();
+    request.correlationId = request.id;
     void reply.header('Correlation-Id', request.correlationId);
   });
 }

@@ -36,6 +36,25 @@ declare module 'fastify' {
   }
 }
 
+/** The route's summary and description from its operations' own summaries, one per media type. */
+function documentation(operations: readonly MediaTypeOperation[]): {
+  summary?: string;
+  description?: string;
+} {
+  const [first, ...others] = operations;
+  if (!first) return {};
+  const summary =
+    others.length === 0
+      ? first.summary
+      : others.length === 1
+        ? `${first.summary}, or ${others[0]!.summary.charAt(0).toLowerCase()}${others[0]!.summary.slice(1)}`
+        : `${first.summary}, and ${others.length} more operations chosen by Content-Type`;
+  const description =
+    'The operation is chosen by the Content-Type of the request:\n\n' +
+    operations.map((o) => `- \`${o.mediaType}\`: ${o.summary}`).join('\n');
+  return { summary, description };
+}
+
 /**
  * One path and method carrying several operations told apart by Content-Type, as PingOne does
  * (e.g. the ten operations of `/users/{id}/password`). Unknown media types answer 415.
@@ -48,7 +67,7 @@ export function mediaTypeRoute(app: FastifyInstance, validators: Validators, opt
   app.route({
     method: options.method,
     url: options.url,
-    schema: options.schema,
+    schema: { ...documentation(options.operations), ...options.schema },
     config: {
       mediaTypeBodies: Object.fromEntries(options.operations.map((o) => [o.mediaType, o.body])),
     },

@@ -106,6 +106,8 @@ export function oauthErrorHandler(style: OAuthErrorStyle) {
         : isFastifyClientError(error)
           ? new OAuthError('invalid_request', 'The request must be application/x-www-form-urlencoded')
           : undefined;
+    const metrics = request.server.tessera.services.metrics;
+    metrics.tokenRequest(grantTypeLabel(request), oauth?.error ?? 'error');
     if (!oauth) {
       request.log.error({ err: error }, 'unexpected error at the token endpoint');
       return reply
@@ -127,6 +129,20 @@ export function oauthErrorHandler(style: OAuthErrorStyle) {
       .header('Pragma', 'no-cache')
       .send({ error: oauth.error, error_description: style.describe(request, oauth.description) });
   };
+}
+
+const KNOWN_GRANTS = new Set([
+  'client_credentials',
+  'authorization_code',
+  'refresh_token',
+  'password',
+  'urn:ietf:params:oauth:grant-type:device_code',
+]);
+
+/** The grant type as a metrics label: a known grant, or `other` (never the client's own text). */
+export function grantTypeLabel(request: FastifyRequest): string {
+  const grant = formOf(request).grant_type;
+  return typeof grant === 'string' && KNOWN_GRANTS.has(grant) ? grant : 'other';
 }
 
 function isFastifyClientError(error: unknown): boolean {

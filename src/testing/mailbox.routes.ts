@@ -38,6 +38,7 @@ export async function testingRoutes(app: FastifyTypebox) {
     {
       schema: {
         tags: ['Tessera testing'],
+        summary: 'List the messages Tessera sent or captured for the environment (test mailbox)',
         params: Type.Object({ envID: Type.String() }),
         querystring: Type.Object({ limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 1000 })) }),
         response: {

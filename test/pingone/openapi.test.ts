@@ -110,8 +110,8 @@ describeStores('Tessera OpenAPI document', (server) => {
     assert.ok(created.requestBody.content['application/json'].schema.properties.name);
     assert.ok(created.responses['201'].content['application/json'].schema.properties.userCount);
     assert.ok(created.responses['400'].content['application/json'].schema.properties.code);
-    // Health and the document itself are not part of the API description.
-    assert.equal(doc.paths['/health/live'], undefined);
-    assert.equal(doc.paths['/openapi.json'], undefined);
+    // Health probes and the document itself are described too, under their own tags.
+    assert.deepEqual(doc.paths['/health/live'].get.tags, ['Health']);
+    assert.deepEqual(doc.paths['/openapi.json'].get.tags, ['Operations']);
   });
 });

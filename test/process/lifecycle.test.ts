@@ -176,7 +176,8 @@ describe('the Tessera process', () => {
     { timeout: PROCESS_TEST_TIMEOUT },
     async () => {
       const dataDir = tempDir();
-      const tessera = start({ TESSERA_DATA_DIR: dataDir });
+      // At debug level Tessera logs each request as it arrives (info logs it once answered).
+      const tessera = start({ TESSERA_DATA_DIR: dataDir, LOG_LEVEL: 'debug' });
       const base = new URL(await tessera.baseUrl());
       const credentials = JSON.parse(
         readFileSync(join(dataDir, 'bootstrap-credentials.json'), 'utf8'),

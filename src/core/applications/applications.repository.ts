@@ -219,3 +219,14 @@ export async function deleteApplication(db: Db, id: string): Promise<void> {
   await db.deleteFrom('role_assignments').where('actor_id', '=', id).execute();
   await db.deleteFrom('applications').where('id', '=', id).execute();
 }
+
+/** One sealed client secret, to prove at start that the configured key still opens them. */
+export async function anySealedSecret(db: Db): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('applications')
+    .select('client_secret_encrypted')
+    .where('client_secret_encrypted', '!=', '')
+    .limit(1)
+    .executeTakeFirst();
+  return row?.client_secret_encrypted ?? undefined;
+}

@@ -22,6 +22,7 @@ import type {
 import { createApplicationRoles } from './application-roles.js';
 import { resolveApplicationSettings } from './application-validation.js';
 import {
+  anySealedSecret,
   deleteApplication,
   deletePreviousSecret,
   findApplication,
@@ -115,6 +116,13 @@ export function createApplicationsService({
 
   return {
     createWithin,
+
+    /** False when a stored client secret cannot be opened with the sealing key (key changed). */
+    async sealedSecretsReadable(): Promise<boolean> {
+      const sealed = await anySealedSecret(store.db);
+      if (sealed === undefined) return true;
+      return keeper.opens(sealed);
+    },
 
     async create(actor: Actor, environmentId: string, input: ApplicationInput) {
       const env = await environments.require(environmentId);

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../../db/schema.js';
 import type { Store } from '../../db/store.js';
-import { createSecretBox, hashSecret, type SecretBox } from '../shared/secrets.js';
+import { createSecretBox, hashSecret, opens, type SecretBox } from '../shared/secrets.js';
 import type { StoredSecret } from './application.js';
 
 const SECRET_KEY_SETTING = 'client_secret_box_key';
@@ -40,6 +40,10 @@ export function createSecretKeeper(store: Store, secretKey: string | undefined) 
     },
     async open(stored: StoredSecret): Promise<string> {
       return (await secretBox()).open(stored.secretSealed);
+    },
+    /** True when this key opens a secret sealed earlier (a changed TESSERA_SECRET_KEY does not). */
+    async opens(sealed: string): Promise<boolean> {
+      return opens(await secretBox(), sealed);
     },
   };
 }

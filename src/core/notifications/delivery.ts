@@ -14,7 +14,8 @@ import {
   type OutboxMessage,
   type PhoneProviderSecrets,
 } from './notification.js';
-import { claimDue, insertOutbox, markFailed, markSent } from './outbox.repository.js';
+import { noMetrics, type Metrics } from '../shared/metrics.js';
+import { claimDue, countBacklog, insertOutbox, markFailed, markSent } from './outbox.repository.js';
 import { localeCandidates, selectContent, substitute } from './render.js';
 import { findEmailSettings, findNotificationsSettings, listPhoneSettings } from './settings.repository.js';
 import { defaultContents, findTemplate } from './templates.js';
@@ -67,9 +68,18 @@ export interface DeliveryDeps {
   /** With the test mailbox on, email without an SMTP server is captured instead of retried. */
   readonly testMailbox: boolean;
   readonly log?: ((message: string, facts: Record<string, unknown>) => void) | undefined;
+  readonly metrics?: Metrics;
 }
 
-export function createDelivery({ store, clock, secretBox, testMailbox, log }: DeliveryDeps) {
+export function createDelivery({
+  store,
+  clock,
+  secretBox,
+  testMailbox,
+  log,
+  metrics = noMetrics,
+}: DeliveryDeps) {
+  metrics.gauge('outbox_backlog', () => countBacklog(store.db));
   /**
    * Renders a predefined template for a user and accepts one message per method into the
    * durable outbox, inside the caller's transaction: the messages exist if and only if the
@@ -202,6 +212,7 @@ export function createDelivery({ store, clock, secretBox, testMailbox, log }: De
       try {
         const transport = await send(entry);
         await markSent(store.db, entry.id, clock.now(), transport);
+        metrics.outboxAttempt('sent');
         sent += 1;
       } catch (error) {
         const message = error instanceof DeliveryError ? error.message : 'Unexpected delivery error.';
@@ -211,6 +222,7 @@ export function createDelivery({ store, clock, secretBox, testMailbox, log }: De
           nextAttemptAt: clock.now() + backoffMs(entry.attempts),
           error: message,
         });
+        metrics.outboxAttempt(giveUp ? 'failed' : 'retry');
         log?.('notification delivery failed', {
           id: entry.id,
           attempts: entry.attempts,

@@ -1,6 +1,7 @@
 import { authorize, can, type Actor } from '../access/actor.js';
 import type { EnvironmentsService } from '../environments/environments.service.js';
 import type { Clock } from '../shared/clock.js';
+import type { Metrics } from '../shared/metrics.js';
 import { invalidValue, notFound, requestFailed, uniquenessViolation } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import type { Store } from '../../db/store.js';
@@ -23,7 +24,7 @@ import type {
 } from './notification.js';
 import { listOutbox } from './outbox.repository.js';
 import { normalizeLocale } from './render.js';
-import { notificationSecretBox } from './secret-box.js';
+import { notificationSecretBox, notificationSecretsReadable } from './secret-box.js';
 import * as settingsRepo from './settings.repository.js';
 import { defaultContents, findTemplate, TEMPLATES, type TemplateDefinition } from './templates.js';
 
@@ -33,6 +34,7 @@ export interface NotificationsServiceDeps {
   readonly environments: EnvironmentsService;
   readonly secretKey: string | undefined;
   readonly testMailbox: boolean;
+  readonly metrics?: Metrics;
 }
 
 export type NotificationsService = ReturnType<typeof createNotificationsService>;
@@ -60,9 +62,10 @@ export function createNotificationsService({
   environments,
   secretKey,
   testMailbox,
+  metrics,
 }: NotificationsServiceDeps) {
   const secretBox = notificationSecretBox(secretKey);
-  const delivery = createDelivery({ store, clock, secretBox, testMailbox });
+  const delivery = createDelivery({ store, clock, secretBox, testMailbox, metrics });
 
   async function context(actor: Actor, environmentId: string, permission: string) {
     const env = await environments.require(environmentId);
@@ -115,6 +118,7 @@ export function createNotificationsService({
   return {
     enqueue: delivery.enqueue,
     deliverDue: delivery.deliverDue,
+    sealedSecretsReadable: () => notificationSecretsReadable(store.db, secretBox),
 
     // ---- templates (predefined, read-only)
 

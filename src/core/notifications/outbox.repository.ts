@@ -144,3 +144,13 @@ export async function listOutbox(db: Db, environmentId: string, limit: number): 
     .execute();
   return rows.map(toEntry);
 }
+
+/** Messages not yet sent nor given up (queued or being sent), across every environment. */
+export async function countBacklog(db: Db): Promise<number> {
+  const row = await db
+    .selectFrom('notification_outbox')
+    .select((eb) => eb.fn.countAll<number | string>().as('count'))
+    .where('status', 'in', ['QUEUED', 'SENDING'])
+    .executeTakeFirst();
+  return Number(row?.count ?? 0);
+}

@@ -15,6 +15,7 @@ import type { User } from '../users/user.js';
 import { authorizeUser, type UsersService } from '../users/users.service.js';
 import { parseEncoded } from './encodings.js';
 import { createHasher, type Hasher } from './hashing.js';
+import { noMetrics, type Metrics } from '../shared/metrics.js';
 import type { ChangePasswordInput, PasswordState, PasswordStatus, SetPasswordInput } from './password.js';
 import {
   addHistory,
@@ -65,6 +66,7 @@ export interface PasswordsServiceDeps {
   readonly policies: PasswordPoliciesService;
   /** Resolved lazily: the notification core may be composed after this service. */
   readonly notifications?: () => RecoveryCodeSender | undefined;
+  readonly metrics?: Metrics;
 }
 
 export type PasswordsService = ReturnType<typeof createPasswordsService>;
@@ -250,7 +252,8 @@ function withNewHash(
 
 export function createPasswordsService(deps: PasswordsServiceDeps) {
   const { store, clock, environments, users, policies } = deps;
-  const hasher: Hasher = createHasher(deps.hashing);
+  const metrics = deps.metrics ?? noMetrics;
+  const hasher: Hasher = createHasher(deps.hashing, metrics);
   let common: Set<string> | undefined;
   /** The 49k common passwords of @zxcvbn-ts/language-common, lower-cased, loaded on first use. */
   const commonPasswords = (): ReadonlySet<string> =>
@@ -318,6 +321,7 @@ export function createPasswordsService(deps: PasswordsServiceDeps) {
     if (failureCount === undefined)
       return { record: { ...r, failedAttempts: failures }, remaining: undefined };
     if (failures >= failureCount) {
+      metrics.lockout();
       const duration = policy?.rules.lockout?.durationSeconds;
       return {
         record: {
@@ -491,8 +495,12 @@ export function createPasswordsService(deps: PasswordsServiceDeps) {
     const { record } = await load(environmentId, userId);
     const now = clock.now();
     if (record.hash === undefined) throw noPassword();
-    if (isLocked(record, now)) throw lockedOut(secondsUntil(record, now));
+    if (isLocked(record, now)) {
+      metrics.passwordCheck('locked_out');
+      throw lockedOut(secondsUntil(record, now));
+    }
     const verified = await hasher.verify(record.hash, password);
+    metrics.passwordCheck(verified.match ? 'match' : 'mismatch');
     // Legacy encodings become argon2id on the first successful check (hashed before the transaction).
     const rehashed = verified.match && verified.rehash ? await hasher.hash(password) : undefined;
     return write(environmentId, userId, async (_trx, current, policy, _user, at) => {

@@ -52,3 +52,13 @@ export function createSecretBox(key: Buffer): SecretBox {
     },
   };
 }
+
+/** True when `box` opens `sealed` (a changed key fails GCM's authentication). */
+export function opens(box: SecretBox, sealed: string): boolean {
+  try {
+    box.open(sealed);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -73,7 +73,17 @@ export function tokenRoutes(app: FastifyTypebox) {
     },
   );
 
-  app.get('/:envID/as/jwks', { schema: { tags: ['Authentication'], params: Params } }, async (request) => ({
-    keys: await services.tokens.jwks(request.params.envID),
-  }));
+  app.get(
+    '/:envID/as/jwks',
+    {
+      schema: {
+        tags: ['Authentication'],
+        summary: "JSON Web Key Set: the environment's token signing keys",
+        params: Params,
+      },
+    },
+    async (request) => ({
+      keys: await services.tokens.jwks(request.params.envID),
+    }),
+  );
 }

@@ -96,6 +96,7 @@ export function groupsRoutes(app: FastifyTypebox, { services, hal }: PingOneCont
     {
       schema: {
         tags,
+        summary: 'Add the user to a group',
         params: UserParams,
         body: MembershipBody,
         response: responses({ 201: MembershipSchema }),
@@ -116,6 +117,7 @@ export function groupsRoutes(app: FastifyTypebox, { services, hal }: PingOneCont
     {
       schema: {
         tags,
+        summary: "List the user's group memberships",
         params: UserParams,
         response: responses({ 200: collectionSchema('groupMemberships', MembershipSchema) }),
       },
@@ -134,7 +136,14 @@ export function groupsRoutes(app: FastifyTypebox, { services, hal }: PingOneCont
 
   app.get(
     '/environments/:envID/users/:userID/memberOfGroups/:groupID',
-    { schema: { tags, params: MembershipParams, response: responses({ 200: MembershipSchema }) } },
+    {
+      schema: {
+        tags,
+        summary: "Read one of the user's group memberships",
+        params: MembershipParams,
+        response: responses({ 200: MembershipSchema }),
+      },
+    },
     async (request) => {
       const { envID, userID, groupID } = request.params;
       return membershipWire(
@@ -146,7 +155,14 @@ export function groupsRoutes(app: FastifyTypebox, { services, hal }: PingOneCont
 
   app.delete(
     '/environments/:envID/users/:userID/memberOfGroups/:groupID',
-    { schema: { tags, params: MembershipParams, response: responses({ 204: Type.Null() }) } },
+    {
+      schema: {
+        tags,
+        summary: 'Remove the user from a group',
+        params: MembershipParams,
+        response: responses({ 204: Type.Null() }),
+      },
+    },
     async (request, reply) => {
       const { envID, userID, groupID } = request.params;
       await services.groups.removeMember(actorOf(request), envID, userID, groupID);

@@ -1,0 +1,64 @@
+import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
+import pino, { type Logger } from 'pino';
+import pinoPretty from 'pino-pretty';
+import type { Config } from '../config/config.js';
+
+/** Routes probed often by machines: their request lines are debug-level noise at info. */
+const QUIET_ROUTES = new Set(['/health/live', '/health/ready', '/metrics']);
+
+/**
+ * Tessera's logger. JSON lines on stdout by default, written asynchronously (pino's sonic-boom
+ * without a sync write per line: this is what keeps info logging cheap, see bench/). With
+ * `LOG_FORMAT=pretty`, human-readable lines for a terminal. Authorization headers are redacted;
+ * bodies are never logged.
+ */
+export function createLogger(
+  config: Pick<Config, 'logLevel' | 'logFormat'>,
+  /** A file descriptor or path (the benchmark logs to a file); stdout by default. */
+  destination: number | string = 1,
+): Logger {
+  const options = {
+    level: config.logLevel,
+    redact: ['req.headers.authorization', 'req.headers.cookie'],
+  };
+  if (config.logFormat === 'pretty') {
+    return pino(options, pinoPretty({ colorize: process.stdout.isTTY, sync: true }));
+  }
+  return pino(options, pino.destination({ dest: destination, sync: false }));
+}
+
+/** Writes what the logger buffered (before the process exits). */
+export function flushLogger(logger: Logger): Promise<void> {
+  return new Promise((resolve) => logger.flush(() => resolve()));
+}
+
+/**
+ * One line per request, once answered, carrying the `Correlation-Id` the client received (the
+ * request id is that same id, see correlation.ts): `correlationId`, method, path (no query
+ * string: filters may hold user data), route template, status and time. Health and metrics
+ * requests log at debug. Errors that Fastify logs carry the same `correlationId` binding.
+ */
+export class TesseraLogController extends LogController {
+  constructor() {
+    super({ requestIdLogLabel: 'correlationId' });
+  }
+
+  override incomingRequest(request: FastifyRequest): void {
+    // At info one line per request is enough; at debug, a request that never ends is visible.
+    request.log.debug({ method: request.method, path: request.url.split('?', 1)[0] }, 'incoming request');
+  }
+
+  override requestCompleted(error: Error | null, request: FastifyRequest, reply: FastifyReply): void {
+    const route = request.routeOptions.url;
+    const facts = {
+      method: request.method,
+      path: request.url.split('?', 1)[0],
+      route,
+      statusCode: reply.statusCode,
+      responseTime: reply.elapsedTime,
+    };
+    if (error) reply.log.error({ ...facts, err: error }, 'request errored');
+    else if (route !== undefined && QUIET_ROUTES.has(route)) reply.log.debug(facts, 'request completed');
+    else reply.log.info(facts, 'request completed');
+  }
+}
