@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { AuthorizeError } from '../../core/oauth/authorize-request.js';
 import { DomainError } from '../../core/shared/errors.js';
+import { OAuthError } from '../../core/tokens/tokens.service.js';
 import type { Flow } from '../../core/signon/flow.js';
 import type { FastifyTypebox } from '../../http/context.js';
 import { flowJson, FlowSchema } from '../flows/flow-json.js';
@@ -119,7 +120,14 @@ export function authorizeRoutes(app: FastifyTypebox) {
         },
       );
     }
-    const issued = await oauth.completeAuthorization(consumed, client);
+    let issued;
+    try {
+      issued = await oauth.completeAuthorization(consumed, client);
+    } catch (error) {
+      // The user was disabled or deleted between sign-on and resume.
+      if (!(error instanceof OAuthError)) throw error;
+      return sendErrorToClient(reply, target, 'access_denied', error.description);
+    }
     return sendAuthorizeResponse(
       reply,
       target,
