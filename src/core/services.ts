@@ -13,6 +13,7 @@ import { createPopulationsService } from './populations/populations.service.js';
 import type { Clock } from './shared/clock.js';
 import { createSigningKeys } from './tokens/signing-keys.js';
 import { createTokensService } from './tokens/tokens.service.js';
+import { createDirectoryService } from './users/directory.service.js';
 import { createUsersService } from './users/users.service.js';
 import { createGroupsService } from './groups/groups.service.js';
 import { createSchemasService } from './schemas/schemas.service.js';
@@ -47,7 +48,7 @@ export function createServices({ store, clock, config }: CoreDeps) {
     writes: store.writes,
     accessCacheMs: config.accessCacheMs,
   });
-  const users = createUsersService({ store, clock, environments });
+  const users = createUsersService({ store, clock, environments, passwords: () => passwords });
   const groups = createGroupsService({ store, clock, environments });
   const schemas = createSchemasService({ store, clock, environments });
   // Background jobs (outbox delivery, credential expiry); buildApp starts and stops it.
@@ -72,6 +73,7 @@ export function createServices({ store, clock, config }: CoreDeps) {
     policies: passwordPolicies,
     notifications: () => notifications,
   });
+  const directory = createDirectoryService({ store, environments, users, groups, passwords });
   const credentialTypes = createCredentialTypesService({ store, clock, environments });
   const userCredentials = createUserCredentialsService({ store, clock, environments, users, notifications });
   const wallets = createWalletsService({ store, clock, environments, users });
@@ -93,7 +95,7 @@ export function createServices({ store, clock, config }: CoreDeps) {
       schemas,
     },
     ...{ scheduler, notifications, credentialTypes, userCredentials, wallets },
-    ...{ passwordPolicies, passwords, signOnPolicies },
+    ...{ passwordPolicies, passwords, signOnPolicies, directory },
   };
 }
 

@@ -137,3 +137,13 @@ export async function deleteApplication(db: Db, id: string): Promise<void> {
   await db.deleteFrom('role_assignments').where('actor_id', '=', id).execute();
   await db.deleteFrom('applications').where('id', '=', id).execute();
 }
+
+/** The environment of an application, by its (instance-wide unique) id. */
+export async function findApplicationEnvironment(db: Db, applicationId: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('applications')
+    .select('environment_id')
+    .where('id', '=', applicationId)
+    .executeTakeFirst();
+  return row?.environment_id;
+}

@@ -22,6 +22,7 @@ import type { Application, ApplicationCredentials, ApplicationInput } from './ap
 import {
   deleteApplication,
   findApplication,
+  findApplicationEnvironment,
   findApplicationWithCredentials,
   insertApplication,
   listApplications,
@@ -280,6 +281,9 @@ export function createApplicationsService({
 
     /** Grants of an application, for token issuance and request authentication. */
     grantsOf: (applicationId: string) => loadGrants(store.db, applicationId),
+    /** The environment of an application, for token requests that name no environment. */
+    environmentOf: (applicationId: string): Promise<string | undefined> =>
+      findApplicationEnvironment(store.db, applicationId),
     findWithCredentials: (environmentId: string, id: string) =>
       findApplicationWithCredentials(store.db, environmentId, id),
     populationExists: async (environmentId: string, id: string) =>
