@@ -29,6 +29,11 @@ import {
 } from './users.repository.js';
 import type { UsersService } from './users.service.js';
 
+/*
+ * Over 300 lines: the directory's batch create and partial update each check names, emails,
+ * attributes, groups and passwords in one transaction, and read best in one place.
+ */
+
 /** A user with its extended attributes and its groups. */
 export interface DirectoryUser {
   readonly user: User;

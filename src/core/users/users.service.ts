@@ -26,7 +26,7 @@ import type { JsonObject } from '../shared/json.js';
 import { toPage, type Page, type PageRequest } from '../shared/paging.js';
 import type { Db } from '../../db/schema.js';
 import type { Store } from '../../db/store.js';
-import type { NewUser, User, UserChanges } from './user.js';
+import type { ImportedPassword, ImportedPasswordWriter, NewUser, User, UserChanges } from './user.js';
 import { USER_MEMBER_FILTERS, userFilterCapabilities, userFilterCompiler } from './user-filter.js';
 import {
   applyProfileChanges,
@@ -46,21 +46,10 @@ import {
   updateUser,
 } from './users.repository.js';
 
-/** What creating a user with an imported password needs from the passwords feature. */
-export interface ImportedPasswordWriter {
-  importWithin(
-    trx: Db,
-    env: Environment,
-    user: User,
-    input: { value: string; forceChange?: boolean | undefined },
-  ): Promise<void>;
-}
-
-/** A password imported with a new user: cleartext (the policy applies) or pre-encoded. */
-export interface ImportedPassword {
-  readonly value: string;
-  readonly forceChange?: boolean | undefined;
-}
+/*
+ * Over 300 lines: every user write (create, PUT, PATCH, state changes, population moves, delete)
+ * shares the one optimistic, row-locked `modify` loop and the profile validation kept here.
+ */
 
 export interface UsersServiceDeps {
   readonly store: Store;

@@ -2,7 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { decodeCursor } from '../../core/shared/paging.js';
 import type { User } from '../../core/users/user.js';
-import type { ImportedPassword } from '../../core/users/users.service.js';
+import type { ImportedPassword } from '../../core/users/user.js';
 import { actorOf } from '../../http/actor.js';
 import { collection } from '../../pingone-common/hal.js';
 import { mediaTypeOperation, mediaTypeRoute } from '../../http/media-type-route.js';
