@@ -17,7 +17,11 @@ import { createDirectoryService } from './users/directory.service.js';
 import { createUsersService } from './users/users.service.js';
 import { createGroupsService } from './groups/groups.service.js';
 import { createSchemasService } from './schemas/schemas.service.js';
+import { createResourcesService } from './resources/resources.service.js';
 import { createSignOnPoliciesService } from './sign-on-policies/sign-on-policies.service.js';
+import { createSignOnPolicyResolver } from './sign-on-policies/resolver.js';
+import { createFlowsService } from './signon/flows.service.js';
+import { createSessionsService } from './signon/sessions.service.js';
 
 export interface CoreDeps {
   readonly store: Store;
@@ -38,7 +42,15 @@ export function createServices({ store, clock, config }: CoreDeps) {
     cacheMs: config.accessCacheMs,
   });
   const populations = createPopulationsService({ store, clock, environments });
-  const applications = createApplicationsService({ store, clock, environments, secretKey: config.secretKey });
+  const applications = createApplicationsService({
+    store,
+    clock,
+    environments,
+    secretKey: config.secretKey,
+    apiAudience: config.publicUrl,
+  });
+  const resources = createResourcesService({ store, clock, environments });
+  seeders.push(resources.seeder);
   const tokens = createTokensService({
     clock,
     keys: createSigningKeys(store, clock),
@@ -77,6 +89,25 @@ export function createServices({ store, clock, config }: CoreDeps) {
   const credentialTypes = createCredentialTypesService({ store, clock, environments });
   const userCredentials = createUserCredentialsService({ store, clock, environments, users, notifications });
   const wallets = createWalletsService({ store, clock, environments, users });
+  const sessions = createSessionsService({ store, clock, environments, users });
+  const flows = createFlowsService({
+    store,
+    clock,
+    environments,
+    users,
+    passwords,
+    passwordPolicies,
+    resolver: createSignOnPolicyResolver(store),
+    sessions,
+    secretKey: config.secretKey,
+  });
+  scheduler.register({
+    name: 'signon-expiry',
+    run: async () => {
+      await flows.purgeExpired();
+      await sessions.purgeExpired();
+    },
+  });
   // Expiry first: it may enqueue credential_revoked messages the outbox pass then sends.
   scheduler.register({ name: 'credential-expiry', run: () => userCredentials.expireDue() });
   scheduler.register({ name: 'notification-outbox', run: () => notifications.deliverDue() });
@@ -95,7 +126,7 @@ export function createServices({ store, clock, config }: CoreDeps) {
       schemas,
     },
     ...{ scheduler, notifications, credentialTypes, userCredentials, wallets },
-    ...{ passwordPolicies, passwords, signOnPolicies, directory },
+    ...{ passwordPolicies, passwords, signOnPolicies, directory, resources, flows, sessions },
   };
 }
 

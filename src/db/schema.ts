@@ -112,6 +112,30 @@ export interface ApplicationsTable {
   access_token_ttl_seconds: number;
   created_at: number;
   updated_at: number;
+  // Added by 0007_oidc_applications (defaults keep workers as they were).
+  response_types: ColumnType<string, string | undefined, string>;
+  pkce_enforcement: ColumnType<string, string | undefined, string>;
+  redirect_uris: ColumnType<string, string | undefined, string>;
+  allow_wildcard_in_redirect_uris: ColumnType<boolean | number, boolean | undefined, boolean>;
+  post_logout_redirect_uris: ColumnType<string, string | undefined, string>;
+  login_page_url: string | null;
+  home_page_url: string | null;
+  refresh_token_duration: ColumnType<number, number | undefined, number>;
+  refresh_token_rolling_duration: ColumnType<number, number | undefined, number>;
+  refresh_token_rolling_grace_period_duration: ColumnType<number, number | undefined, number>;
+  additional_refresh_token_replay_protection_enabled: ColumnType<
+    boolean | number,
+    boolean | undefined,
+    boolean
+  >;
+  cors_settings: string | null;
+  idp_signoff: ColumnType<boolean | number, boolean | undefined, boolean>;
+  jwks: string | null;
+  jwks_url: string | null;
+  previous_secret_hash: string | null;
+  previous_secret_encrypted: string | null;
+  previous_secret_expires_at: number | null;
+  previous_secret_last_used_at: number | null;
 }
 
 export interface RoleAssignmentsTable {

@@ -1,44 +1,83 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import { decodeProtectedHeader } from 'jose';
+import { CLIENT_ASSERTION_TYPE, type ClientAuthentication } from '../core/applications/application.js';
 import { OAuthError } from '../core/tokens/tokens.service.js';
 import { essence } from './media-type.js';
 
-export interface ClientCredentials {
-  readonly clientId: string;
-  readonly clientSecret: string;
-  readonly authMethod: 'CLIENT_SECRET_BASIC' | 'CLIENT_SECRET_POST';
-}
+const CLIENT_FIELDS = ['client_id', 'client_secret', 'client_assertion', 'client_assertion_type'] as const;
 
-/** Reads client_secret_basic or client_secret_post credentials (RFC 6749 §2.3.1); never both. */
-export function clientCredentials(request: FastifyRequest, form: Record<string, unknown>): ClientCredentials {
-  const header = request.headers.authorization;
-  const postedId = typeof form.client_id === 'string' ? form.client_id : undefined;
-  const postedSecret = typeof form.client_secret === 'string' ? form.client_secret : undefined;
-  if (typeof header === 'string' && /^Basic\s/i.test(header)) {
-    if (postedSecret !== undefined) {
-      throw new OAuthError('invalid_request', 'Client authentication must use only one method');
+/**
+ * Reads how the client authenticates (RFC 6749 §2.3.1, RFC 7523 §2.2): HTTP Basic, `client_id` +
+ * `client_secret` in the form, a JWT `client_assertion` (HMAC-signed: CLIENT_SECRET_JWT, else
+ * PRIVATE_KEY_JWT), or `client_id` alone (NONE). Exactly one method per request.
+ */
+export function clientAuthentication(
+  request: FastifyRequest,
+  form: Record<string, unknown>,
+): ClientAuthentication {
+  for (const field of CLIENT_FIELDS) {
+    if (form[field] !== undefined && typeof form[field] !== 'string') {
+      throw new OAuthError('invalid_request', `${field} must be sent once`);
     }
-    const decoded = Buffer.from(header.replace(/^Basic\s+/i, ''), 'base64').toString('utf8');
-    const colon = decoded.indexOf(':');
-    if (colon < 0) throw new OAuthError('invalid_client', 'Malformed Basic authorization header');
-    // RFC 6749 §2.3.1: both parts are form-urlencoded before base64.
-    const decode = (s: string) => {
-      try {
-        return decodeURIComponent(s.replace(/\+/g, ' '));
-      } catch {
-        throw new OAuthError('invalid_client', 'Malformed Basic authorization header');
-      }
-    };
-    return {
-      clientId: decode(decoded.slice(0, colon)),
-      clientSecret: decode(decoded.slice(colon + 1)),
-      authMethod: 'CLIENT_SECRET_BASIC',
-    };
+  }
+  const postedId = form.client_id as string | undefined;
+  const postedSecret = form.client_secret as string | undefined;
+  const assertion = form.client_assertion as string | undefined;
+  const assertionType = form.client_assertion_type as string | undefined;
+  const header = request.headers.authorization;
+  const basic = typeof header === 'string' && /^Basic\s/i.test(header) ? header : undefined;
+  const asserted = assertion !== undefined || assertionType !== undefined;
+  if ([basic !== undefined, postedSecret !== undefined, asserted].filter(Boolean).length > 1) {
+    throw new OAuthError('invalid_request', 'Client authentication must use only one method');
+  }
+  if (basic !== undefined) {
+    const credentials = basicCredentials(basic);
+    if (postedId !== undefined && postedId !== credentials.clientId) {
+      throw new OAuthError('invalid_request', 'client_id does not match the Authorization header');
+    }
+    return { method: 'CLIENT_SECRET_BASIC', ...credentials };
+  }
+  if (asserted) {
+    if (assertionType !== CLIENT_ASSERTION_TYPE) {
+      throw new OAuthError('invalid_request', `client_assertion_type must be ${CLIENT_ASSERTION_TYPE}`);
+    }
+    if (assertion === undefined || assertion === '') {
+      throw new OAuthError('invalid_request', 'client_assertion is required');
+    }
+    return { method: assertionMethod(assertion), clientId: postedId, assertion };
   }
   if (postedId !== undefined && postedSecret !== undefined) {
-    return { clientId: postedId, clientSecret: postedSecret, authMethod: 'CLIENT_SECRET_POST' };
+    return { method: 'CLIENT_SECRET_POST', clientId: postedId, clientSecret: postedSecret };
   }
+  if (postedId !== undefined && postedId !== '') return { method: 'NONE', clientId: postedId };
   throw new OAuthError('invalid_client', 'Client authentication is required');
+}
+
+function basicCredentials(header: string): { clientId: string; clientSecret: string } {
+  const decoded = Buffer.from(header.replace(/^Basic\s+/i, ''), 'base64').toString('utf8');
+  const colon = decoded.indexOf(':');
+  if (colon < 0) throw new OAuthError('invalid_client', 'Malformed Basic authorization header');
+  // RFC 6749 §2.3.1: both parts are form-urlencoded before base64.
+  const decode = (s: string) => {
+    try {
+      return decodeURIComponent(s.replace(/\+/g, ' '));
+    } catch {
+      throw new OAuthError('invalid_client', 'Malformed Basic authorization header');
+    }
+  };
+  return { clientId: decode(decoded.slice(0, colon)), clientSecret: decode(decoded.slice(colon + 1)) };
+}
+
+/** An HMAC-signed assertion proves the shared secret; any other algorithm a private key. */
+function assertionMethod(assertion: string): 'CLIENT_SECRET_JWT' | 'PRIVATE_KEY_JWT' {
+  let alg: unknown;
+  try {
+    alg = decodeProtectedHeader(assertion).alg;
+  } catch {
+    throw new OAuthError('invalid_client', 'The client assertion is not a JWT');
+  }
+  return typeof alg === 'string' && /^HS\d{3}$/.test(alg) ? 'CLIENT_SECRET_JWT' : 'PRIVATE_KEY_JWT';
 }
 
 /** RFC 6749 §5.2 error body, the serializer of every token endpoint's refusals. */
@@ -106,7 +145,7 @@ export function formOf(request: FastifyRequest): Record<string, unknown> {
  * client's credentials and the space-separated scopes. Both faces' token endpoints start here.
  */
 export function clientCredentialsGrant(request: FastifyRequest): {
-  credentials: ClientCredentials;
+  client: ClientAuthentication;
   scopes: string[];
 } {
   if (essence(request.headers['content-type'])?.toLowerCase() !== 'application/x-www-form-urlencoded') {
@@ -118,5 +157,5 @@ export function clientCredentialsGrant(request: FastifyRequest): {
     throw new OAuthError('unsupported_grant_type', 'Only client_credentials is supported');
   }
   const scopes = typeof form.scope === 'string' ? form.scope.split(' ').filter((s) => s !== '') : [];
-  return { credentials: clientCredentials(request, form), scopes };
+  return { client: clientAuthentication(request, form), scopes };
 }

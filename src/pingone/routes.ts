@@ -10,7 +10,9 @@ import { passwordPoliciesRoutes } from './password-policies/password-policies.ro
 import { passwordsRoutes } from './passwords/passwords.routes.js';
 import { populationsRoutes } from './populations/populations.routes.js';
 import { groupsRoutes } from './groups/groups.routes.js';
+import { resourcesRoutes } from './resources/resources.routes.js';
 import { schemasRoutes } from './schemas/schemas.routes.js';
+import { sessionsRoutes } from './sessions/sessions.routes.js';
 import { signOnPolicyActionsRoutes } from './sign-on-policies/actions.routes.js';
 import { signOnPolicyAssignmentsRoutes } from './sign-on-policies/assignments.routes.js';
 import { signOnPoliciesRoutes } from './sign-on-policies/sign-on-policies.routes.js';
@@ -22,6 +24,7 @@ export const managementRoutes: readonly PingOneRoutes[] = [
   environmentsRoutes,
   populationsRoutes,
   applicationsRoutes,
+  resourcesRoutes,
   usersRoutes,
   userStateRoutes,
   groupsRoutes,
@@ -36,4 +39,5 @@ export const managementRoutes: readonly PingOneRoutes[] = [
   signOnPoliciesRoutes,
   signOnPolicyActionsRoutes,
   signOnPolicyAssignmentsRoutes,
+  sessionsRoutes,
 ];

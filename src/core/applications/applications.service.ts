@@ -1,79 +1,70 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { authorize, type Actor } from '../access/actor.js';
 import {
-  deleteRoleAssignment,
-  findRoleAssignment,
   insertRoleAssignment,
   listRoleAssignments,
   loadGrants,
-  type RoleAssignment,
 } from '../access/role-assignments.repository.js';
-import { findRole, type ScopeType } from '../access/roles.js';
 import type { EnvironmentsService } from '../environments/environments.service.js';
-import { findEnvironment } from '../environments/environments.repository.js';
 import { findPopulation } from '../populations/populations.repository.js';
 import type { Clock } from '../shared/clock.js';
-import { forbidden, invalidValue, notFound, requestFailed } from '../shared/errors.js';
+import { invalidValue, notFound, requestFailed } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
-import { createSecretBox, generateSecret, hashSecret, type SecretBox } from '../shared/secrets.js';
+import { generateSecret } from '../shared/secrets.js';
 import type { Db } from '../../db/schema.js';
 import type { Store } from '../../db/store.js';
-import type { Application, ApplicationCredentials, ApplicationInput } from './application.js';
+import { grantedScopeRows } from '../resources/resources.repository.js';
+import type {
+  Application,
+  ApplicationInput,
+  ApplicationSecret,
+  GrantedResourceScopes,
+} from './application.js';
+import { createApplicationRoles } from './application-roles.js';
+import { resolveApplicationSettings } from './application-validation.js';
 import {
   deleteApplication,
+  deletePreviousSecret,
   findApplication,
   findApplicationEnvironment,
   findApplicationWithCredentials,
   insertApplication,
   listApplications,
   updateApplication,
-  updateApplicationCredentials,
+  updateApplicationSecret,
 } from './applications.repository.js';
+import { createClientAuthenticator } from './client-authentication.js';
+import { createSecretKeeper } from './secret-keeper.js';
 
 export interface ApplicationsServiceDeps {
   readonly store: Store;
   readonly clock: Clock;
   readonly environments: EnvironmentsService;
   readonly secretKey: string | undefined;
+  /** The audience of Tessera's management API: the `aud` of the PingOne API resource. */
+  readonly apiAudience: string;
 }
 
 export type ApplicationsService = ReturnType<typeof createApplicationsService>;
 
-const SECRET_KEY_SETTING = 'client_secret_box_key';
+/** PingOne keeps a previous secret for 1 minute to 30 days (ApplicationSecret.previous.expiresAt). */
+const PREVIOUS_SECRET_MIN_MS = 60_000;
+const PREVIOUS_SECRET_MAX_MS = 30 * 86_400_000;
+
+const noSecret = () =>
+  requestFailed(
+    'INVALID_VALUE',
+    'The application has no secret: its tokenEndpointAuthMethod is NONE.',
+    'tokenEndpointAuthMethod',
+  );
 
 export function createApplicationsService({
   store,
   clock,
   environments,
   secretKey,
+  apiAudience,
 }: ApplicationsServiceDeps) {
-  let box: SecretBox | undefined;
-
-  /** The sealing key: from configuration, else one generated once and kept in the store. */
-  async function secretBox(db: Db = store.db): Promise<SecretBox> {
-    if (box) return box;
-    if (secretKey !== undefined) {
-      box = createSecretBox(createHash('sha256').update(secretKey, 'utf8').digest());
-      return box;
-    }
-    const generated = randomBytes(32).toString('base64');
-    await db
-      .insertInto('instance_settings')
-      .values({ name: SECRET_KEY_SETTING, value: generated })
-      .onConflict((oc) => oc.column('name').doNothing())
-      .execute();
-    const row = await db
-      .selectFrom('instance_settings')
-      .select('value')
-      .where('name', '=', SECRET_KEY_SETTING)
-      .executeTakeFirstOrThrow();
-    box = createSecretBox(Buffer.from(row.value, 'base64'));
-    return box;
-  }
-
-  async function newCredentials(secret: string, db: Db = store.db): Promise<ApplicationCredentials> {
-    return { secretHash: hashSecret(secret), secretSealed: (await secretBox(db)).seal(secret) };
-  }
+  const keeper = createSecretKeeper(store, secretKey);
 
   async function requireApp(actor: Actor, environmentId: string, id: string, permission: string) {
     const env = await environments.require(environmentId);
@@ -83,71 +74,44 @@ export function createApplicationsService({
     return { env, app };
   }
 
-  /** Inserts a worker inside a transaction; used by the API and by bootstrap. */
+  /** Inserts an application inside a transaction; used by the API and by bootstrap. */
   async function createWithin(
     trx: Db,
     environmentId: string,
     input: ApplicationInput,
     options: { id?: string; secret?: string } = {},
   ): Promise<{ application: Application; secret: string }> {
+    const settings = resolveApplicationSettings(input);
     const secret = options.secret ?? generateSecret();
     const id = options.id ?? newId();
     await insertApplication(trx, {
       id,
       environmentId,
       now: clock.now(),
-      credentials: await newCredentials(secret, trx),
-      ...input,
+      secret: await keeper.store(secret, trx),
+      settings,
     });
     return { application: (await findApplication(trx, environmentId, id))!, secret };
   }
 
-  /** Checks PingOne's assignment rules: the assigner must be allowed to grant the role there. */
-  async function checkAssignable(
-    actor: Actor,
-    roleId: string,
-    scopeType: ScopeType,
-    scopeId: string,
-  ): Promise<string> {
-    const role = findRole(roleId);
-    if (!role) throw invalidValue('role.id', 'The role does not exist.');
-    if (!role.applicableTo.includes(scopeType)) {
-      throw invalidValue('scope.type', `The role ${role.name} cannot be assigned at ${scopeType} scope.`);
-    }
-    let target: { environmentId: string; organizationId: string; populationId?: string };
-    if (scopeType === 'ORGANIZATION') {
-      if (scopeId !== actor.organizationId)
-        throw invalidValue('scope.id', 'The organization does not exist.');
-      target = { environmentId: '', organizationId: scopeId };
-    } else if (scopeType === 'ENVIRONMENT') {
-      const env = await findEnvironment(store.db, scopeId);
-      if (!env) throw invalidValue('scope.id', 'The environment does not exist.');
-      target = { environmentId: env.id, organizationId: env.organizationId };
-    } else if (scopeType === 'POPULATION') {
-      const population = await store.db
-        .selectFrom('populations')
-        .select(['id', 'environment_id'])
-        .where('id', '=', scopeId)
-        .executeTakeFirst();
-      const env = population ? await findEnvironment(store.db, population.environment_id) : undefined;
-      if (!population || !env) throw invalidValue('scope.id', 'The population does not exist.');
-      target = { environmentId: env.id, organizationId: env.organizationId, populationId: population.id };
-    } else {
-      throw invalidValue('scope.type', 'APPLICATION scope is not supported.');
-    }
-    const assignerMay = actor.grants.some((grant) => {
-      const granted = findRole(grant.roleId);
-      if (!granted?.canAssign.includes(roleId)) return false;
-      const covers =
-        grant.scopeType === 'ORGANIZATION'
-          ? grant.scopeId === target.organizationId
-          : grant.scopeType === 'ENVIRONMENT'
-            ? grant.scopeId === target.environmentId
-            : grant.scopeType === 'POPULATION' && grant.scopeId === target.populationId;
-      return covers;
-    });
-    if (!assignerMay) throw forbidden();
-    return target.environmentId;
+  async function readSecret(environmentId: string, id: string): Promise<ApplicationSecret> {
+    const found = await findApplicationWithCredentials(store.db, environmentId, id);
+    if (!found) throw notFound();
+    if (found.application.tokenEndpointAuthMethod === 'NONE') throw noSecret();
+    const { previous } = found.credentials;
+    const live = previous !== undefined && previous.expiresAt > clock.now();
+    return {
+      secret: await keeper.open(found.credentials),
+      ...(live
+        ? {
+            previous: {
+              secret: await keeper.open(previous),
+              expiresAt: previous.expiresAt,
+              lastUsedAt: previous.lastUsedAt,
+            },
+          }
+        : {}),
+    };
   }
 
   return {
@@ -163,6 +127,7 @@ export function createApplicationsService({
         const created = await createWithin(trx, environmentId, input);
         // PingOne: a worker created by an admin inherits the creator's role assignments, so it
         // can get a token at once (a worker without any role is refused one).
+        if (created.application.type !== 'WORKER') return created.application;
         const now = clock.now();
         for (const inherited of await listRoleAssignments(trx, actor.id)) {
           await insertRoleAssignment(trx, {
@@ -198,8 +163,21 @@ export function createApplicationsService({
       id: string,
       input: ApplicationInput,
     ): Promise<Application> {
-      await requireApp(actor, environmentId, id, 'apps:update:application');
-      await updateApplication(store.db, id, input, clock.now());
+      const { app } = await requireApp(actor, environmentId, id, 'apps:update:application');
+      const settings = resolveApplicationSettings(input, app);
+      await store.transaction(async (trx) => {
+        await updateApplication(trx, id, settings, clock.now());
+        // A secret never shown while the app was public must not come back to life: a fresh one.
+        if (app.tokenEndpointAuthMethod === 'NONE' && settings.tokenEndpointAuthMethod !== 'NONE') {
+          const secret = await keeper.store(generateSecret(), trx);
+          await updateApplicationSecret(
+            trx,
+            id,
+            { secret, previous: undefined, keepPreviousUntil: undefined },
+            clock.now(),
+          );
+        }
+      });
       return (await findApplication(store.db, environmentId, id))!;
     },
 
@@ -210,76 +188,82 @@ export function createApplicationsService({
       await store.transaction((trx) => deleteApplication(trx, id));
     },
 
-    async readSecret(actor: Actor, environmentId: string, id: string): Promise<string> {
+    /** The current secret and, while it lasts, the previous one. NONE applications have none. */
+    async readSecret(actor: Actor, environmentId: string, id: string): Promise<ApplicationSecret> {
       await requireApp(actor, environmentId, id, 'apps:read:applicationSecret');
-      const found = await findApplicationWithCredentials(store.db, environmentId, id);
-      if (!found) throw notFound();
-      return (await secretBox()).open(found.credentials.secretSealed);
+      return readSecret(environmentId, id);
     },
 
-    async rotateSecret(actor: Actor, environmentId: string, id: string): Promise<string> {
-      await requireApp(actor, environmentId, id, 'apps:update:applicationSecret');
-      const secret = generateSecret();
-      await updateApplicationCredentials(store.db, id, await newCredentials(secret), clock.now());
-      return secret;
-    },
-
-    async listRoleAssignments(actor: Actor, environmentId: string, id: string): Promise<RoleAssignment[]> {
-      await requireApp(actor, environmentId, id, 'permissions:read:roleAssignments');
-      return listRoleAssignments(store.db, id);
-    },
-
-    async getRoleAssignment(actor: Actor, environmentId: string, id: string, assignmentId: string) {
-      await requireApp(actor, environmentId, id, 'permissions:read:roleAssignments');
-      const assignment = await findRoleAssignment(store.db, id, assignmentId);
-      if (!assignment) throw notFound();
-      return assignment;
-    },
-
-    async assignRole(
+    /**
+     * A new secret. With `previousExpiresAt` the old one keeps working until then (1 minute to
+     * 30 days ahead); without it the old one stops working at once.
+     */
+    async rotateSecret(
       actor: Actor,
       environmentId: string,
       id: string,
-      request: { roleId: string; scopeType: ScopeType; scopeId: string },
-    ): Promise<RoleAssignment> {
-      await requireApp(actor, environmentId, id, 'permissions:create:roleAssignments');
-      await checkAssignable(actor, request.roleId, request.scopeType, request.scopeId);
-      const assignment: RoleAssignment = {
-        id: newId(),
-        environmentId,
-        actorType: 'application',
-        actorId: id,
-        roleId: request.roleId,
-        scopeType: request.scopeType,
-        scopeId: request.scopeId,
-        readOnly: false,
-        createdAt: clock.now(),
-      };
-      try {
-        await insertRoleAssignment(store.db, assignment);
-      } catch (error) {
-        if (store.dialect.isUniqueViolation(error)) {
-          throw invalidValue('role.id', 'The role is already assigned at that scope.');
-        }
-        throw error;
-      }
-      return assignment;
-    },
-
-    async unassignRole(actor: Actor, environmentId: string, id: string, assignmentId: string): Promise<void> {
-      await requireApp(actor, environmentId, id, 'permissions:delete:roleAssignments');
-      const assignment = await findRoleAssignment(store.db, id, assignmentId);
-      if (!assignment) throw notFound();
-      if (assignment.readOnly) {
-        throw requestFailed(
-          'CONSTRAINT_VIOLATION',
-          `Role assignment ${assignment.id} cannot be deleted as it is read only`,
+      options: { previousExpiresAt?: number | undefined } = {},
+    ): Promise<ApplicationSecret> {
+      const { app } = await requireApp(actor, environmentId, id, 'apps:update:applicationSecret');
+      if (app.tokenEndpointAuthMethod === 'NONE') throw noSecret();
+      const now = clock.now();
+      const until = options.previousExpiresAt;
+      if (
+        until !== undefined &&
+        (until < now + PREVIOUS_SECRET_MIN_MS || until > now + PREVIOUS_SECRET_MAX_MS)
+      ) {
+        throw invalidValue(
+          'previous.expiresAt',
+          'previous.expiresAt must be between 1 minute and 30 days from now.',
         );
       }
-      await deleteRoleAssignment(store.db, assignmentId);
+      await store.transaction(async (trx) => {
+        const found = await findApplicationWithCredentials(trx, environmentId, id);
+        if (!found) throw notFound();
+        const secret = await keeper.store(generateSecret(), trx);
+        await updateApplicationSecret(
+          trx,
+          id,
+          { secret, previous: found.credentials, keepPreviousUntil: until },
+          now,
+        );
+      });
+      return readSecret(environmentId, id);
     },
 
-    /** Grants of an application, for token issuance and request authentication. */
+    /** Stops the previous secret at once (PingOne's DELETE …/secret). */
+    async deletePreviousSecret(actor: Actor, environmentId: string, id: string): Promise<void> {
+      const { app } = await requireApp(actor, environmentId, id, 'apps:update:applicationSecret');
+      if (app.tokenEndpointAuthMethod === 'NONE') throw noSecret();
+      await deletePreviousSecret(store.db, id);
+    },
+
+    ...createApplicationRoles(store, clock, requireApp),
+
+    /**
+     * Authenticates a client at a token-style endpoint: the app exists, is enabled, uses this
+     * method, and its secret or assertion holds. Throws OAuthError('invalid_client').
+     */
+    authenticateClient: createClientAuthenticator(store, clock, keeper),
+
+    /** What the application's resource grants allow, for the authorization server's scope checks. */
+    async grantedScopes(
+      environmentId: string,
+      applicationId: string,
+    ): Promise<readonly GrantedResourceScopes[]> {
+      const rows = await grantedScopeRows(store.db, environmentId, applicationId);
+      return rows.map(({ resource, scopes }) => ({
+        resource: {
+          id: resource.id,
+          name: resource.name,
+          type: resource.type,
+          audience: resource.type === 'PINGONE_API' ? apiAudience : (resource.audience ?? resource.name),
+        },
+        scopes,
+      }));
+    },
+
+    /** Role grants of an application, for token issuance and request authentication. */
     grantsOf: (applicationId: string) => loadGrants(store.db, applicationId),
     /** The environment of an application, for token requests that name no environment. */
     environmentOf: (applicationId: string): Promise<string | undefined> =>

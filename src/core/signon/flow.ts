@@ -55,6 +55,8 @@ export interface Flow {
     readonly name: string;
     readonly recoveryEnabled: boolean;
     readonly registrationEnabled: boolean;
+    /** Where `user.register` creates users (the environment's default population when absent). */
+    readonly registrationPopulationId?: string | undefined;
   };
   /** The user bound to the flow (after a correct password, a forgot-password lookup or a session). */
   readonly userId: string | undefined;

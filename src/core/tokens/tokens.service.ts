@@ -1,11 +1,11 @@
 import { decodeProtectedHeader, errors as joseErrors, jwtVerify, SignJWT } from 'jose';
 import type { Actor } from '../access/actor.js';
+import type { ClientAuthentication } from '../applications/application.js';
 import type { ApplicationsService } from '../applications/applications.service.js';
 import type { EnvironmentsService } from '../environments/environments.service.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError, MESSAGES } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
-import { secretMatches } from '../shared/secrets.js';
 import type { SigningKeys } from './signing-keys.js';
 import { ReadCache } from '../shared/read-cache.js';
 import type { WriteWatcher } from '../../db/write-watcher.js';
@@ -32,14 +32,14 @@ export class OAuthError extends Error {
 
 export interface TokenRequest {
   readonly environmentId: string;
-  readonly clientId: string;
-  readonly clientSecret: string;
   /** How the client authenticated, checked against the application's configured method. */
-  readonly authMethod: 'CLIENT_SECRET_BASIC' | 'CLIENT_SECRET_POST';
+  readonly client: ClientAuthentication;
   /** Requested scopes; each must be granted to the application. */
   readonly scopes?: readonly string[] | undefined;
   /** The `iss` claim; each face has its own issuer URL. */
   readonly issuer: string;
+  /** What a client assertion's `aud` may be: the face's token endpoint URL and its issuer. */
+  readonly assertionAudience: readonly string[];
   /** When true the application needs role assignments (PingOne refuses workers without roles). */
   readonly requireRoles: boolean;
 }
@@ -147,21 +147,20 @@ export function createTokensService({
   return {
     async issue(request: TokenRequest): Promise<IssuedToken> {
       const env = await environments.require(request.environmentId).catch(() => undefined);
-      const found = env ? await applications.findWithCredentials(env.id, request.clientId) : undefined;
-      // One answer for unknown client and wrong secret, so clients cannot be enumerated.
-      if (!env || !found || !secretMatches(request.clientSecret, found.credentials.secretHash)) {
+      // One answer for an unknown environment, an unknown client and wrong credentials.
+      if (!env) {
         throw new OAuthError(
           'invalid_client',
           'Request denied: Unsupported authentication method or invalid client credentials',
         );
       }
-      const { application } = found;
-      if (!application.enabled)
-        throw new OAuthError('invalid_client', 'Request denied: the application is disabled');
-      if (application.tokenEndpointAuthMethod !== request.authMethod) {
+      const application = await applications.authenticateClient(env.id, request.client, {
+        audience: request.assertionAudience,
+      });
+      if (!application.grantTypes.includes('CLIENT_CREDENTIALS')) {
         throw new OAuthError(
-          'invalid_client',
-          'Request denied: Unsupported authentication method or invalid client credentials',
+          'unauthorized_client',
+          'The application may not use the client_credentials grant',
         );
       }
       const requested = request.scopes ?? [];

@@ -4,6 +4,8 @@ import * as passwords from './0003_passwords.js';
 import * as credentialsNotifications from './0004_credentials_notifications.js';
 import * as uipath from './0005_uipath.js';
 import * as signOnPolicies from './0006_sign_on_policies.js';
+import * as oidcApplications from './0007_oidc_applications.js';
+import * as signonFlows from './0008_signon_flows.js';
 
 /** Every migration, in order. Names are permanent: they are recorded in the store. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +14,6 @@ export const migrations: Record<string, Migration> = {
   '0004_credentials_notifications': credentialsNotifications,
   '0005_uipath': uipath,
   '0006_sign_on_policies': signOnPolicies,
+  '0007_oidc_applications': oidcApplications,
+  '0008_signon_flows': signonFlows,
 };

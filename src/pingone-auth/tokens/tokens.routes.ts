@@ -28,13 +28,15 @@ export function tokenRoutes(app: FastifyTypebox) {
       },
     },
     async (request, reply) => {
-      const { credentials, scopes } = clientCredentialsGrant(request);
+      const { client, scopes } = clientCredentialsGrant(request);
+      const issuer = `${config.publicUrl}/${request.params.envID}/as`;
       const issued = await services.tokens.issue({
         environmentId: request.params.envID,
-        ...credentials,
+        client,
         // PingOne API tokens carry no platform scopes; OIDC scopes like openid are accepted and ignored.
         scopes: scopes.filter((s) => !['openid', 'profile', 'email', 'address', 'phone'].includes(s)),
-        issuer: `${config.publicUrl}/${request.params.envID}/as`,
+        issuer,
+        assertionAudience: [`${issuer}/token`, issuer],
         requireRoles: true,
       });
       return reply

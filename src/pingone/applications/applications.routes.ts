@@ -14,7 +14,9 @@ import {
   roleAssignmentWire,
   RoleSchema,
   roleWire,
+  SecretRotationBody,
   SecretSchema,
+  secretWire,
   toApplicationInput,
 } from './applications.wire.js';
 
@@ -36,6 +38,7 @@ export function applicationsRoutes(app: FastifyTypebox, { services, hal }: PingO
     {
       schema: {
         tags,
+        summary: 'List applications',
         params: EnvParams,
         response: responses({ 200: collectionSchema('applications', ApplicationSchema) }),
       },
@@ -56,6 +59,8 @@ export function applicationsRoutes(app: FastifyTypebox, { services, hal }: PingO
     {
       schema: {
         tags,
+        summary:
+          'Create an OIDC application (WORKER, WEB_APP, NATIVE_APP, SINGLE_PAGE_APP, SERVICE, CUSTOM_APP)',
         params: EnvParams,
         body: ApplicationBody,
         response: responses({ 201: ApplicationSchema }),
@@ -74,7 +79,14 @@ export function applicationsRoutes(app: FastifyTypebox, { services, hal }: PingO
 
   app.get(
     '/environments/:envID/applications/:appID',
-    { schema: { tags, params: AppParams, response: responses({ 200: ApplicationSchema }) } },
+    {
+      schema: {
+        tags,
+        summary: 'Read an application',
+        params: AppParams,
+        response: responses({ 200: ApplicationSchema }),
+      },
+    },
     async (request) => wire(await apps.get(actorOf(request), request.params.envID, request.params.appID)),
   );
 
@@ -83,6 +95,7 @@ export function applicationsRoutes(app: FastifyTypebox, { services, hal }: PingO
     {
       schema: {
         tags,
+        summary: 'Replace an application (omitted settings take their defaults; the type cannot change)',
         params: AppParams,
         body: ApplicationBody,
         response: responses({ 200: ApplicationSchema }),
@@ -101,36 +114,71 @@ export function applicationsRoutes(app: FastifyTypebox, { services, hal }: PingO
 
   app.delete(
     '/environments/:envID/applications/:appID',
-    { schema: { tags, params: AppParams, response: responses({ 204: Type.Null() }) } },
+    {
+      schema: {
+        tags,
+        summary: 'Delete an application',
+        params: AppParams,
+        response: responses({ 204: Type.Null() }),
+      },
+    },
     async (request, reply) => {
       await apps.delete(actorOf(request), request.params.envID, request.params.appID);
       return reply.status(204).send();
     },
   );
 
-  const secretBody = (envID: string, appID: string, secret: string) => ({
-    _links: {
-      self: hal.link(`${appPath(envID, appID)}/secret`),
-      application: hal.link(appPath(envID, appID)),
-    },
-    secret,
-  });
-
   app.get(
     '/environments/:envID/applications/:appID/secret',
-    { schema: { tags, params: AppParams, response: responses({ 200: SecretSchema }) } },
+    {
+      schema: {
+        tags,
+        summary: 'Read the client secret (and the previous one while it lasts)',
+        params: AppParams,
+        response: responses({ 200: SecretSchema }),
+      },
+    },
     async (request) => {
       const { envID, appID } = request.params;
-      return secretBody(envID, appID, await apps.readSecret(actorOf(request), envID, appID));
+      return secretWire(hal, envID, appID, await apps.readSecret(actorOf(request), envID, appID));
     },
   );
 
   app.post(
     '/environments/:envID/applications/:appID/secret',
-    { schema: { tags, params: AppParams, response: responses({ 200: SecretSchema }) } },
+    {
+      schema: {
+        tags,
+        summary: 'Regenerate the client secret; previous.expiresAt keeps the old one working until then',
+        params: AppParams,
+        body: Type.Optional(SecretRotationBody),
+        response: responses({ 200: SecretSchema }),
+      },
+    },
     async (request) => {
       const { envID, appID } = request.params;
-      return secretBody(envID, appID, await apps.rotateSecret(actorOf(request), envID, appID));
+      const expiresAt = request.body?.previous?.expiresAt;
+      const secret = await apps.rotateSecret(actorOf(request), envID, appID, {
+        previousExpiresAt: expiresAt === undefined ? undefined : Date.parse(expiresAt),
+      });
+      return secretWire(hal, envID, appID, secret);
+    },
+  );
+
+  app.delete(
+    '/environments/:envID/applications/:appID/secret',
+    {
+      schema: {
+        tags,
+        summary: 'Delete the previous client secret (it stops working at once)',
+        params: AppParams,
+        response: responses({ 204: Type.Null() }),
+      },
+    },
+    async (request, reply) => {
+      const { envID, appID } = request.params;
+      await apps.deletePreviousSecret(actorOf(request), envID, appID);
+      return reply.status(204).send();
     },
   );
 

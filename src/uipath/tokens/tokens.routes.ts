@@ -39,8 +39,9 @@ export function uipathTokenRoutes(app: FastifyTypebox, prefix: string) {
       },
     },
     async (request, reply) => {
-      const { credentials, scopes: requested } = clientCredentialsGrant(request);
-      const environmentId = await services.applications.environmentOf(credentials.clientId);
+      const { client, scopes: requested } = clientCredentialsGrant(request);
+      if (client.clientId === undefined) throw badClient();
+      const environmentId = await services.applications.environmentOf(client.clientId);
       if (environmentId === undefined) throw badClient();
       const organization = request.params.organizationName;
       if (
@@ -49,17 +50,23 @@ export function uipathTokenRoutes(app: FastifyTypebox, prefix: string) {
       ) {
         throw badClient();
       }
-      const found = await services.applications.findWithCredentials(environmentId, credentials.clientId);
+      const found = await services.applications.findWithCredentials(environmentId, client.clientId);
       if (!found) throw badClient();
+      const configured = found.application.tokenEndpointAuthMethod;
+      const issuer = `${config.publicUrl}${prefix.replace(':organizationName', organization ?? '').replace(':tenantName', request.params.tenantName ?? '')}`;
       const issued = await services.tokens.issue({
         environmentId,
-        ...credentials,
         // IdentityServer accepts client_secret_post and client_secret_basic alike; the secret is
         // still checked. The PingOne face keeps enforcing the application's configured method.
-        authMethod: found.application.tokenEndpointAuthMethod,
+        client:
+          (client.method === 'CLIENT_SECRET_BASIC' || client.method === 'CLIENT_SECRET_POST') &&
+          (configured === 'CLIENT_SECRET_BASIC' || configured === 'CLIENT_SECRET_POST')
+            ? { ...client, method: configured }
+            : client,
         // Without `scope`, IdentityServer grants every scope the client is allowed.
         scopes: requested.length > 0 ? requested : found.application.scopes,
-        issuer: `${config.publicUrl}${prefix.replace(':organizationName', organization ?? '').replace(':tenantName', request.params.tenantName ?? '')}`,
+        issuer,
+        assertionAudience: [`${issuer}/connect/token`, issuer],
         requireRoles: false,
       });
       return reply

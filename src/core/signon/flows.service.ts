@@ -1,0 +1,278 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { Db } from '../../db/schema.js';
+import type { Store } from '../../db/store.js';
+import type { EnvironmentsService } from '../environments/environments.service.js';
+import { findApplication } from '../applications/applications.repository.js';
+import type { PasswordPoliciesService } from '../password-policies/password-policies.service.js';
+import type { PasswordPolicy } from '../password-policies/password-policy.js';
+import type { PasswordsService } from '../passwords/passwords.service.js';
+import type { Clock } from '../shared/clock.js';
+import { DomainError, notFound } from '../shared/errors.js';
+import type { SignOnPolicyResolver } from '../sign-on-policies/resolver.js';
+import type { UsersService } from '../users/users.service.js';
+import type { Flow, FlowResult, FlowsService, Session, SignOnContext } from './flow.js';
+import { createFlowActions, type Next } from './flow-actions.js';
+import { flowChanged, wrongState } from './flow-errors.js';
+import { allowedActions, FLOW_IDLE_MS, isTerminal } from './flow-rules.js';
+import {
+  deleteExpiredFlows,
+  deleteFlow,
+  findFlow,
+  insertFlow,
+  touchFlow,
+  updateFlow,
+  type StoredFlow,
+} from './flows.repository.js';
+import type { SessionsService } from './sessions.service.js';
+
+export interface FlowsServiceDeps {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly environments: EnvironmentsService;
+  readonly users: UsersService;
+  readonly passwords: PasswordsService;
+  readonly passwordPolicies: PasswordPoliciesService;
+  readonly resolver: SignOnPolicyResolver;
+  readonly sessions: SessionsService;
+  /** TESSERA_SECRET_KEY; without it the page key is generated once and kept in the store. */
+  readonly secretKey: string | undefined;
+}
+
+const PAGE_KEY_SETTING = 'signon_page_key';
+
+/**
+ * The sign-on engine (reference §4–§5.4, §7). Flows live in the store: every change is one
+ * transaction that writes the flow only at the version it read (compare-and-set), so two
+ * processes, or two tabs, acting on one flow cannot both win; password rules are the passwords
+ * service's, which counts failures and lockouts across processes.
+ */
+export function createFlowsService(deps: FlowsServiceDeps) {
+  const { store, clock, users, passwords, sessions } = deps;
+  let wasteHash: Promise<string> | undefined;
+  const actions = createFlowActions({
+    ...deps,
+    async wasteVerification(password) {
+      wasteHash ??= passwords.hasher.hash(randomBytes(16).toString('base64'));
+      await passwords.hasher.verify(await wasteHash, password);
+    },
+  });
+  let pageKey: Buffer | undefined;
+
+  async function load(db: Db, environmentId: string, flowId: string): Promise<StoredFlow> {
+    const stored = await findFlow(db, environmentId, flowId);
+    if (!stored || stored.flow.expiresAt <= clock.now()) throw notFound();
+    return stored;
+  }
+
+  /** Commits what an action decided: one transaction, written only at the version read. */
+  async function commit(stored: StoredFlow, next: Next, context: SignOnContext): Promise<FlowResult> {
+    const changesState =
+      next.status !== undefined ||
+      next.user !== undefined ||
+      next.internals !== undefined ||
+      next.complete === true ||
+      next.within !== undefined;
+    if (!changesState && next.error) {
+      const now = clock.now();
+      await touchFlow(store.db, stored.flow.id, now, now + FLOW_IDLE_MS);
+      throw next.error;
+    }
+    const result = await store.transaction(async (trx) => {
+      const now = clock.now();
+      let user =
+        next.user === null
+          ? undefined
+          : (next.user ??
+            (stored.flow.username !== undefined
+              ? { id: stored.flow.userId, username: stored.flow.username }
+              : undefined));
+      if (next.within) user = await next.within(trx);
+      let flow: Flow = {
+        ...stored.flow,
+        status: next.status ?? stored.flow.status,
+        userId: user?.id,
+        username: user?.username,
+        updatedAt: now,
+        expiresAt: now + FLOW_IDLE_MS,
+      };
+      let session: Session | undefined;
+      if (next.complete) {
+        if (user?.id === undefined) throw new Error('a flow completes only with a user');
+        session = await sessions.signOnWithin(trx, flow.environmentId, user.id, context);
+        flow = {
+          ...flow,
+          status: 'COMPLETED',
+          sessionId: session.id,
+          authTime: session.lastSignOnAt,
+          amr: ['pwd'],
+        };
+      }
+      if (!(await updateFlow(trx, flow, next.internals ?? stored.internals, stored.version)))
+        throw next.error ?? flowChanged();
+      return { flow, session };
+    });
+    if (next.error) throw next.error;
+    return result;
+  }
+
+  function newFlow(input: Parameters<FlowsService['start']>[0], policy: Flow['policy'], now: number): Flow {
+    return {
+      id: randomUUID(),
+      environmentId: input.environmentId,
+      applicationId: input.applicationId,
+      status: 'USERNAME_PASSWORD_REQUIRED',
+      request: input.request,
+      policy,
+      userId: undefined,
+      username: undefined,
+      sessionId: undefined,
+      authTime: undefined,
+      amr: [],
+      failure: undefined,
+      createdAt: now,
+      updatedAt: now,
+      expiresAt: now + FLOW_IDLE_MS,
+    };
+  }
+
+  const service: FlowsService = {
+    async start(input) {
+      const { environmentId, applicationId, request, context } = input;
+      const resolved = await deps.resolver.resolve(environmentId, applicationId, request.acrValues);
+      const now = clock.now();
+      const policy: Flow['policy'] = resolved
+        ? {
+            id: resolved.id,
+            name: resolved.name,
+            recoveryEnabled: resolved.login.recoveryEnabled,
+            registrationEnabled: resolved.login.registration.enabled,
+            registrationPopulationId: resolved.login.registration.populationId,
+          }
+        : { id: '', name: '', recoveryEnabled: false, registrationEnabled: false };
+      let flow = newFlow(input, policy, now);
+      let session: Session | undefined;
+      if (!resolved) {
+        flow = {
+          ...flow,
+          status: 'FAILED',
+          failure: { error: 'access_denied', description: 'No sign-on policy can run for this application' },
+        };
+      } else {
+        const live = await sessions.findLive(environmentId, context.sessionId);
+        const fresh =
+          live !== undefined &&
+          request.prompt !== 'login' &&
+          (request.maxAge === undefined || now - live.lastSignOnAt <= request.maxAge * 1000);
+        const user = live ? await users.requireUser(store.db, environmentId, live.userId) : undefined;
+        if (live && user && fresh) {
+          session = { ...live, activeAt: now };
+          flow = {
+            ...flow,
+            status: 'COMPLETED',
+            userId: user.id,
+            username: user.username,
+            sessionId: live.id,
+            authTime: live.lastSignOnAt,
+            amr: ['pwd'],
+          };
+        } else if (request.prompt === 'none') {
+          flow = {
+            ...flow,
+            status: 'FAILED',
+            failure: { error: 'login_required', description: 'The user must sign on' },
+          };
+        } else if (user) {
+          flow = { ...flow, status: 'PASSWORD_REQUIRED', userId: user.id, username: user.username };
+        }
+      }
+      const reused = session;
+      await store.transaction(async (trx) => {
+        await insertFlow(trx, flow, { phantomFailures: 0 });
+        if (reused) await sessions.markActiveWithin(trx, reused);
+      });
+      return { flow, session };
+    },
+
+    async get(environmentId, flowId) {
+      return (await load(store.db, environmentId, flowId)).flow;
+    },
+
+    async act(environmentId, flowId, action, context) {
+      const stored = await load(store.db, environmentId, flowId);
+      if (!allowedActions(stored.flow).includes(action.type)) {
+        throw wrongState(action.type, stored.flow.status);
+      }
+      let next: Next;
+      try {
+        next = await actions.run(stored, action);
+      } catch (error) {
+        // A refused action is activity too: it slides the flow's expiry like any other.
+        if (!(error instanceof DomainError)) throw error;
+        next = { error };
+      }
+      return commit(stored, next, context);
+    },
+
+    async consume(environmentId, flowId) {
+      return store.transaction(async (trx) => {
+        const stored = await load(trx, environmentId, flowId);
+        if (!isTerminal(stored.flow.status)) throw wrongState('resume', stored.flow.status);
+        if (!(await deleteFlow(trx, flowId, stored.version))) throw notFound();
+        return stored.flow;
+      });
+    },
+  };
+
+  return {
+    ...service,
+    /**
+     * The key of the hosted page's CSRF tokens: derived from TESSERA_SECRET_KEY, else generated
+     * once and kept in the store, so every process behind one load balancer shares it.
+     */
+    async pageKey(): Promise<Buffer> {
+      if (pageKey) return pageKey;
+      if (deps.secretKey !== undefined) {
+        pageKey = createHash('sha256').update(`tessera signon page\0${deps.secretKey}`, 'utf8').digest();
+        return pageKey;
+      }
+      await store.db
+        .insertInto('instance_settings')
+        .values({ name: PAGE_KEY_SETTING, value: randomBytes(32).toString('base64') })
+        .onConflict((oc) => oc.column('name').doNothing())
+        .execute();
+      const row = await store.db
+        .selectFrom('instance_settings')
+        .select('value')
+        .where('name', '=', PAGE_KEY_SETTING)
+        .executeTakeFirstOrThrow();
+      pageKey = Buffer.from(row.value, 'base64');
+      return pageKey;
+    },
+    /**
+     * What a face shows with a flow: its application and the password policy that applies (the
+     * user's, else the registration population's, else the environment's default).
+     */
+    async presentation(flow: Flow): Promise<FlowPresentation> {
+      const app = await findApplication(store.db, flow.environmentId, flow.applicationId);
+      const user =
+        flow.userId !== undefined
+          ? await users.requireUser(store.db, flow.environmentId, flow.userId).catch(() => undefined)
+          : undefined;
+      const passwordPolicy = await deps.passwordPolicies.effectivePolicy(
+        store.db,
+        flow.environmentId,
+        user?.populationId ?? flow.policy.registrationPopulationId ?? '',
+      );
+      return { application: app ? { id: app.id, name: app.name } : undefined, passwordPolicy };
+    },
+    /** Deletes flows past their idle expiry (scheduler). */
+    purgeExpired: () => deleteExpiredFlows(store.db, clock.now()),
+  };
+}
+
+export interface FlowPresentation {
+  readonly application: { readonly id: string; readonly name: string } | undefined;
+  readonly passwordPolicy: PasswordPolicy | undefined;
+}
+
+export type FlowsServiceImpl = ReturnType<typeof createFlowsService>;
