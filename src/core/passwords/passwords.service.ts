@@ -107,7 +107,7 @@ export function createPasswordsService(deps: PasswordsServiceDeps) {
 
   // ---- core operations without authorization (for other faces and for the user-import hook)
 
-  /** Administrator set (PingOne password.set / setValue; UiPath admin set). */
+  /** Administrator set (with or without the policy, optionally forcing a change). */
   async function adminSet(
     environmentId: string,
     userId: string,
@@ -315,7 +315,7 @@ export function createPasswordsService(deps: PasswordsServiceDeps) {
 
   return {
     hasher,
-    // core, no authorization (UiPath face, imports, benchmarks)
+    // core, no authorization (callers authorize: the directory, imports, sign-on, benchmarks)
     adminSet,
     prepareAdminSet,
     adminReset,

@@ -45,7 +45,7 @@ export interface NewUser {
   readonly emailVerified?: boolean | undefined;
   readonly lifecycleStatus?: LifecycleStatus | undefined;
   readonly profile?: JsonObject | undefined;
-  /** Forces the id (UiPath's CreateUserCommand may carry one). */
+  /** Forces the id (a client may choose it). */
   readonly id?: string | undefined;
 }
 
