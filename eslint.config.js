@@ -19,6 +19,7 @@ const FRAMEWORK = [
   { regex: '^@fastify/', message: 'The core knows nothing of HTTP.' },
 ];
 const HTTP = folder('http', 'Only the faces and src/app.ts use the shared HTTP layer.');
+const DB = folder('db', 'Faces never see the database: services own transactions (call a core service).');
 const DRIVERS = {
   regex: '^(better-sqlite3|pg)(/|$)',
   message: 'Only src/db/dialect.ts and src/db/store.ts talk to the database drivers.',
@@ -37,12 +38,12 @@ const boundaries = [
   boundary(['src/config/**/*.ts', 'src/db/**/*.ts'], [DRIVERS, HTTP, ...ALL_FACES], DB_FILES),
   boundary(DB_FILES, [HTTP, ...ALL_FACES]),
   boundary(['src/http/**/*.ts'], [DRIVERS, ...ALL_FACES]),
-  boundary(['src/pingone-common/**/*.ts'], [DRIVERS, ...Object.values(FACES)]),
-  boundary(['src/pingone/**/*.ts'], [DRIVERS, FACES.pingoneAuth, FACES.uipath, FACES.testing]),
-  boundary(['src/pingone-auth/**/*.ts'], [DRIVERS, FACES.pingone, FACES.uipath, FACES.testing]),
-  boundary(['src/uipath/**/*.ts'], [DRIVERS, ANY_PINGONE, FACES.testing]),
+  boundary(['src/pingone-common/**/*.ts'], [DRIVERS, DB, ...Object.values(FACES)]),
+  boundary(['src/pingone/**/*.ts'], [DRIVERS, DB, FACES.pingoneAuth, FACES.uipath, FACES.testing]),
+  boundary(['src/pingone-auth/**/*.ts'], [DRIVERS, DB, FACES.pingone, FACES.uipath, FACES.testing]),
+  boundary(['src/uipath/**/*.ts'], [DRIVERS, DB, ANY_PINGONE, FACES.testing]),
   // The test mailbox answers in PingOne's envelope (it is reached with PingOne tokens).
-  boundary(['src/testing/**/*.ts'], [DRIVERS, FACES.pingone, FACES.pingoneAuth, FACES.uipath]),
+  boundary(['src/testing/**/*.ts'], [DRIVERS, DB, FACES.pingone, FACES.pingoneAuth, FACES.uipath]),
 ];
 
 export default tseslint.config(

@@ -15,6 +15,7 @@ import { createSigningKeys } from './tokens/signing-keys.js';
 import { createTokensService } from './tokens/tokens.service.js';
 import { countIssuedTokens } from './tokens/token-metrics.js';
 import { noMetrics, type Metrics } from './shared/metrics.js';
+import { createDirectoryService } from './users/directory.service.js';
 import { createUsersService } from './users/users.service.js';
 import { createGroupsService } from './groups/groups.service.js';
 import { createSchemasService } from './schemas/schemas.service.js';
@@ -68,7 +69,7 @@ export function createServices({ store, clock, config, metrics = noMetrics }: Co
     }),
     metrics,
   );
-  const users = createUsersService({ store, clock, environments });
+  const users = createUsersService({ store, clock, environments, passwords: () => passwords });
   const groups = createGroupsService({ store, clock, environments });
   const schemas = createSchemasService({ store, clock, environments });
   // Background jobs (outbox delivery, credential expiry); buildApp starts and stops it.
@@ -95,6 +96,7 @@ export function createServices({ store, clock, config, metrics = noMetrics }: Co
     notifications: () => notifications,
     metrics,
   });
+  const directory = createDirectoryService({ store, environments, users, groups, passwords });
   const credentialTypes = createCredentialTypesService({ store, clock, environments });
   const userCredentials = createUserCredentialsService({ store, clock, environments, users, notifications });
   const wallets = createWalletsService({ store, clock, environments, users });
@@ -156,7 +158,7 @@ export function createServices({ store, clock, config, metrics = noMetrics }: Co
       schemas,
     },
     ...{ scheduler, notifications, credentialTypes, userCredentials, wallets },
-    ...{ passwordPolicies, passwords, signOnPolicies, resources, flows, sessions, oauth },
+    ...{ passwordPolicies, passwords, signOnPolicies, directory, resources, flows, sessions, oauth },
   };
 }
 

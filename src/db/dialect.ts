@@ -1,6 +1,13 @@
 import Database from 'better-sqlite3';
 import pg from 'pg';
-import { PostgresAdapter, SqliteDialect, sql, type Dialect as KyselyDialect, type RawBuilder } from 'kysely';
+import {
+  PostgresAdapter,
+  SqliteDialect,
+  sql,
+  type Dialect as KyselyDialect,
+  type QueryExecutorProvider,
+  type RawBuilder,
+} from 'kysely';
 import type { StoreConfig } from '../config/config.js';
 import { SchemaScopedPostgresDialect } from './postgres-introspector.js';
 
@@ -146,7 +153,32 @@ export function createStoreDialect(
     : postgresDialect(store.url, options.postgresSchema);
 }
 
-/** True when `db` (a handle or transaction) talks to PostgreSQL. */
-export function isPostgres(db: { getExecutor(): { adapter: unknown } }): boolean {
+/** Anything that runs queries: a Kysely handle, a transaction, or a migration's `Kysely<any>`. */
+type DialectProbe = QueryExecutorProvider;
+
+/** True when `db` (a handle, transaction or migration handle) talks to PostgreSQL. */
+export function isPostgres(db: DialectProbe): boolean {
   return db.getExecutor().adapter instanceof PostgresAdapter;
+}
+
+/**
+ * Locks the rows `query` selects for the rest of the transaction on PostgreSQL. SQLite has no
+ * row locks: its single writer connection already serialises transactions.
+ */
+export function lockingRows<Q extends { forUpdate(): Q }>(db: DialectProbe, query: Q): Q {
+  return isPostgres(db) ? query.forUpdate() : query;
+}
+
+/** Like `lockingRows`, skipping rows another transaction holds (work-queue claims). */
+export function claimingRows<Q extends { forUpdate(): Q; skipLocked(): Q }>(db: DialectProbe, query: Q): Q {
+  return isPostgres(db) ? query.forUpdate().skipLocked() : query;
+}
+
+/**
+ * Serialises the transactions that take the same `key` until each ends, for rules no database
+ * constraint enforces. PostgreSQL takes a transaction-scoped advisory lock; SQLite's single
+ * writer already serialises transactions.
+ */
+export async function lockKey(db: DialectProbe, key: string): Promise<void> {
+  if (isPostgres(db)) await sql`select pg_advisory_xact_lock(hashtext(${key}))`.execute(db);
 }

@@ -191,6 +191,24 @@ export interface Database {
   signing_keys: SigningKeysTable;
   password_policies: PasswordPoliciesTable;
   instance_settings: InstanceSettingsTable;
+  uipath_user_attributes: UserAttributesTable;
+}
+
+/**
+ * The users' extended attributes (legacy numeric id, user type, invitation and extension
+ * attributes), one row per user that has any. Migration 0005 named the table after the face
+ * that first needed it; the core refers to it only through this constant.
+ */
+export const USER_ATTRIBUTES_TABLE = 'uipath_user_attributes' as const;
+
+export interface UserAttributesTable {
+  user_id: string;
+  environment_id: string;
+  legacy_id: number;
+  user_type: number;
+  bypass_basic_auth_restriction: DbBool;
+  invitation_accepted: DbBool;
+  extension_attributes: string;
 }
 
 /** A database handle or an open transaction: repositories accept either. */

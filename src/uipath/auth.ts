@@ -4,6 +4,7 @@ import { forbidden } from '../core/shared/errors.js';
 import type { TokensService } from '../core/tokens/tokens.service.js';
 import { actorOf, authenticateBearer } from '../http/actor.js';
 import { limitRequests, type RateLimiter } from '../http/rate-limiter.js';
+import { uipathActor } from './scopes.js';
 
 /** True when an organization name in a URL denotes the environment (its id, or its name case-insensitively). */
 export const namesEnvironment = (organizationName: string, env: { id: string; name: string }): boolean =>
@@ -13,13 +14,17 @@ export const namesEnvironment = (organizationName: string, env: { id: string; na
 /**
  * Every UiPath API call needs a bearer token from a Tessera application; the token's environment
  * is the organization. An organization named in the URL must be that environment (else 403).
- * Scopes are checked by the service of each operation.
+ * Scopes are checked by the core's `authorize()`, through the actor.
  */
 export function registerUiPathAuth(
   app: FastifyInstance,
   deps: { tokens: TokensService; environments: EnvironmentsService; limiter: RateLimiter },
 ) {
   authenticateBearer(app, deps.tokens);
+  // UiPath authorizes by the token's scopes only (core `authorize()` reads them through the actor).
+  app.addHook('onRequest', async (request) => {
+    request.actor = uipathActor(actorOf(request));
+  });
   limitRequests(app, deps.limiter);
   app.addHook('onRequest', async (request) => {
     const organization = (request.params as { organizationName?: string } | undefined)?.organizationName;

@@ -5,6 +5,7 @@ import { RateLimitExceeded, retryAfterSeconds } from '../http/rate-limiter.js';
 import { RequestValidationError } from '../http/validation.js';
 import type { BindingErrors } from './binding.js';
 import { identityErrorsOf, type IdentityError } from './identity-errors.js';
+import { scopesGranting } from './scopes.js';
 
 /**
  * The UiPath face's error shapes, all decided here:
@@ -131,12 +132,12 @@ export function toUiPathError(request: FastifyRequest, error: unknown): Mapped {
       case 'unauthorized':
         return { status: 401, body: undefined };
       case 'forbidden': {
-        const expected = error.facts.expectedScopes;
-        if (Array.isArray(expected)) {
+        if (error.facts.reason === 'MISSING_SCOPE' && typeof error.facts.permission === 'string') {
           const granted = Array.isArray(error.facts.grantedScopes)
             ? (error.facts.grantedScopes as string[])
             : [];
-          return { status: 403, body: { errorMessage: scopeMessage(granted, expected as string[]) } };
+          const expected = scopesGranting(error.facts.permission);
+          return { status: 403, body: { errorMessage: scopeMessage(granted, expected) } };
         }
         return { status: 403, body: problemBody(request, 403) };
       }

@@ -1,13 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import type { FastifyRequest } from 'fastify';
-import { createUiPathUsersService } from '../core/users/uipath-users.service.js';
 import type { FastifyTypebox } from '../http/context.js';
 import type { RateLimiter } from '../http/rate-limiter.js';
 import { registerUiPathAuth } from './auth.js';
 import { bindJson } from './binding.js';
 import { ProblemError, sendUiPathError } from './errors.js';
 import { JsonSyntaxError, parseJsonBody, type SourcePosition } from './json-body.js';
-import { createPasswordsPort } from './passwords.js';
 import { uipathTokenRoutes } from './tokens/tokens.routes.js';
 import { orgParams } from './shared/schemas.js';
 import { usersRoutes } from './users/users.routes.js';
@@ -72,13 +70,6 @@ function registerJsonBodies(app: FastifyTypebox) {
 /** The UiPath Identity Server user API face, under each of its URL prefixes. */
 export const uipathFace: FastifyPluginAsyncTypebox<UiPathFaceOptions> = async (app, options) => {
   const { services } = app.tessera;
-  const uipathUsers = createUiPathUsersService({
-    store: services.store,
-    clock: services.clock,
-    environments: services.environments,
-    users: services.users,
-  });
-  const passwords = createPasswordsPort(services, uipathUsers);
 
   for (const prefix of UIPATH_PREFIXES) {
     await app.register(
@@ -90,7 +81,7 @@ export const uipathFace: FastifyPluginAsyncTypebox<UiPathFaceOptions> = async (a
           if (allowed.length > 0) return reply.status(405).header('Allow', allowed.join(', ')).send();
           return reply.status(404).send();
         });
-        await face.register(async (tokens: FastifyTypebox) => uipathTokenRoutes(tokens, uipathUsers, prefix));
+        await face.register(async (tokens: FastifyTypebox) => uipathTokenRoutes(tokens, prefix));
         await face.register(
           async (api: FastifyTypebox) => {
             registerJsonBodies(api);
@@ -99,7 +90,7 @@ export const uipathFace: FastifyPluginAsyncTypebox<UiPathFaceOptions> = async (a
               environments: services.environments,
               limiter: options.limiter,
             });
-            usersRoutes(api, uipathUsers, passwords, orgParams(prefix));
+            usersRoutes(api, services.directory, orgParams(prefix));
           },
           { prefix: '/api' },
         );

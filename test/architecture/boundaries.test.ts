@@ -57,6 +57,30 @@ describe('import boundaries (eslint.config.js)', () => {
     await allowed('src/uipath/probe.ts', "export { actorOf } from '../http/actor.js';\n");
   });
 
+  it('keeps the database away from the faces (services own transactions)', async () => {
+    await refused(
+      'src/uipath/users/probe.ts',
+      "import type { Db } from '../../db/schema.js';\nexport type D = Db;\n",
+    );
+    await refused('src/pingone/users/probe.ts', "export { openStore } from '../../db/store.js';\n");
+    await refused(
+      'src/pingone-auth/probe.ts',
+      "import type { Db } from '../db/schema.js';\nexport type D = Db;\n",
+    );
+    await refused(
+      'src/testing/probe.ts',
+      "import type { Db } from '../db/schema.js';\nexport type D = Db;\n",
+    );
+    await refused(
+      'src/pingone-common/probe.ts',
+      "import type { Db } from '../db/schema.js';\nexport type D = Db;\n",
+    );
+    await allowed(
+      'src/core/users/probe.ts',
+      "import type { Db } from '../../db/schema.js';\nexport type D = Db;\n",
+    );
+  });
+
   it('keeps the shared HTTP layer face-neutral', async () => {
     await refused('src/http/probe.ts', "export { sendUiPathError } from '../uipath/errors.js';\n");
     await refused('src/http/probe.ts', "export { pingOneFace } from '../pingone/plugin.js';\n");

@@ -1,18 +1,11 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { ROLE_IDS } from '../../src/core/access/roles.js';
+import { createEnvironment } from '../support/fixtures.js';
 import { BOOTSTRAP, describeStores, type TestServer } from '../support/harness.js';
 
 const ENV = BOOTSTRAP.environmentId;
 const apps = `/v1/environments/${ENV}/applications`;
-
-async function newEnvironment(server: TestServer, name: string): Promise<string> {
-  const created = await server.request('POST', '/v1/environments', {
-    body: { name, type: 'SANDBOX', region: 'NA' },
-  });
-  assert.equal(created.status, 201, created.text);
-  return created.body.id as string;
-}
 
 async function tokenStatus(server: TestServer, env: string, clientId: string, secret: string) {
   const response = await server.app.server.inject({
@@ -180,7 +173,7 @@ describeStores('worker applications', (server) => {
     assert.equal(escalation.status, 403, escalation.text);
     assert.equal(escalation.body.code, 'ACCESS_FAILED');
     // ... and nothing in an environment it holds no role in.
-    const other = await newEnvironment(server(), `Other ${Math.random()}`);
+    const other = await createEnvironment(server(), `Other ${Math.random()}`);
     const elsewhere = await server().request('POST', `${apps}/${target.body.id}/roleAssignments`, {
       token,
       body: { role: { id: ROLE_IDS.identityDataReadOnly }, scope: { type: 'ENVIRONMENT', id: other } },
@@ -234,7 +227,7 @@ describeStores('worker applications', (server) => {
   });
 
   it('keeps applications of one environment out of another', async () => {
-    const other = await newEnvironment(server(), `Apps isolation ${Math.random()}`);
+    const other = await createEnvironment(server(), `Apps isolation ${Math.random()}`);
     const read = await server().request(
       'GET',
       `/v1/environments/${other}/applications/${BOOTSTRAP.clientId}`,

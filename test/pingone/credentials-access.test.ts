@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { BOOTSTRAP, describeStores } from '../support/harness.js';
-import { ROLE_IDS, workerToken } from './users-helpers.js';
+import { ROLE_IDS, workerToken } from '../support/fixtures.js';
 
 const ENV = BOOTSTRAP.environmentId;
 const QUIET = { env: { TESSERA_SCHEDULER_INTERVAL_MS: '3600000' } };

@@ -8,7 +8,7 @@ import {
   defaultPopulation,
   ROLE_IDS,
   workerToken,
-} from './users-helpers.js';
+} from '../support/fixtures.js';
 
 describeStores('groups and memberships', (server) => {
   let env: string;

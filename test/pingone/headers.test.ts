@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { BOOTSTRAP, describeStores } from '../support/harness.js';
+import { BOOTSTRAP, describeOnce } from '../support/harness.js';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 const ENV = `/v1/environments/${BOOTSTRAP.environmentId}`;
 
-describeStores('response headers and protocol errors', (server) => {
+describeOnce('response headers and protocol errors', (server) => {
   it('sends Correlation-Id on every response, errors and token calls included', async () => {
     const responses = [
       await server().request('GET', ENV),

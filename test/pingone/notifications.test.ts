@@ -1,18 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, it } from 'node:test';
+import { createEnvironment } from '../support/fixtures.js';
 import { describeStores, type TestServer } from '../support/harness.js';
 import { TestSmsProvider, TestSmtpServer } from '../support/smtp.js';
 
 const QUIET = { env: { TESSERA_SCHEDULER_INTERVAL_MS: '3600000' } };
-const LICENSE = { id: '11111111-1111-4111-8111-111111111111' };
-
-async function newEnvironment(server: TestServer, name: string): Promise<string> {
-  const created = await server.request('POST', '/v1/environments', {
-    body: { name, type: 'SANDBOX', region: 'NA', license: LICENSE },
-  });
-  assert.equal(created.status, 201, created.text);
-  return created.body.id as string;
-}
 
 async function newUser(
   server: TestServer,
@@ -48,7 +40,7 @@ describeStores(
   'notification templates and settings',
   (server) => {
     it('lists the predefined templates and manages contents', async () => {
-      const envId = await newEnvironment(server(), 'Templates Env');
+      const envId = await createEnvironment(server(), 'Templates Env');
       const templates = await server().request('GET', `/v1/environments/${envId}/templates`);
       assert.equal(templates.status, 200);
       const names = templates.body._embedded.templates.map((t: { id: string }) => t.id);
@@ -133,7 +125,7 @@ describeStores(
     });
 
     it('deletes an environment with its credentials, contents, settings and messages', async () => {
-      const envId = await newEnvironment(server(), 'Doomed Env');
+      const envId = await createEnvironment(server(), 'Doomed Env');
       const type = await managedType(server(), envId);
       const user = await newUser(server(), envId, 'gone');
       await server().request('POST', `/v1/environments/${envId}/templates/credential_issued/contents`, {
@@ -157,7 +149,7 @@ describeStores(
     });
 
     it('stores email and phone delivery settings without ever returning secrets', async () => {
-      const envId = await newEnvironment(server(), 'Settings Env');
+      const envId = await createEnvironment(server(), 'Settings Env');
       const base = `/v1/environments/${envId}/notificationsSettings`;
       const general = await server().request('GET', base);
       assert.equal(general.status, 200);
@@ -259,7 +251,7 @@ describeStores(
     });
 
     it('sends credential_updated over SMTP in the requested locale and variant, and records the results', async () => {
-      const envId = await newEnvironment(server(), 'Delivery Env');
+      const envId = await createEnvironment(server(), 'Delivery Env');
       // No protocol override: port-derived SMTPS, then plain SMTP because the test server is local.
       const configured = await server().request(
         'PUT',
@@ -354,7 +346,7 @@ describeStores(
     it('delivers to a local test server that accepts mail without a login', async () => {
       const open = await new TestSmtpServer('nobody', 'unused', true).start(0);
       try {
-        const envId = await newEnvironment(server(), 'Open Smtp Env');
+        const envId = await createEnvironment(server(), 'Open Smtp Env');
         await server().request(
           'PUT',
           `/v1/environments/${envId}/notificationsSettings/emailDeliverySettings`,
@@ -381,7 +373,7 @@ describeStores(
     });
 
     it('sends SMS through the custom HTTP provider', async () => {
-      const envId = await newEnvironment(server(), 'Sms Env');
+      const envId = await createEnvironment(server(), 'Sms Env');
       const phone = await server().request(
         'POST',
         `/v1/environments/${envId}/notificationsSettings/phoneDeliverySettings`,
@@ -434,7 +426,7 @@ describeStores(
     });
 
     it('sends credential_revoked once when an expiry is processed', async () => {
-      const envId = await newEnvironment(server(), 'Expiry Env');
+      const envId = await createEnvironment(server(), 'Expiry Env');
       await server().request('PUT', `/v1/environments/${envId}/notificationsSettings/emailDeliverySettings`, {
         body: smtp.settings(),
       });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { describeStores } from '../support/harness.js';
+import { describeOnce } from '../support/harness.js';
 
 const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'trace'];
 
@@ -27,7 +27,7 @@ function resolvePointer(document: Json, ref: string): Json | undefined {
   return node;
 }
 
-describeStores('Tessera OpenAPI document', (server) => {
+describeOnce('Tessera OpenAPI document', (server) => {
   it('is a structurally valid OpenAPI 3 document generated from the route schemas', async () => {
     const response = await server().request('GET', '/openapi.json', { token: null });
     assert.equal(response.status, 200);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import type { PolicyWire } from '../../src/pingone/password-policies/password-policies.wire.js';
+import { createEnvironment } from '../support/fixtures.js';
 import type { TestServer } from '../support/harness.js';
 
 /** Small fixtures for the password tests, all through the API. */
@@ -10,18 +11,8 @@ export const VND = 'application/vnd.pingidentity.';
 export const STRONG = 'Tessera#Blue7Sky';
 export const STRONG2 = 'Quartz!River92x';
 
-export async function newEnvironment(server: TestServer): Promise<string> {
-  const res = await server.request('POST', '/v1/environments', {
-    body: {
-      name: unique('pw-env'),
-      type: 'SANDBOX',
-      region: 'NA',
-      license: { id: '11111111-1111-4111-8111-111111111111' },
-    },
-  });
-  assert.equal(res.status, 201, res.text);
-  return res.body.id as string;
-}
+/** A fresh environment (the shared fixture). */
+export const newEnvironment = (server: TestServer): Promise<string> => createEnvironment(server);
 
 export async function newUser(
   server: TestServer,

@@ -318,7 +318,7 @@ describeStores('user passwords', (server) => {
     const env = await newEnvironment(server());
     const user = await newUser(server(), env);
     await pw(server(), env, user).set(STRONG);
-    const { workerToken, ROLE_IDS } = await import('./users-helpers.js');
+    const { workerToken, ROLE_IDS } = await import('../support/fixtures.js');
     const token = await workerToken(server(), ROLE_IDS.identityDataReadOnly, {
       id: env,
       type: 'ENVIRONMENT',
@@ -348,7 +348,7 @@ describeStores('user passwords', (server) => {
 
   it('scopes password administration to the populations an admin holds', async () => {
     const env = await newEnvironment(server());
-    const { workerToken, ROLE_IDS } = await import('./users-helpers.js');
+    const { workerToken, ROLE_IDS } = await import('../support/fixtures.js');
     const policy = await createPolicy(server(), env, { excludesCommonlyUsed: true });
     const mine = await populationWithPolicy(server(), env, policy);
     const inside = await newUser(server(), env, { population: { id: mine } });

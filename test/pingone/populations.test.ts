@@ -2,15 +2,8 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { it } from 'node:test';
 import { ROLE_IDS } from '../../src/core/access/roles.js';
+import { createEnvironment } from '../support/fixtures.js';
 import { BOOTSTRAP, describeStores, type TestServer } from '../support/harness.js';
-
-async function newEnvironment(server: TestServer, name = `Populations ${randomUUID()}`): Promise<string> {
-  const created = await server.request('POST', '/v1/environments', {
-    body: { name, type: 'SANDBOX', region: 'NA' },
-  });
-  assert.equal(created.status, 201, created.text);
-  return created.body.id as string;
-}
 
 async function createPopulation(server: TestServer, env: string, body: Record<string, unknown>) {
   const created = await server.request('POST', `/v1/environments/${env}/populations`, { body });
@@ -48,7 +41,7 @@ async function insertPolicy(server: TestServer, env: string): Promise<string> {
 
 describeStores('populations', (server) => {
   it('creates, reads, replaces and deletes a population', async () => {
-    const env = await newEnvironment(server());
+    const env = await createEnvironment(server());
     const base = `/v1/environments/${env}/populations`;
     const created = await server().request('POST', base, {
       body: { name: 'Contractors', description: 'External staff' },
@@ -83,7 +76,7 @@ describeStores('populations', (server) => {
   });
 
   it('refuses a duplicate name and invalid bodies', async () => {
-    const env = await newEnvironment(server());
+    const env = await createEnvironment(server());
     const base = `/v1/environments/${env}/populations`;
     await createPopulation(server(), env, { name: 'Unique' });
     const duplicate = await server().request('POST', base, { body: { name: 'Unique' } });
@@ -99,7 +92,7 @@ describeStores('populations', (server) => {
   });
 
   it('keeps exactly one default population, which cannot be deleted', async () => {
-    const env = await newEnvironment(server());
+    const env = await createEnvironment(server());
     const base = `/v1/environments/${env}/populations`;
     const initial = await server().request('GET', base);
     const defaults = (initial.body._embedded.populations as Array<{ id: string; default: boolean }>).filter(
@@ -132,7 +125,7 @@ describeStores('populations', (server) => {
   });
 
   it('refuses to delete a population that holds users and counts them', async () => {
-    const env = await newEnvironment(server());
+    const env = await createEnvironment(server());
     const base = `/v1/environments/${env}/populations`;
     const population = await createPopulation(server(), env, { name: 'Staffed' });
     await insertUser(server(), env, population.id);
@@ -146,8 +139,8 @@ describeStores('populations', (server) => {
   });
 
   it('accepts a passwordPolicy reference only when the policy exists in the environment', async () => {
-    const env = await newEnvironment(server());
-    const other = await newEnvironment(server());
+    const env = await createEnvironment(server());
+    const other = await createEnvironment(server());
     const base = `/v1/environments/${env}/populations`;
     const policy = await insertPolicy(server(), env);
     const withPolicy = await createPopulation(server(), env, {
@@ -175,7 +168,7 @@ describeStores('populations', (server) => {
   });
 
   it('filters by name sw and id eq, and refuses other filters', async () => {
-    const env = await newEnvironment(server());
+    const env = await createEnvironment(server());
     const base = `/v1/environments/${env}/populations`;
     const alpha = await createPopulation(server(), env, { name: 'Alpha team' });
     await createPopulation(server(), env, { name: 'Beta team' });
@@ -200,7 +193,7 @@ describeStores('populations', (server) => {
   });
 
   it('pages with limit and _links.next without duplicates or gaps', async () => {
-    const env = await newEnvironment(server());
+    const env = await createEnvironment(server());
     const base = `/v1/environments/${env}/populations`;
     for (let i = 0; i < 4; i += 1) await createPopulation(server(), env, { name: `Paged ${i}` });
     const seen: string[] = [];
@@ -227,8 +220,8 @@ describeStores('populations', (server) => {
   });
 
   it('isolates environments and applies population-scoped roles', async () => {
-    const env = await newEnvironment(server());
-    const other = await newEnvironment(server());
+    const env = await createEnvironment(server());
+    const other = await createEnvironment(server());
     const mine = await createPopulation(server(), env, { name: 'Mine' });
     const theirs = await createPopulation(server(), env, { name: 'Theirs' });
     const crossRead = await server().request('GET', `/v1/environments/${other}/populations/${mine.id}`);

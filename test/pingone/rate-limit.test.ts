@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { ROLE_IDS } from '../../src/core/access/roles.js';
-import { BOOTSTRAP, describeStores } from '../support/harness.js';
+import { BOOTSTRAP, describeOnce } from '../support/harness.js';
 
 const ENV = `/v1/environments/${BOOTSTRAP.environmentId}`;
 
-describeStores(
+describeOnce(
   'rate limiting',
   (server) => {
     it('answers 429 REQUEST_LIMITED with Retry-After once a client exceeds its rate, per client', async () => {

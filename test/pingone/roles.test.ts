@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { describeStores } from '../support/harness.js';
+import { describeOnce } from '../support/harness.js';
 
-describeStores('roles', (server) => {
+describeOnce('roles', (server) => {
   it('lists the built-in roles with permissions and scopes', async () => {
     const list = await server().request('GET', '/v1/roles');
     assert.equal(list.status, 200, list.text);

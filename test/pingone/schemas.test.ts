@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
 import { describeStores } from '../support/harness.js';
-import { createEnvironment, createUser, ROLE_IDS, workerToken } from './users-helpers.js';
+import { createEnvironment, createUser, ROLE_IDS, workerToken } from '../support/fixtures.js';
 
 describeStores('schemas and custom user attributes', (server) => {
   let env: string;

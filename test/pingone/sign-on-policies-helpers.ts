@@ -1,18 +1,14 @@
 import assert from 'node:assert/strict';
 import type { PolicyWire } from '../../src/pingone/sign-on-policies/sign-on-policies.wire.js';
+import { createEnvironment } from '../support/fixtures.js';
 import type { TestServer } from '../support/harness.js';
 
 /** Small fixtures for the sign-on policy tests, all through the API. */
 let counter = 0;
 export const unique = (prefix: string) => `${prefix}_${process.pid}_${++counter}`;
 
-export async function newEnvironment(server: TestServer): Promise<string> {
-  const res = await server.request('POST', '/v1/environments', {
-    body: { name: unique('sop-env'), type: 'SANDBOX', region: 'NA' },
-  });
-  assert.equal(res.status, 201, res.text);
-  return res.body.id as string;
-}
+/** A fresh environment (the shared fixture). */
+export const newEnvironment = (server: TestServer): Promise<string> => createEnvironment(server);
 
 export const policiesPath = (env: string) => `/v1/environments/${env}/signOnPolicies`;
 export const actionsPath = (env: string, policy: string) => `${policiesPath(env)}/${policy}/actions`;

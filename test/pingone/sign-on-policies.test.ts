@@ -10,7 +10,7 @@ import {
   policiesPath,
   unique,
 } from './sign-on-policies-helpers.js';
-import { ROLE_IDS, workerToken } from './users-helpers.js';
+import { ROLE_IDS, workerToken } from '../support/fixtures.js';
 
 describeStores('sign-on policies', (server) => {
   it('seeds Single_Factor (the default, one LOGIN action with recovery) in every new environment', async () => {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
 import { describeStores, describeTwoPostgresServers, type TestServer } from '../support/harness.js';
-import { createEnvironment, createUser, unique } from './users-helpers.js';
+import { createEnvironment, createUser, unique } from '../support/fixtures.js';
 
 /** Attributes PATCHed concurrently, one per request, including members of one nested object. */
 const CHANGES: Array<Record<string, unknown>> = [

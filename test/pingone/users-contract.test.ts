@@ -3,7 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { before, it } from 'node:test';
 import { assertContract } from '../support/contract.js';
 import { describeStores } from '../support/harness.js';
-import { createEnvironment } from './users-helpers.js';
+import { createEnvironment } from '../support/fixtures.js';
 
 /**
  * (PingOne's document marks `email` required on users; Tessera accepts users without one, see

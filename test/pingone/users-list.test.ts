@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
 import { describeStores } from '../support/harness.js';
-import { createEnvironment, createPopulation, createUser } from './users-helpers.js';
+import { createEnvironment, createPopulation, createUser } from '../support/fixtures.js';
 
 describeStores('users list, filter and paging', (server) => {
   let env: string;

@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
 import { describeStores } from '../support/harness.js';
-import { createEnvironment, createPopulation, createUser, ROLE_IDS, workerToken } from './users-helpers.js';
+import {
+  createEnvironment,
+  createPopulation,
+  createUser,
+  ROLE_IDS,
+  workerToken,
+} from '../support/fixtures.js';
 
 describeStores('users: role and population scope rules', (server) => {
   let env: string;

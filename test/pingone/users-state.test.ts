@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
 import { describeStores } from '../support/harness.js';
-import { createEnvironment, createPopulation, createUser, defaultPopulation } from './users-helpers.js';
+import { createEnvironment, createPopulation, createUser, defaultPopulation } from '../support/fixtures.js';
 
 describeStores('user state sub-resources and account actions', (server) => {
   let env: string;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { before, it } from 'node:test';
 import { describeStores } from '../support/harness.js';
-import { createEnvironment, createPopulation, createUser, defaultPopulation } from './users-helpers.js';
+import { createEnvironment, createPopulation, createUser, defaultPopulation } from '../support/fixtures.js';
 
 /** Seed 003 (a verbatim copy of the product document): its request body and example response. */
 function seed003() {

@@ -210,21 +210,42 @@ export function describeStores(
   body: (server: () => TestServer) => void,
   options: StartOptions = {},
 ) {
-  for (const kind of STORES) {
-    describe(`${name} [${kind}]`, () => {
-      let server: TestServer | undefined;
-      before(async () => {
-        server = await startTessera(kind, options);
-      });
-      after(async () => {
-        await server?.close();
-      });
-      body(() => {
-        if (!server) throw new Error('server not started');
-        return server;
-      });
+  for (const kind of STORES) describeOn(kind, name, body, options);
+}
+
+/** One suite on one store with its own freshly started server. */
+function describeOn(
+  kind: StoreKind,
+  name: string,
+  body: (server: () => TestServer) => void,
+  options: StartOptions,
+) {
+  describe(`${name} [${kind}]`, () => {
+    let server: TestServer | undefined;
+    before(async () => {
+      server = await startTessera(kind, options);
     });
-  }
+    after(async () => {
+      await server?.close();
+    });
+    body(() => {
+      if (!server) throw new Error('server not started');
+      return server;
+    });
+  });
+}
+
+/**
+ * Like `describeStores`, on one store only (the first under test): for behaviour no store can
+ * change (OpenAPI document, headers, rate limits, roles, body binding), which would only run twice.
+ */
+export function describeOnce(
+  name: string,
+  body: (server: () => TestServer) => void,
+  options: StartOptions = {},
+) {
+  const kind = STORES[0];
+  if (kind !== undefined) describeOn(kind, name, body, options);
 }
 
 /**

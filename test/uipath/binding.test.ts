@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { it } from 'node:test';
-import { describeStores } from '../support/harness.js';
+import { before, it } from 'node:test';
+import { describeOnce } from '../support/harness.js';
 import {
   bulkCreateOne,
   createEnvironment,
@@ -10,14 +10,15 @@ import {
 } from './uipath-helpers.js';
 
 /** ASP.NET + Newtonsoft model binding of JSON bodies, as UiPath answers it. */
-describeStores('uipath body binding', (server) => {
+describeOnce('uipath body binding', (server) => {
   let env: string;
   let token: string;
   let userId: string;
   const put = (body: string, contentType = 'application/json', headers: Record<string, string> = {}) =>
     server().request('PUT', `/identity_/api/User/${userId}`, { token, body, contentType, headers });
 
-  it('sets up a user', async () => {
+  // Sets up a user
+  before(async () => {
     env = await createEnvironment(server(), 'Binding Org');
     token = await uipathToken(server(), await createExternalApp(server(), env, ['PM.User']));
     userId = (await bulkCreateOne(server(), token, env, { userName: 'uma' })).id;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { it } from 'node:test';
+import { before, it } from 'node:test';
 import Ajv from 'ajv';
 import addFormats from 'ajv-formats';
 import { parse } from 'yaml';
@@ -40,7 +40,8 @@ describeStores('uipath contract (Swagger schemas)', (server) => {
   let env: string;
   let token: string;
 
-  it('sets up an organization', async () => {
+  // Sets up an organization
+  before(async () => {
     env = await createEnvironment(server(), 'Contract Org');
     token = await uipathToken(server(), await createExternalApp(server(), env, ['PM.User']));
   });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { it } from 'node:test';
+import { before, it } from 'node:test';
 import { describeStores } from '../support/harness.js';
 import { bulkCreateOne, createEnvironment, createExternalApp, uipathToken } from './uipath-helpers.js';
 
@@ -10,7 +10,8 @@ describeStores('uipath and pingone share one directory', (server) => {
   const uipathUser = async (id: string) => server().request('GET', `/identity_/api/User/${id}`, { token });
   const pingUser = async (id: string) => server().request('GET', `/v1/environments/${env}/users/${id}`);
 
-  it('sets up an organization', async () => {
+  // Sets up an organization
+  before(async () => {
     env = await createEnvironment(server(), 'Shared Org');
     token = await uipathToken(server(), await createExternalApp(server(), env, ['PM.User']));
   });

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { it } from 'node:test';
+import { before, it } from 'node:test';
 import { describeStores } from '../support/harness.js';
 import { createEnvironment, createExternalApp, TRACE_ID, uipathToken } from './uipath-helpers.js';
 
@@ -49,7 +49,8 @@ describeStores('uipath passwords', (server) => {
       body,
     });
 
-  it("sets up an organization whose default policy is like UiPath's (8 characters, a letter and a digit)", async () => {
+  // Sets up an organization whose default policy is like UiPath's (8 characters, a letter and a digit)
+  before(async () => {
     env = await createEnvironment(server(), 'Hogwarts');
     const policy = await server().request('POST', `/v1/environments/${env}/passwordPolicies`, {
       body: {

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { it } from 'node:test';
+import { before, it } from 'node:test';
 import { decodeJwt } from 'jose';
 import { BOOTSTRAP, describeStores } from '../support/harness.js';
 import {
@@ -20,7 +20,8 @@ describeStores('uipath connect/token', (server) => {
     ...extra,
   });
 
-  it('sets up an organization and an external application through the PingOne face', async () => {
+  // Sets up an organization and an external application through the PingOne face
+  before(async () => {
     env = await createEnvironment(server(), 'Contoso Org');
     app = await createExternalApp(server(), env, ['PM.User', 'PM.User.Read', 'PM.User.Write']);
   });

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createEnvironment } from '../support/fixtures.js';
 import type { TestServer } from '../support/harness.js';
 
 /** An "external application" as a UiPath user would set one up: through the PingOne face. */
@@ -8,13 +9,7 @@ export interface ExternalApp {
   readonly clientSecret: string;
 }
 
-export async function createEnvironment(server: TestServer, name: string): Promise<string> {
-  const created = await server.request('POST', '/v1/environments', {
-    body: { name, type: 'SANDBOX', region: 'NA', license: { id: '11111111-1111-4111-8111-111111111111' } },
-  });
-  assert.equal(created.status, 201, created.text);
-  return created.body.id as string;
-}
+export { createEnvironment };
 
 export async function createExternalApp(
   server: TestServer,

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { it } from 'node:test';
+import { before, it } from 'node:test';
 import { describeStores } from '../support/harness.js';
 import {
   bulkCreateOne,
@@ -38,7 +38,8 @@ describeStores('uipath users', (server) => {
     return (page.body.results as UserDto[]).map((u) => u.userName);
   };
 
-  it('sets up an organization and a PM.User token', async () => {
+  // Sets up an organization and a PM.User token
+  before(async () => {
     env = await createEnvironment(server(), 'Users Org');
     token = await uipathToken(server(), await createExternalApp(server(), env, ['PM.User']));
   });

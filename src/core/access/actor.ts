@@ -1,4 +1,4 @@
-import { forbidden } from '../shared/errors.js';
+import { DomainError, forbidden, MESSAGES } from '../shared/errors.js';
 import { findRole, type ScopeType } from './roles.js';
 
 export interface Grant {
@@ -16,9 +16,26 @@ export interface Actor {
   readonly environmentId: string;
   readonly organizationId: string;
   readonly grants: readonly Grant[];
-  /** OAuth scopes granted to the token (used by the UiPath face). */
+  /** OAuth scopes granted to the token. */
   readonly scopes: readonly string[];
+  /**
+   * Where the actor's rights come from. Absent: its role grants. `scopes`: the permissions a
+   * face read from the token's OAuth scopes, valid in the actor's own environment only (role
+   * grants are then not consulted).
+   */
+  readonly authority?: ScopeAuthority | undefined;
 }
+
+export interface ScopeAuthority {
+  readonly kind: 'scopes';
+  readonly permissions: readonly string[];
+}
+
+/** The actor with rights read from its OAuth scopes (`permissions`) instead of role grants. */
+export const withScopeAuthority = (actor: Actor, permissions: readonly string[]): Actor => ({
+  ...actor,
+  authority: { kind: 'scopes', permissions },
+});
 
 /** Where an operation applies: always an environment, and for user data the user's population. */
 export interface AccessTarget {
@@ -45,16 +62,33 @@ function grantCovers(grant: Grant, target: AccessTarget): boolean {
 }
 
 export function can(actor: Actor, permission: string, target: AccessTarget): boolean {
+  if (actor.authority?.kind === 'scopes')
+    return actor.environmentId === target.environmentId && actor.authority.permissions.includes(permission);
   return actor.grants.some(
     (grant) =>
       grantCovers(grant, target) && (findRole(grant.roleId)?.permissions.includes(permission) ?? false),
   );
 }
 
-/** Throws 403 unless some grant of the actor covers `permission` on `target`. */
+/**
+ * The one authorization check, for role grants and OAuth scopes alike: throws 403 unless the
+ * actor holds `permission` on `target`. A scope-authorized actor in the right environment whose
+ * scopes lack the permission gets a `missing_scope` refusal (the face names the scopes).
+ */
 export function authorize(actor: Actor, permission: string, target: AccessTarget): void {
-  if (!can(actor, permission, target)) throw forbidden();
+  if (can(actor, permission, target)) return;
+  if (actor.authority?.kind === 'scopes' && actor.environmentId === target.environmentId)
+    throw missingScope(actor, permission);
+  throw forbidden();
 }
+
+const missingScope = (actor: Actor, permission: string): DomainError =>
+  new DomainError(
+    'forbidden',
+    MESSAGES.accessFailed,
+    [{ code: 'INSUFFICIENT_SCOPE', message: 'The token has no scope that grants this permission.' }],
+    { reason: 'MISSING_SCOPE', permission, grantedScopes: [...actor.scopes] },
+  );
 
 /**
  * The populations of an environment in which the actor holds `permission` through a

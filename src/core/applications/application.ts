@@ -70,7 +70,7 @@ export interface ApplicationSettings {
   /** JSON text of a JWK Set (PRIVATE_KEY_JWT). */
   readonly jwks: string | undefined;
   readonly jwksUrl: string | undefined;
-  /** OAuth scopes the application may request (e.g. UiPath's PM.User). */
+  /** OAuth scopes the application may request. */
   readonly scopes: readonly string[];
   readonly accessTokenTtlSeconds: number;
 }

@@ -230,3 +230,13 @@ export async function anySealedSecret(db: Db): Promise<string | undefined> {
     .executeTakeFirst();
   return row?.client_secret_encrypted ?? undefined;
 }
+
+/** The environment of an application, by its (instance-wide unique) id. */
+export async function findApplicationEnvironment(db: Db, applicationId: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('applications')
+    .select('environment_id')
+    .where('id', '=', applicationId)
+    .executeTakeFirst();
+  return row?.environment_id;
+}

@@ -26,6 +26,7 @@ import {
   deleteApplication,
   deletePreviousSecret,
   findApplication,
+  findApplicationEnvironment,
   findApplicationWithCredentials,
   insertApplication,
   listApplications,
@@ -272,6 +273,9 @@ export function createApplicationsService({
 
     /** Role grants of an application, for token issuance and request authentication. */
     grantsOf: (applicationId: string) => loadGrants(store.db, applicationId),
+    /** The environment of an application, for token requests that name no environment. */
+    environmentOf: (applicationId: string): Promise<string | undefined> =>
+      findApplicationEnvironment(store.db, applicationId),
     findWithCredentials: (environmentId: string, id: string) =>
       findApplicationWithCredentials(store.db, environmentId, id),
     populationExists: async (environmentId: string, id: string) =>

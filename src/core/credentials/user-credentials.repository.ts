@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import { isPostgres } from '../../db/dialect.js';
+import { claimingRows, lockingRows } from '../../db/dialect.js';
 import type { Db } from '../../db/schema.js';
 import type { CredentialNotification, CredentialStatus, UserCredential } from './user-credential.js';
 
@@ -97,7 +97,7 @@ export async function findCredential(
     .where('environment_id', '=', environmentId)
     .where('user_id', '=', userId)
     .where('id', '=', id);
-  if (forUpdate && isPostgres(db)) q = q.forUpdate();
+  if (forUpdate) q = lockingRows(db, q);
   const row = await q.executeTakeFirst();
   return row ? toCredential(row) : undefined;
 }
@@ -154,6 +154,6 @@ export async function lockExpired(trx: Db, now: number, limit: number): Promise<
     .where('expires_at', '<=', now)
     .orderBy('expires_at')
     .limit(limit);
-  if (isPostgres(trx)) q = q.forUpdate().skipLocked();
+  q = claimingRows(trx, q);
   return (await q.execute()).map(toCredential);
 }

@@ -98,3 +98,19 @@ export async function deleteEnvironment(db: Db, id: string): Promise<void> {
   // and all of its data go by cascade.
   await db.deleteFrom('environments').where('id', '=', id).execute();
 }
+
+/** Environments whose id, or else whose name (case-insensitive), is `name`. */
+export async function findEnvironmentIdsNamed(db: Db, name: string): Promise<string[]> {
+  const byId = await db
+    .selectFrom('environments')
+    .select('id')
+    .where(matchText(sql.ref('id'), 'eq', name))
+    .execute();
+  if (byId.length > 0) return byId.map((r) => r.id);
+  const byName = await db
+    .selectFrom('environments')
+    .select('id')
+    .where(matchText(sql.ref('name'), 'eq', name))
+    .execute();
+  return byName.map((r) => r.id);
+}

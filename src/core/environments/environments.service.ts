@@ -17,6 +17,7 @@ import type { Environment, EnvironmentInput } from './environment.js';
 import {
   deleteEnvironment,
   findEnvironment,
+  findEnvironmentIdsNamed,
   insertEnvironment,
   listEnvironments,
   updateEnvironment,
@@ -100,6 +101,11 @@ export function createEnvironmentsService({ store, clock, seeders, cacheMs }: En
 
   return {
     require,
+    /**
+     * The environments a name can denote: an environment id, else the environment name compared
+     * case-insensitively (several when names repeat across organizations).
+     */
+    idsNamed: (name: string): Promise<string[]> => findEnvironmentIdsNamed(store.db, name),
     createWithin,
 
     async get(actor: Actor, id: string): Promise<Environment> {

@@ -106,10 +106,15 @@ export async function membershipExists(db: Db, groupId: string, userId: string):
   return row !== undefined;
 }
 
+/**
+ * Adds a membership; an existing one (e.g. inserted by a concurrent identical request) is kept.
+ * ON CONFLICT keeps the transaction usable on PostgreSQL, where a caught error would abort it.
+ */
 export async function insertMembership(db: Db, groupId: string, userId: string, now: number): Promise<void> {
   await db
     .insertInto('group_memberships')
     .values({ group_id: groupId, user_id: userId, created_at: now })
+    .onConflict((oc) => oc.columns(['group_id', 'user_id']).doNothing())
     .execute();
 }
 
@@ -139,4 +144,18 @@ export async function deleteForeignPopulationMemberships(
         .where('population_id', '!=', populationId),
     )
     .execute();
+}
+
+/** Group ids per user (sorted), every asked user present. */
+export async function groupIdsOfUsers(db: Db, userIds: readonly string[]): Promise<Map<string, string[]>> {
+  const result = new Map<string, string[]>(userIds.map((id) => [id, []]));
+  if (userIds.length === 0) return result;
+  const rows = await db
+    .selectFrom('group_memberships')
+    .select(['user_id', 'group_id'])
+    .where('user_id', 'in', userIds)
+    .orderBy('group_id')
+    .execute();
+  for (const row of rows) result.get(row.user_id)?.push(row.group_id);
+  return result;
 }

@@ -25,6 +25,11 @@ import {
   updateGroup,
 } from './groups.repository.js';
 
+/** What adding a user to a group did: joined (or already a member), or why it was refused. */
+export type JoinOutcome =
+  | { readonly group: Group; readonly refused?: undefined }
+  | { readonly refused: 'unknown_group' | 'foreign_population' };
+
 const FILTERS = {
   id: ['eq'],
   name: ['eq', 'sw'],
@@ -96,6 +101,29 @@ export function createGroupsService({ store, clock, environments }: GroupsServic
     return user;
   }
 
+  /**
+   * The membership rule, for every caller: the group must exist in the user's environment and a
+   * population group holds only users of its population. Adding an existing membership again
+   * succeeds, also when a concurrent identical request wins the race. `inspect` sees the group
+   * before the rule applies (e.g. to authorize reading it).
+   */
+  async function joinWithin(
+    trx: Db,
+    env: Environment,
+    user: { readonly id: string; readonly populationId: string },
+    groupId: string,
+    inspect?: (group: Group) => void,
+  ): Promise<JoinOutcome> {
+    const group = await findGroup(trx, env.id, groupId);
+    if (!group) return { refused: 'unknown_group' };
+    inspect?.(group);
+    if (group.populationId !== undefined && group.populationId !== user.populationId)
+      return { refused: 'foreign_population' };
+    if (!(await membershipExists(trx, group.id, user.id)))
+      await insertMembership(trx, group.id, user.id, clock.now());
+    return { group };
+  }
+
   const membership = (env: Environment, userId: string, group: { id: string; name: string }): Membership => ({
     userId,
     environmentId: env.id,
@@ -105,6 +133,13 @@ export function createGroupsService({ store, clock, environments }: GroupsServic
   });
 
   return {
+    joinWithin,
+
+    /** Removes memberships inside the caller's transaction; absent ones are skipped. */
+    leaveWithin: async (trx: Db, userId: string, groupIds: readonly string[]): Promise<void> => {
+      for (const groupId of groupIds) await deleteMembership(trx, groupId, userId);
+    },
+
     async list(
       actor: Actor,
       environmentId: string,
@@ -200,21 +235,15 @@ export function createGroupsService({ store, clock, environments }: GroupsServic
       const env = await environments.require(environmentId);
       return store.transaction(async (trx) => {
         const user = await membershipContext(trx, actor, env, userId, 'dir:update:user');
-        const group = await findGroup(trx, environmentId, groupId);
-        if (!group) throw invalidValue('id', 'The group does not exist in this environment.');
-        authorize(actor, 'dir:read:group', targetOf(env, group.populationId));
-        if (group.populationId !== undefined && group.populationId !== user.populationId) {
-          throw invalidValue('id', "A population group can only contain users of the group's population.");
+        const joined = await joinWithin(trx, env, user, groupId, (group) =>
+          authorize(actor, 'dir:read:group', targetOf(env, group.populationId)),
+        );
+        if (joined.refused !== undefined) {
+          throw joined.refused === 'unknown_group'
+            ? invalidValue('id', 'The group does not exist in this environment.')
+            : invalidValue('id', "A population group can only contain users of the group's population.");
         }
-        if (!(await membershipExists(trx, groupId, userId))) {
-          try {
-            await insertMembership(trx, groupId, userId, clock.now());
-          } catch (error) {
-            // A concurrent identical request won the race: the membership exists, as asked.
-            if (!store.dialect.isUniqueViolation(error)) throw error;
-          }
-        }
-        return membership(env, userId, group);
+        return membership(env, userId, joined.group);
       });
     },
 

@@ -1,3 +1,6 @@
+// Over 300 lines: the notification management API (templates and their contents, notification
+// settings, email and phone delivery settings, the test mailbox) is one list of short operations
+// sharing one authorization and one cache; delivery itself lives in delivery.ts.
 import { authorize, can, type Actor } from '../access/actor.js';
 import type { EnvironmentsService } from '../environments/environments.service.js';
 import type { Clock } from '../shared/clock.js';

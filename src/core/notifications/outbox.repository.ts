@@ -1,5 +1,5 @@
 import { sql, type Selectable } from 'kysely';
-import { isPostgres } from '../../db/dialect.js';
+import { claimingRows } from '../../db/dialect.js';
 import type { Db } from '../../db/schema.js';
 import type { NotificationMethod, OutboxEntry, OutboxMessage, OutboxStatus } from './notification.js';
 
@@ -89,7 +89,7 @@ export async function claimDue(trx: Db, now: number, leaseMs: number, limit: num
     );
   const base = () => trx.selectFrom('notification_outbox').select('id');
   let select = due(base()).orderBy('next_attempt_at').orderBy('id').limit(limit);
-  if (isPostgres(trx)) select = select.forUpdate().skipLocked();
+  select = claimingRows(trx, select);
   const ids = (await select.execute()).map((r) => r.id);
   if (ids.length === 0) return [];
   const claimed = await trx

@@ -1,6 +1,6 @@
 /**
  * Typed domain errors. The core raises them with a stable `kind` and detail codes; each API face
- * maps them to its own wire format in one place (pingone/errors.ts, uipath/errors.ts).
+ * maps them to its own wire format in one place.
  */
 export type ErrorKind =
   | 'invalid_data' // 400: the request was understood but a value is wrong

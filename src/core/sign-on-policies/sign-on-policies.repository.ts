@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import { isPostgres } from '../../db/dialect.js';
+import { isPostgres, lockingRows } from '../../db/dialect.js';
 import type { Db, DbBool } from '../../db/schema.js';
 import type { SignOnPolicy } from './sign-on-policy.js';
 
@@ -64,7 +64,7 @@ export async function findPolicy(
     .selectAll()
     .where('environment_id', '=', environmentId)
     .where('id', '=', id);
-  if (forUpdate && isPostgres(db)) q = q.forUpdate();
+  if (forUpdate) q = lockingRows(db, q);
   const row = await q.executeTakeFirst();
   return row ? toPolicy(row) : undefined;
 }
@@ -114,14 +114,12 @@ export async function listPolicies(
  * order so two default changes wait for each other instead of both keeping their default.
  */
 export async function lockEnvironmentPolicies(db: Db, environmentId: string): Promise<void> {
-  if (!isPostgres(db)) return;
-  await db
+  const policies = db
     .selectFrom('sign_on_policies')
     .select('id')
     .where('environment_id', '=', environmentId)
-    .orderBy('id')
-    .forUpdate()
-    .execute();
+    .orderBy('id');
+  if (isPostgres(db)) await lockingRows(db, policies).execute();
 }
 
 export async function insertPolicy(db: Db, policy: SignOnPolicy): Promise<void> {

