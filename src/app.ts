@@ -18,7 +18,7 @@ import type { FastifyTypebox, TesseraContext } from './http/context.js';
 import { registerCorrelation } from './http/correlation.js';
 import { pingOneAuthFace } from './pingone-auth/plugin.js';
 import { pingOneFace } from './pingone/plugin.js';
-import { testingRoutes } from './testing/mailbox.routes.js';
+import { testingRoutes } from './testing/plugin.js';
 import { uipathFace } from './uipath/plugin.js';
 
 export interface AppOptions {
@@ -61,16 +61,16 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     registerHealth(server, store);
     const allowedMethods = (url: string) => routes.allowedMethods(url);
     await server.register(pingOneFace, {
-      limiter: createRateLimiter(config.rateLimitPerSecond, clock),
+      limiter: createRateLimiter(config.rateLimitPerSecond, services.clock),
       allowedMethods,
     });
     await server.register(pingOneAuthFace);
     await server.register(uipathFace, {
-      limiter: createRateLimiter(config.rateLimitPerSecond, clock),
+      limiter: createRateLimiter(config.rateLimitPerSecond, services.clock),
       allowedMethods,
     });
-    // Tessera's test mailbox lives outside the PingOne API and exists only when configured.
-    if (config.testMailbox) await server.register(testingRoutes);
+    // Tessera's test-mode routes live outside the PingOne API and exist only in test mode.
+    if (config.testMode) await server.register(testingRoutes);
     await server.ready();
     services.scheduler.start((job, err) => server.log.error({ err, job }, 'scheduled job failed'));
     let closed = false;

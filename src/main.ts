@@ -51,8 +51,10 @@ async function main() {
       'argon2id cost is below the OWASP minimum (19 MiB, 2 passes): for test suites only',
     );
   }
-  if (config.testMailbox)
-    app.server.log.warn('the test mailbox endpoints are enabled: never do this in production');
+  if (config.testMode)
+    app.server.log.warn(
+      'TEST MODE is on (mailbox, clock control, reset under /tessera/testing): never do this in production',
+    );
   announceBootstrap(config, app.bootstrap);
   await app.server.listen({ port: config.port, host: config.host });
   app.server.log.info({ store: config.store.kind, publicUrl: config.publicUrl }, 'Tessera is ready');

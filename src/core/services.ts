@@ -21,6 +21,8 @@ import { createSignOnPoliciesService } from './sign-on-policies/sign-on-policies
 import { createSignOnPolicyResolver } from './sign-on-policies/resolver.js';
 import { createFlowsService } from './signon/flows.service.js';
 import { createSessionsService } from './signon/sessions.service.js';
+import { OffsetClock } from './shared/offset-clock.js';
+import { createTestModeService } from './test-mode/test-mode.service.js';
 
 export interface CoreDeps {
   readonly store: Store;
@@ -32,7 +34,10 @@ export interface CoreDeps {
  * The composition root of the domain core: every service is built here, once per app, from the
  * store, the clock and the configuration. Nothing in the core knows about HTTP.
  */
-export function createServices({ store, clock, config }: CoreDeps) {
+export function createServices({ store, clock: baseClock, config }: CoreDeps) {
+  // In test mode every service reads a clock tests can move (POST /tessera/testing/clock).
+  const testClock = config.testMode ? new OffsetClock(baseClock) : undefined;
+  const clock = testClock ?? baseClock;
   const seeders: EnvironmentSeeder[] = [];
   const environments = createEnvironmentsService({
     store,
@@ -109,6 +114,7 @@ export function createServices({ store, clock, config }: CoreDeps) {
   // Expiry first: it may enqueue credential_revoked messages the outbox pass then sends.
   scheduler.register({ name: 'credential-expiry', run: () => userCredentials.expireDue() });
   scheduler.register({ name: 'notification-outbox', run: () => notifications.deliverDue() });
+  const testMode = testClock && createTestModeService({ store, clock: testClock, environments, scheduler });
   return {
     ...{
       store,
@@ -125,6 +131,8 @@ export function createServices({ store, clock, config }: CoreDeps) {
     },
     ...{ scheduler, notifications, credentialTypes, userCredentials, wallets },
     ...{ passwordPolicies, passwords, signOnPolicies, resources, flows, sessions },
+    /** Only in test mode (TESSERA_TEST_MODE): the movable clock, mailbox clearing, reset. */
+    testMode,
   };
 }
 
