@@ -26,6 +26,8 @@ export interface AppOptions {
   /** PostgreSQL schema to use (tests isolate themselves in their own schema). */
   readonly postgresSchema?: string;
   readonly logger?: FastifyServerOptions['logger'];
+  /** Serve on an HTTP server the caller already listens with (so links can use its bound port). */
+  readonly serverFactory?: FastifyServerOptions['serverFactory'];
 }
 
 export interface TesseraApp {
@@ -49,6 +51,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       genReqId: () => randomUUID(),
       bodyLimit: 1024 * 1024,
       routerOptions: { maxParamLength: 200 },
+      ...(options.serverFactory ? { serverFactory: options.serverFactory } : {}),
     }).withTypeProvider<TypeBoxTypeProvider>();
     server.setValidatorCompiler(validators.compiler);
     server.decorate('tessera', { config, services, validators } satisfies TesseraContext);

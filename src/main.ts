@@ -1,8 +1,8 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { buildApp } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config/config.js';
 import type { BootstrapResult } from './core/bootstrap/bootstrap.js';
+import { launch } from './library/launch.js';
 
 /** Writes generated bootstrap credentials once, readable by the owner only, and shows them once. */
 function announceBootstrap(config: Config, result: BootstrapResult) {
@@ -44,7 +44,11 @@ async function main() {
     }
     throw error;
   }
-  const app = await buildApp(config);
+  // Listens first, so that with PORT=0 links and token issuers carry the port really bound.
+  const launched = await launch(process.env);
+  config = launched.config;
+  const app = launched.app;
+  app.server.log.info(`Server listening at http://${config.host}:${launched.port}`);
   if (config.hashing.belowOwaspMinimum) {
     app.server.log.warn(
       { memoryKiB: config.hashing.memoryKiB, passes: config.hashing.passes },
@@ -56,7 +60,6 @@ async function main() {
       'TEST MODE is on (mailbox, clock control, reset under /tessera/testing): never do this in production',
     );
   announceBootstrap(config, app.bootstrap);
-  await app.server.listen({ port: config.port, host: config.host });
   app.server.log.info({ store: config.store.kind, publicUrl: config.publicUrl }, 'Tessera is ready');
 
   let stopping = false;
@@ -65,7 +68,7 @@ async function main() {
     stopping = true;
     app.server.log.info({ signal }, 'stopping: finishing in-flight requests');
     // server.close() stops accepting, waits for in-flight requests, then the store closes.
-    app.close().then(
+    launched.close().then(
       () => process.exit(0),
       (error: unknown) => {
         app.server.log.error({ err: error }, 'error while stopping');
