@@ -45,6 +45,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
   try {
     const services = createServices({ store, clock, config });
     const bootstrapped = await bootstrap(services, config.bootstrap);
+    // In test mode, what POST /tessera/testing/reset restores.
+    await services.testMode?.rememberStartState();
     const validators = createValidators();
     const server = Fastify({
       logger: options.logger ?? { level: config.logLevel, redact: ['req.headers.authorization'] },

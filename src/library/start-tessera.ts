@@ -44,6 +44,8 @@ export interface TesseraInstance {
   readonly clientSecret: string;
   /** A bearer token of the bootstrap worker (fetched with client credentials, kept until near expiry). */
   token(): Promise<string>;
+  /** Puts the store back as it was at start and clears the clock offset (test mode). */
+  reset(): Promise<void>;
   /** Moves Tessera's clock forward by `seconds` (test mode); the scheduler runs at the new time. */
   advanceTime(seconds: number): Promise<void>;
   /** Stops the server and closes the store. */
@@ -133,6 +135,9 @@ export async function startTessera(options: StartTesseraOptions = {}): Promise<T
     clientId,
     clientSecret: bootstrap.clientSecret,
     token,
+    async reset() {
+      await call('POST', '/tessera/testing/reset');
+    },
     async advanceTime(seconds: number) {
       await call('POST', '/tessera/testing/clock', { advanceSeconds: seconds });
     },

@@ -61,14 +61,23 @@ describe('startTessera (library)', () => {
     );
   });
 
-  it('advanceTime moves the instance clock', async () => {
+  it('advanceTime moves the instance clock; reset() restores the start state and the clock', async () => {
     const t = await startTessera();
     try {
+      const made = await api(t, 'POST', `/environments/${t.environmentId}/populations`, { name: 'gone' });
+      assert.equal(made.status, 201, made.text);
       await t.advanceTime(3600 * 24);
       const clock = await fetch(`${t.url}/tessera/testing/clock`, {
         headers: { authorization: `Bearer ${await t.token()}` },
       });
       assert.equal(((await clock.json()) as { offsetSeconds: number }).offsetSeconds, 86400);
+      await t.reset();
+      const read = await api(t, 'GET', `/environments/${t.environmentId}/populations/${made.body.id}`);
+      assert.equal(read.status, 404);
+      const after = await fetch(`${t.url}/tessera/testing/clock`, {
+        headers: { authorization: `Bearer ${await t.token()}` },
+      });
+      assert.equal(((await after.json()) as { offsetSeconds: number }).offsetSeconds, 0);
     } finally {
       await t.close();
     }

@@ -54,6 +54,8 @@ try {
   facts.lockedCode = (await check('Tessera#Blue7Sky')).body.details?.[0]?.code;
   await t.advanceTime(61);
   facts.afterAdvanceStatus = (await check('Tessera#Blue7Sky')).status;
+  await t.reset();
+  facts.userAfterReset = (await call('GET', `/v1/environments/${envId}/users/${user.body.id}`)).status;
 } finally {
   await t.close();
 }

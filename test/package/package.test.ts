@@ -80,5 +80,7 @@ describe('the npm package, installed into an empty project', { timeout: 900_000 
     assert.match(String(facts.mailboxCode), /^[A-Z0-9]{8}$/);
     assert.equal(facts.lockedCode, 'PASSWORD_LOCKED_OUT');
     assert.equal(facts.afterAdvanceStatus, 200);
+    // No seed was given: reset() goes back to an empty store plus bootstrap.
+    assert.equal(facts.userAfterReset, 404);
   });
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { loadConfig } from '../../src/config/config.js';
 import { newEnvironment, newUser, pw, STRONG, STRONG2 } from '../pingone/password-helpers.js';
-import { describeStores, type TestServer } from '../support/harness.js';
+import { BOOTSTRAP, describeStores, type TestServer } from '../support/harness.js';
 
 interface MailboxMessage {
   template: string;
@@ -130,6 +130,36 @@ describeStores(
       Object.assign(server(), { adminTokenCache: undefined });
       const back = await moveClock(server(), { at: new Date(server().clock.now()).toISOString() });
       assert.equal(back.body.offsetSeconds, 0);
+    });
+
+    it('reset puts the store back as it was at start and clears the clock offset', async () => {
+      const env = await newEnvironment(server());
+      const user = await newUser(server(), env);
+      const admin = BOOTSTRAP.environmentId;
+      const population = await server().request('POST', `/v1/environments/${admin}/populations`, {
+        body: { name: 'made-after-start' },
+      });
+      assert.equal(population.status, 201, population.text);
+      await moveClock(server(), { advanceSeconds: 120 });
+      Object.assign(server(), { adminTokenCache: undefined });
+
+      const reset = await server().request('POST', '/tessera/testing/reset');
+      assert.equal(reset.status, 204, reset.text);
+      assert.equal((await server().request('GET', `/v1/environments/${env}`)).status, 404);
+      assert.equal((await server().request('GET', `/v1/environments/${env}/users/${user}`)).status, 404);
+      const populations = await server().request('GET', `/v1/environments/${admin}/populations`);
+      assert.equal(populations.status, 200, populations.text);
+      assert.ok(
+        !(populations.body._embedded.populations as Array<{ name: string }>).some(
+          (p) => p.name === 'made-after-start',
+        ),
+      );
+      assert.equal((await server().request('GET', '/tessera/testing/clock')).body.offsetSeconds, 0);
+      // The bootstrap worker still gets tokens, and the store works as before.
+      Object.assign(server(), { adminTokenCache: undefined });
+      assert.ok(await newEnvironment(server()));
+      const one = await server().request('POST', '/tessera/testing/reset?environment=' + admin);
+      assert.equal(one.status, 400);
     });
 
     it('rejects a bad clock move and callers without the right', async () => {

@@ -4,6 +4,7 @@ import type { Scheduler } from '../scheduler/scheduler.js';
 import { invalidValue } from '../shared/errors.js';
 import type { OffsetClock } from '../shared/offset-clock.js';
 import type { Store } from '../../db/store.js';
+import { restoreSnapshot, takeSnapshot, type StoreSnapshot } from '../../db/snapshot.js';
 import { clearMailbox } from './mailbox.repository.js';
 
 export interface TestModeDeps {
@@ -39,6 +40,7 @@ export function createTestModeService({ store, clock, environments, scheduler }:
   }
 
   const state = (): ClockState => ({ now: clock.now(), offsetMs: clock.offsetMs });
+  let startState: StoreSnapshot | undefined;
 
   return {
     clock,
@@ -69,7 +71,22 @@ export function createTestModeService({ store, clock, environments, scheduler }:
       return state();
     },
 
-    resetClock(): void {
+    /** Remembers the store as it is now (after bootstrap and seed) as what `reset` restores. */
+    async rememberStartState(): Promise<void> {
+      startState = await takeSnapshot(store.db);
+    },
+
+    /**
+     * Puts the whole store back as it was at start (bootstrap plus seed), in one transaction, and
+     * clears the clock offset. Signing keys and the sealing key are kept, so tokens stay valid.
+     */
+    async reset(actor: Actor): Promise<void> {
+      authorizeInstanceWide(actor);
+      const snapshot = startState;
+      if (!snapshot) throw new Error('reset before the start state was remembered');
+      await store.transaction((trx) => restoreSnapshot(trx, snapshot));
+      // The restore writes with plain SQL: tell the read caches every table changed.
+      for (const { name } of snapshot.tables) store.writes.bump(name);
       clock.reset();
     },
 
