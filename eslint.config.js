@@ -47,7 +47,7 @@ const boundaries = [
 ];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'data/**', '.tmp/**', 'scripts/**/*.mjs'] },
+  { ignores: ['dist/**', 'node_modules/**', 'data/**', '.tmp/**', 'scripts/**/*.mjs', 'test/package/*.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {

@@ -1,7 +1,7 @@
 import formbody from '@fastify/formbody';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
-import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Config } from './config/config.js';
@@ -24,7 +24,7 @@ import { registerRootPage } from './http/root-page.js';
 import { requireReadableSealedSecrets } from './core/bootstrap/sealed-secrets.js';
 import { pingOneAuthFace } from './pingone-auth/plugin.js';
 import { pingOneFace } from './pingone/plugin.js';
-import { testingRoutes } from './testing/mailbox.routes.js';
+import { testingRoutes } from './testing/plugin.js';
 import { uipathFace } from './uipath/plugin.js';
 
 export interface AppOptions {
@@ -33,6 +33,8 @@ export interface AppOptions {
   readonly postgresSchema?: string;
   /** The logger to use (default: built from LOG_LEVEL and LOG_FORMAT, see http/logging.ts). */
   readonly logger?: Logger;
+  /** Serve on an HTTP server the caller already listens with (so links can use its bound port). */
+  readonly serverFactory?: FastifyServerOptions['serverFactory'];
 }
 
 export interface TesseraApp {
@@ -66,6 +68,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     const services = createServices({ store, clock, config, metrics: metrics.recorder });
     await requireReadableSealedSecrets(services);
     const bootstrapped = await bootstrap(services, config.bootstrap);
+    // In test mode, what POST /tessera/testing/reset restores.
+    await services.testMode?.rememberStartState();
     const validators = createValidators();
     const server = Fastify({
       loggerInstance: fastifyLogger,
@@ -74,6 +78,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       logController: new TesseraLogController(),
       bodyLimit: 1024 * 1024,
       routerOptions: { maxParamLength: 200 },
+      ...(options.serverFactory ? { serverFactory: options.serverFactory } : {}),
     }).withTypeProvider<TypeBoxTypeProvider>();
     server.setValidatorCompiler(validators.compiler);
     server.decorate('tessera', { config, services, validators } satisfies TesseraContext);
@@ -99,16 +104,16 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     }
     const allowedMethods = (url: string) => routes.allowedMethods(url);
     await server.register(pingOneFace, {
-      limiter: createRateLimiter(config.rateLimitPerSecond, clock),
+      limiter: createRateLimiter(config.rateLimitPerSecond, services.clock),
       allowedMethods,
     });
     await server.register(pingOneAuthFace);
     await server.register(uipathFace, {
-      limiter: createRateLimiter(config.rateLimitPerSecond, clock),
+      limiter: createRateLimiter(config.rateLimitPerSecond, services.clock),
       allowedMethods,
     });
-    // Tessera's test mailbox lives outside the PingOne API and exists only when configured.
-    if (config.testMailbox) await server.register(testingRoutes);
+    // Tessera's test-mode routes live outside the PingOne API and exist only in test mode.
+    if (config.testMode) await server.register(testingRoutes);
     await server.ready();
     services.scheduler.start((job, err) => server.log.error({ err, job }, 'scheduled job failed'));
     let closed = false;

@@ -1,9 +1,9 @@
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { buildApp, type TesseraApp } from './app.js';
 import { createLogger, flushLogger } from './http/logging.js';
 import { ConfigError, loadConfig, type Config } from './config/config.js';
 import type { BootstrapResult } from './core/bootstrap/bootstrap.js';
+import { launch, type Launched } from './library/launch.js';
 
 /** Writes generated bootstrap credentials once, readable by the owner only, and shows them once. */
 function announceBootstrap(config: Config, result: BootstrapResult) {
@@ -47,9 +47,10 @@ async function main() {
   }
   const logger = createLogger(config);
   for (const warning of config.warnings) logger.warn(warning);
-  let app: TesseraApp;
+  let launched: Launched;
   try {
-    app = await buildApp(config, { logger });
+    // Listens first, so that with PORT=0 links and token issuers carry the port really bound.
+    launched = await launch(process.env, { logger });
   } catch (error) {
     // Start-up refusals (store unreachable, schema missing, wrong secret key) are one clear line.
     logger.fatal(
@@ -59,16 +60,20 @@ async function main() {
     await flushLogger(logger);
     process.exit(1);
   }
+  config = launched.config;
+  const app = launched.app;
+  app.server.log.info(`Server listening at http://${config.host}:${launched.port}`);
   if (config.hashing.belowOwaspMinimum) {
     app.server.log.warn(
       { memoryKiB: config.hashing.memoryKiB, passes: config.hashing.passes },
       'argon2id cost is below the OWASP minimum (19 MiB, 2 passes): for test suites only',
     );
   }
-  if (config.testMailbox)
-    app.server.log.warn('the test mailbox endpoints are enabled: never do this in production');
+  if (config.testMode)
+    app.server.log.warn(
+      'TEST MODE is on (mailbox, clock control, reset under /tessera/testing): never do this in production',
+    );
   announceBootstrap(config, app.bootstrap);
-  await app.server.listen({ port: config.port, host: config.host });
   if (app.metricsServer) await app.metricsServer.listen({ port: config.metricsPort ?? 0, host: config.host });
   app.server.log.info({ store: config.store.kind, publicUrl: config.publicUrl }, 'Tessera is ready');
 
@@ -79,7 +84,7 @@ async function main() {
     app.server.log.info({ signal }, 'stopping: finishing in-flight requests');
     // server.close() stops accepting, waits for in-flight requests, then the store closes.
     const started = performance.now();
-    app.close().then(
+    launched.close().then(
       async () => {
         logger.info({ signal, durationMs: Math.round(performance.now() - started) }, 'Tessera stopped');
         await flushLogger(logger);

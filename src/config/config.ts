@@ -35,7 +35,12 @@ export interface Config {
   readonly accessCacheMs: number;
   readonly hashing: HashingConfig;
   readonly logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
-  /** Exposes /tessera/testing/... (sent messages, recovery codes). Never enable in production. */
+  /**
+   * Test mode (TESSERA_TEST_MODE, or its older name TESSERA_TEST_MAILBOX): exposes
+   * /tessera/testing/... (mailbox, clock, reset). Never enable in production.
+   */
+  readonly testMode: boolean;
+  /** Same as testMode (kept for the code that reads the older name). */
   readonly testMailbox: boolean;
   /** Key material for sealing client secrets at rest; when unset a key kept in the store is used. */
   readonly secretKey: string | undefined;
@@ -128,6 +133,12 @@ function optionalPort(env: Env, name: string): number | undefined {
   return integer(env, name, 0, 0, 65535);
 }
 
+function testMode(env: Env): boolean {
+  const set = (name: string) => env[name] !== undefined && env[name] !== '';
+  if (set('TESSERA_TEST_MODE')) return boolean(env, 'TESSERA_TEST_MODE', false);
+  return boolean(env, 'TESSERA_TEST_MAILBOX', false);
+}
+
 /** Reads the whole configuration once, at boot; throws ConfigError naming the bad variable. */
 export function loadConfig(env: Env = process.env): Config {
   const port = integer(env, 'PORT', 8080, 0, 65535);
@@ -179,7 +190,8 @@ export function loadConfig(env: Env = process.env): Config {
       belowOwaspMinimum: memoryKiB < 19456 || passes < 2,
     }),
     logLevel: logLevel as Config['logLevel'],
-    testMailbox: boolean(env, 'TESSERA_TEST_MAILBOX', false),
+    testMode: testMode(env),
+    testMailbox: testMode(env),
     secretKey: secretKey(env),
     schedulerIntervalMs: integer(env, 'TESSERA_SCHEDULER_INTERVAL_MS', 1000, 10, 3_600_000),
     logFormat: logFormat(env),

@@ -22,6 +22,7 @@ export const SERVER_VARIABLES = [
   'TESSERA_SECRET_KEY',
   'TESSERA_STORE_CONNECT_TIMEOUT_SECONDS',
   'TESSERA_TEST_MAILBOX',
+  'TESSERA_TEST_MODE',
 ] as const;
 
 /** Read by the test suite and the benchmark, not the server: set in a developer's shell, not typos. */

@@ -25,6 +25,8 @@ import { createSignOnPoliciesService } from './sign-on-policies/sign-on-policies
 import { createSignOnPolicyResolver } from './sign-on-policies/resolver.js';
 import { createFlowsService } from './signon/flows.service.js';
 import { createSessionsService } from './signon/sessions.service.js';
+import { OffsetClock } from './shared/offset-clock.js';
+import { createTestModeService } from './test-mode/test-mode.service.js';
 
 export interface CoreDeps {
   readonly store: Store;
@@ -38,7 +40,10 @@ export interface CoreDeps {
  * The composition root of the domain core: every service is built here, once per app, from the
  * store, the clock and the configuration. Nothing in the core knows about HTTP.
  */
-export function createServices({ store, clock, config, metrics = noMetrics }: CoreDeps) {
+export function createServices({ store, clock: baseClock, config, metrics = noMetrics }: CoreDeps) {
+  // In test mode every service reads a clock tests can move (POST /tessera/testing/clock).
+  const testClock = config.testMode ? new OffsetClock(baseClock) : undefined;
+  const clock = testClock ?? baseClock;
   const seeders: EnvironmentSeeder[] = [];
   const environments = createEnvironmentsService({
     store,
@@ -142,6 +147,7 @@ export function createServices({ store, clock, config, metrics = noMetrics }: Co
   // Expiry first: it may enqueue credential_revoked messages the outbox pass then sends.
   scheduler.register({ name: 'credential-expiry', run: () => userCredentials.expireDue() });
   scheduler.register({ name: 'notification-outbox', run: () => notifications.deliverDue() });
+  const testMode = testClock && createTestModeService({ store, clock: testClock, environments, scheduler });
   return {
     ...{
       store,
@@ -159,6 +165,8 @@ export function createServices({ store, clock, config, metrics = noMetrics }: Co
     },
     ...{ scheduler, notifications, credentialTypes, userCredentials, wallets },
     ...{ passwordPolicies, passwords, signOnPolicies, directory, resources, flows, sessions, oauth },
+    /** Only in test mode (TESSERA_TEST_MODE): the movable clock, mailbox clearing, reset. */
+    testMode,
   };
 }
 

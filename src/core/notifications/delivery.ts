@@ -137,12 +137,14 @@ export function createDelivery({
           charset: email.charset ?? 'UTF-8',
           from: email.from,
           replyTo: email.replyTo,
+          code: input.variables?.code,
         };
       } else {
         message = {
           kind: 'SMS',
           content: substitute(content.sms!.content, variables),
           sender: content.sms!.sender,
+          code: input.variables?.code,
         };
       }
       const entry: OutboxEntry = {

@@ -61,8 +61,15 @@ export type OutboxMessage =
       readonly charset: string;
       readonly from?: Address | undefined;
       readonly replyTo?: Address | undefined;
+      /** The one-time code the message carries (recovery, verification), for the test mailbox. */
+      readonly code?: string | undefined;
     }
-  | { readonly kind: 'SMS'; readonly content: string; readonly sender?: string | undefined };
+  | {
+      readonly kind: 'SMS';
+      readonly content: string;
+      readonly sender?: string | undefined;
+      readonly code?: string | undefined;
+    };
 
 export type OutboxStatus = 'QUEUED' | 'SENDING' | 'SENT' | 'FAILED';
 

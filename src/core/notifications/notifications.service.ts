@@ -341,13 +341,18 @@ export function createNotificationsService({
 
     // ---- test mailbox (Tessera extension, only routed when TESSERA_TEST_MAILBOX is on)
 
-    async mailbox(actor: Actor, environmentId: string, limit: number): Promise<OutboxEntry[]> {
+    async mailbox(
+      actor: Actor,
+      environmentId: string,
+      limit: number,
+      recipient?: string,
+    ): Promise<OutboxEntry[]> {
       const env = await environments.require(environmentId);
       const target = { environmentId: env.id, organizationId: env.organizationId };
       if (!can(actor, 'dir:read:user', target) && !can(actor, 'notifications:read:settings', target)) {
         authorize(actor, 'dir:read:user', target);
       }
-      return listOutbox(store.db, environmentId, limit);
+      return listOutbox(store.db, environmentId, limit, recipient);
     },
   };
 }

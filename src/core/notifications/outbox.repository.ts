@@ -134,15 +134,20 @@ export async function markFailed(
     .execute();
 }
 
-export async function listOutbox(db: Db, environmentId: string, limit: number): Promise<OutboxEntry[]> {
-  const rows = await db
+export async function listOutbox(
+  db: Db,
+  environmentId: string,
+  limit: number,
+  recipient?: string,
+): Promise<OutboxEntry[]> {
+  let query = db
     .selectFrom('notification_outbox')
     .selectAll()
     .where('environment_id', '=', environmentId)
     .orderBy('id', 'desc')
-    .limit(limit)
-    .execute();
-  return rows.map(toEntry);
+    .limit(limit);
+  if (recipient !== undefined) query = query.where('recipient', '=', recipient);
+  return (await query.execute()).map(toEntry);
 }
 
 /** Messages not yet sent nor given up (queued or being sent), across every environment. */

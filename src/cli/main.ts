@@ -1,0 +1,18 @@
+#!/usr/bin/env node
+import { readFileSync } from 'node:fs';
+import { Command } from 'commander';
+import { startCommand } from './start.command.js';
+
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
+  version: string;
+};
+
+const program = new Command('tessera')
+  .description(
+    'Tessera: a self-hostable identity server speaking the PingOne Platform API.\n' +
+      'Every command reads the same environment variables as the server (DATABASE_URL, PORT, TESSERA_*).',
+  )
+  .version(pkg.version)
+  .addCommand(startCommand());
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,66 @@
+import { sql } from 'kysely';
+import { isPostgres } from './dialect.js';
+import type { Db } from './schema.js';
+
+/** Rows of every table, in table creation order (so a parent table comes before its children). */
+export interface StoreSnapshot {
+  readonly tables: ReadonlyArray<{ readonly name: string; readonly rows: Record<string, unknown>[] }>;
+}
+
+/**
+ * Tables a reset leaves alone: the migration bookkeeping, the instance's own key material
+ * (signing keys, the sealing key) so tokens issued before a reset stay verifiable, and replay
+ * guards.
+ */
+const KEPT = new Set([
+  'kysely_migration',
+  'kysely_migration_lock',
+  'signing_keys',
+  'instance_settings',
+  'client_assertion_jtis',
+]);
+
+async function tablesInCreationOrder(db: Db): Promise<string[]> {
+  const names = isPostgres(db)
+    ? (
+        await sql<{ name: string }>`select c.relname as name from pg_class c
+          join pg_namespace n on n.oid = c.relnamespace
+          where c.relkind = 'r' and n.nspname = current_schema() order by c.oid`.execute(db)
+      ).rows
+    : (
+        await sql<{ name: string }>`select name from sqlite_master
+          where type = 'table' and name not like 'sqlite_%' order by rowid`.execute(db)
+      ).rows;
+  return names.map((r) => r.name).filter((name) => !KEPT.has(name));
+}
+
+/** Reads the whole store (small test stores only: it is held in memory). */
+export async function takeSnapshot(db: Db): Promise<StoreSnapshot> {
+  const tables = [];
+  for (const name of await tablesInCreationOrder(db)) {
+    // Table names come from the catalogue, never from a caller.
+    const rows = (await sql<Record<string, unknown>>`select * from ${sql.table(name)}`.execute(db)).rows;
+    tables.push({ name, rows });
+  }
+  return { tables };
+}
+
+/** Replaces the content of every snapshotted table with the snapshot, inside `trx`. */
+export async function restoreSnapshot(trx: Db, snapshot: StoreSnapshot): Promise<void> {
+  for (const { name } of [...snapshot.tables].reverse()) {
+    await sql`delete from ${sql.table(name)}`.execute(trx);
+  }
+  for (const { name, rows } of snapshot.tables) {
+    for (let i = 0; i < rows.length; i += 100) {
+      const chunk = rows.slice(i, i + 100);
+      const columns = Object.keys(chunk[0] ?? {});
+      if (columns.length === 0) continue;
+      const values = chunk.map(
+        (row) => sql`(${sql.join(columns.map((column) => sql`${row[column] ?? null}`))})`,
+      );
+      await sql`insert into ${sql.table(name)} (${sql.join(columns.map((c) => sql.ref(c)))}) values ${sql.join(values)}`.execute(
+        trx,
+      );
+    }
+  }
+}

@@ -1,0 +1,146 @@
+import { launch } from './launch.js';
+
+/**
+ * Where a library instance keeps its data: `sqlite::memory:` (the default), `sqlite:FILE` or a
+ * `postgres://` URL.
+ */
+export type DatabaseLocation = string;
+
+export interface StartTesseraOptions {
+  /** Port to listen on; 0 (the default) picks a free one, reported in `url`. */
+  readonly port?: number;
+  /** Interface to listen on; 127.0.0.1 by default. */
+  readonly host?: string;
+  /** `sqlite::memory:` (the default), `sqlite:FILE` or a `postgres://` URL. */
+  readonly database?: DatabaseLocation;
+  /**
+   * The bootstrap worker's ids and secret. Defaults are fixed, so a file store can be reopened by
+   * a later run; give your own to reuse a store bootstrapped with other credentials.
+   */
+  readonly bootstrap?: {
+    readonly environmentId?: string;
+    readonly clientId?: string;
+    readonly clientSecret?: string;
+  };
+  /** Test mode (mailbox, clock, reset); on by default for the library. */
+  readonly testMode?: boolean;
+  /** Log level of the server (silent by default). */
+  readonly logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** Any other Tessera environment variable (`TESSERA_*`, `PORT`...), as for the server. */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
+export interface TesseraInstance {
+  /** Base URL with the real port, e.g. `http://127.0.0.1:41234`. */
+  readonly url: string;
+  /** The management API: `url + '/v1'`. */
+  readonly apiPath: string;
+  /** The bootstrap environment's auth base: `url + '/' + environmentId + '/as'`. */
+  readonly authPath: string;
+  readonly organizationId: string;
+  /** The environment holding the bootstrap worker. */
+  readonly environmentId: string;
+  readonly clientId: string;
+  readonly clientSecret: string;
+  /** A bearer token of the bootstrap worker (fetched with client credentials, kept until near expiry). */
+  token(): Promise<string>;
+  /** Puts the store back as it was at start and clears the clock offset (test mode). */
+  reset(): Promise<void>;
+  /** Moves Tessera's clock forward by `seconds` (test mode); the scheduler runs at the new time. */
+  advanceTime(seconds: number): Promise<void>;
+  /** Stops the server and closes the store. */
+  close(): Promise<void>;
+}
+
+/** Fixed bootstrap defaults of the library: test instances are disposable and deterministic. */
+export const LIBRARY_BOOTSTRAP = {
+  environmentId: '7e55e7a0-0000-4000-8000-000000000001',
+  clientId: '7e55e7a0-0000-4000-8000-000000000002',
+  clientSecret: 'tessera-library-bootstrap-secret-not-for-production',
+} as const;
+
+/**
+ * Starts an in-process Tessera for a test suite: in memory, on a free port, in test mode, ready
+ * when the promise resolves. Any number may run in one process.
+ */
+export async function startTessera(options: StartTesseraOptions = {}): Promise<TesseraInstance> {
+  const bootstrap = { ...LIBRARY_BOOTSTRAP, ...(options.bootstrap ?? {}) };
+  const host = options.host ?? '127.0.0.1';
+  const launched = await launch(
+    {
+      PORT: String(options.port ?? 0),
+      HOST: host,
+      DATABASE_URL: options.database ?? 'sqlite::memory:',
+      TESSERA_BOOTSTRAP_ENVIRONMENT_ID: bootstrap.environmentId,
+      TESSERA_BOOTSTRAP_CLIENT_ID: bootstrap.clientId,
+      TESSERA_BOOTSTRAP_CLIENT_SECRET: bootstrap.clientSecret,
+      TESSERA_TEST_MODE: options.testMode === false ? 'false' : 'true',
+      LOG_LEVEL: options.logLevel ?? 'silent',
+      // Test suites hash many passwords: a low argon2id cost keeps them fast (stored hashes keep
+      // their own parameters, so a store moved to production still verifies).
+      TESSERA_ARGON2_MEMORY_KIB: '1024',
+      TESSERA_ARGON2_PASSES: '1',
+      TESSERA_DATA_DIR: process.env.TESSERA_DATA_DIR ?? 'data',
+      ...(options.env ?? {}),
+    },
+    { defaultPublicHost: host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host },
+  );
+  const url = launched.config.publicUrl;
+  const { organizationId, environmentId, clientId } = launched.app.bootstrap;
+  let cached: { token: string; until: number } | undefined;
+
+  async function call(method: string, path: string, body?: unknown): Promise<unknown> {
+    const response = await fetch(url + path, {
+      method,
+      headers: {
+        authorization: `Bearer ${await token()}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await response.text();
+    if (!response.ok) throw new Error(`Tessera ${method} ${path} answered ${response.status}: ${text}`);
+    return text === '' ? undefined : JSON.parse(text);
+  }
+
+  async function token(): Promise<string> {
+    // Domain time may be moved by advanceTime, so expiry is tracked in Tessera's own clock.
+    const now = launched.app.services.clock.now();
+    if (cached && cached.until > now) return cached.token;
+    const response = await fetch(`${url}/${environmentId}/as/token`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        authorization: 'Basic ' + Buffer.from(`${clientId}:${bootstrap.clientSecret}`).toString('base64'),
+      },
+      body: 'grant_type=client_credentials',
+    });
+    const answer = (await response.json()) as { access_token?: string; expires_in?: number };
+    if (!response.ok || !answer.access_token) {
+      throw new Error(
+        `Tessera refused the bootstrap credentials (${response.status}): ` +
+          'the store was bootstrapped with other ones; pass them as `bootstrap`',
+      );
+    }
+    cached = { token: answer.access_token, until: now + ((answer.expires_in ?? 3600) - 60) * 1000 };
+    return cached.token;
+  }
+
+  return {
+    url,
+    apiPath: `${url}/v1`,
+    authPath: `${url}/${environmentId}/as`,
+    organizationId,
+    environmentId,
+    clientId,
+    clientSecret: bootstrap.clientSecret,
+    token,
+    async reset() {
+      await call('POST', '/tessera/testing/reset');
+    },
+    async advanceTime(seconds: number) {
+      await call('POST', '/tessera/testing/clock', { advanceSeconds: seconds });
+    },
+    close: () => launched.close(),
+  };
+}
