@@ -2,11 +2,12 @@
 // another origin (http://127.0.0.1:<port>) runs code + PKCE through CORS, and a web app's
 // redirect URI (a test-local server) receives a code that openid-client redeems.
 import assert from 'node:assert/strict';
-import type { Server } from 'node:http';
+import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { decodeJwt } from 'jose';
+import * as client from 'openid-client';
 import { launchBrowser, type BrowserKit, type RecordedPage } from '../support/browser.js';
 import { startTessera, STORES, type TestServer } from '../support/harness.js';
 import { newOidcApp } from './as-helpers.js';
@@ -132,6 +133,66 @@ for (const kind of STORES) {
         await page.close();
       } finally {
         await close(spa.server);
+      }
+    });
+    it('a web app: authorize in Chromium, back on its redirect URI with a code that openid-client redeems', async () => {
+      const env = await newEnvironment(server);
+      const user = await newSignOnUser(server, env, {
+        extra: { name: { given: 'Ada', family: 'Lovelace' }, nickname: 'ada' },
+      });
+      const web = createHttpServer((_request, response) => {
+        response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end('<h1>Web app</h1>');
+      });
+      await new Promise<void>((resolve) => web.listen(0, '127.0.0.1', resolve));
+      try {
+        const redirect = `http://127.0.0.1:${(web.address() as AddressInfo).port}/callback`;
+        const app = await newOidcApp(server, env, { redirectUris: [redirect] });
+        const config = await client.discovery(
+          new URL(`${base}/${env}/as`),
+          app.id,
+          undefined,
+          client.ClientSecretBasic(app.secret),
+          { execute: [client.allowInsecureRequests] },
+        );
+        client.enableNonRepudiationChecks(config);
+        const verifier = client.randomPKCECodeVerifier();
+        const state = client.randomState();
+        const nonce = client.randomNonce();
+        const url = client.buildAuthorizationUrl(config, {
+          redirect_uri: redirect,
+          scope: 'openid profile email',
+          code_challenge: await client.calculatePKCECodeChallenge(verifier),
+          code_challenge_method: 'S256',
+          state,
+          nonce,
+        });
+
+        const page = await kit.openPage();
+        await page.page.goto(url.href);
+        await page.page.waitForURL(`${base}/${env}/signon/**`);
+        await signOnThroughPage(page, user);
+        await page.page.waitForURL(`${redirect}?**`);
+        assert.equal(await page.page.textContent('h1'), 'Web app');
+
+        const tokens = await client.authorizationCodeGrant(config, new URL(page.page.url()), {
+          pkceCodeVerifier: verifier,
+          expectedState: state,
+          expectedNonce: nonce,
+          idTokenExpected: true,
+        });
+        const claims = tokens.claims()!;
+        assert.equal(claims.sub, user.id);
+        assert.equal(claims.aud, app.id);
+        assert.equal(claims.iss, `${base}/${env}/as`);
+        const info = await client.fetchUserInfo(config, tokens.access_token, user.id);
+        assert.equal(info.given_name, 'Ada');
+        assert.equal(info.family_name, 'Lovelace');
+        assert.equal(info.email, `${user.username}@example.com`);
+        assert.equal(info.preferred_username, user.username);
+        assert.deepEqual(page.offMachine(), []);
+        await page.close();
+      } finally {
+        await close(web);
       }
     });
   });
