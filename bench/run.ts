@@ -16,6 +16,7 @@ import { createInterface } from 'node:readline';
 import argon2 from 'argon2';
 import autocannon from 'autocannon';
 import type { BenchFixture } from './fixture.js';
+import { signOnMeasurements, type SignOnMeasurement } from './signon.js';
 import {
   passwordSet,
   SCENARIOS,
@@ -177,6 +178,21 @@ async function measure(
   return measurement;
 }
 
+function signOnMeasurement(m: SignOnMeasurement): Measurement {
+  const { name, result: r, isPasswordHash } = m;
+  process.stderr.write(
+    `  ${name}: ${r.perSecond.toFixed(1)}/s${r.failures ? ` (${r.failures} failed!)` : ''}\n`,
+  );
+  return {
+    name,
+    requestsPerSecond: r.perSecond,
+    p50: r.p50,
+    p99: r.p99,
+    failures: r.failures,
+    isPasswordHash,
+  };
+}
+
 async function main() {
   process.stderr.write('building dist/ (the benchmark serves the compiled code, as npm start does)...\n');
   const build = spawnSync(
@@ -231,6 +247,11 @@ async function main() {
             ),
           );
         }
+        results.push(
+          ...(await signOnMeasurements(store, target.fixture, call, CONNECTIONS, DURATION)).map(
+            signOnMeasurement,
+          ),
+        );
         // The cost of logging at info (one JSON line per request): same GET, a server logging.
         const logging = await startTarget([store, 'info']);
         try {

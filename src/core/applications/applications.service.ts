@@ -35,6 +35,7 @@ import {
 } from './applications.repository.js';
 import { createClientAuthenticator } from './client-authentication.js';
 import { createSecretKeeper } from './secret-keeper.js';
+import { corsAllows, type CorsOperation } from './cors-policy.js';
 
 export interface ApplicationsServiceDeps {
   readonly store: Store;
@@ -269,6 +270,29 @@ export function createApplicationsService({
         },
         scopes,
       }));
+    },
+
+    /**
+     * Whether the application's `corsSettings` let a browser on `origin` call the operation
+     * (false for an unknown application). No actor: the auth face asks before anyone signs in.
+     */
+    async allowsOrigin(
+      environmentId: string,
+      applicationId: string,
+      origin: string,
+      operation: CorsOperation,
+    ): Promise<boolean> {
+      const app = await findApplication(store.db, environmentId, applicationId);
+      return app !== undefined && corsAllows(app.corsSettings, origin, operation);
+    },
+
+    /**
+     * Whether any application of the environment lets `origin` call the operation: the answer to
+     * a preflight, which carries no client id or token to say which application is calling.
+     */
+    async anyAllowsOrigin(environmentId: string, origin: string, operation: CorsOperation): Promise<boolean> {
+      const apps = await listApplications(store.db, environmentId);
+      return apps.some((app) => corsAllows(app.corsSettings, origin, operation));
     },
 
     /** Role grants of an application, for token issuance and request authentication. */
