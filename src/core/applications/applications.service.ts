@@ -34,6 +34,8 @@ import {
 } from './applications.repository.js';
 import { createClientAuthenticator } from './client-authentication.js';
 import { createSecretKeeper } from './secret-keeper.js';
+import { createRemoteKeySets } from './remote-key-sets.js';
+import { createRequestObjectVerifier } from './request-objects.js';
 
 export interface ApplicationsServiceDeps {
   readonly store: Store;
@@ -65,6 +67,7 @@ export function createApplicationsService({
   apiAudience,
 }: ApplicationsServiceDeps) {
   const keeper = createSecretKeeper(store, secretKey);
+  const remoteKeySet = createRemoteKeySets();
 
   async function requireApp(actor: Actor, environmentId: string, id: string, permission: string) {
     const env = await environments.require(environmentId);
@@ -251,7 +254,10 @@ export function createApplicationsService({
      * Authenticates a client at a token-style endpoint: the app exists, is enabled, uses this
      * method, and its secret or assertion holds. Throws OAuthError('invalid_client').
      */
-    authenticateClient: createClientAuthenticator(store, clock, keeper),
+    authenticateClient: createClientAuthenticator(store, clock, keeper, remoteKeySet),
+
+    /** Verifies an authorize request object (OIDC Core §6.1); throws RequestObjectError. */
+    verifyRequestObject: createRequestObjectVerifier(store, clock, keeper, remoteKeySet),
 
     /** What the application's resource grants allow, for the authorization server's scope checks. */
     async grantedScopes(
