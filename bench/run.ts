@@ -1,4 +1,7 @@
 /**
+ * Over 300 lines: one driver runs every scenario in one process so that all ratios come from the
+ * same run and load generator.
+ *
  * `npm run bench`: measures, with one load generator (autocannon) and the same settings, a bare
  * Fastify route returning a user-sized JSON body (the ceiling) and Tessera's scenarios
  * (bench/scenarios.ts) on SQLite (file, durable commits) and PostgreSQL. Prints req/s, p50/p99

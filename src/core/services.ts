@@ -13,7 +13,7 @@ import { createPopulationsService } from './populations/populations.service.js';
 import type { Clock } from './shared/clock.js';
 import { createSigningKeys } from './tokens/signing-keys.js';
 import { createTokensService } from './tokens/tokens.service.js';
-import { countIssuedTokens } from './tokens/token-metrics.js';
+import { countIssuedTokens, countIssuedUserTokens } from './tokens/token-metrics.js';
 import { noMetrics, type Metrics } from './shared/metrics.js';
 import { createDirectoryService } from './users/directory.service.js';
 import { createUsersService } from './users/users.service.js';
@@ -116,6 +116,7 @@ export function createServices({ store, clock: baseClock, config, metrics = noMe
     resolver: createSignOnPolicyResolver(store),
     sessions,
     secretKey: config.secretKey,
+    metrics,
   });
   scheduler.register({
     name: 'signon-expiry',
@@ -124,25 +125,28 @@ export function createServices({ store, clock: baseClock, config, metrics = noMe
       await sessions.purgeExpired();
     },
   });
-  const oauth = createOAuthService({
-    store,
-    clock,
-    keys,
-    environments,
-    sessions: {
-      isLive: async (environmentId, id) => (await sessions.findLive(environmentId, id)) !== undefined,
-      touch: async (environmentId, id) => {
-        await sessions.touch(environmentId, id);
+  const oauth = countIssuedUserTokens(
+    createOAuthService({
+      store,
+      clock,
+      keys,
+      environments,
+      sessions: {
+        isLive: async (environmentId, id) => (await sessions.findLive(environmentId, id)) !== undefined,
+        touch: async (environmentId, id) => {
+          await sessions.touch(environmentId, id);
+        },
       },
-    },
-    platformAudience: config.publicUrl,
-    publicUrl: config.publicUrl,
-    applications,
-    grantedScopes: async (environmentId, applicationId) =>
-      (await applications.grantedScopes(environmentId, applicationId))
-        .filter((grant) => grant.resource.type === 'OPENID_CONNECT')
-        .flatMap((grant) => grant.scopes),
-  });
+      platformAudience: config.publicUrl,
+      publicUrl: config.publicUrl,
+      applications,
+      grantedScopes: async (environmentId, applicationId) =>
+        (await applications.grantedScopes(environmentId, applicationId))
+          .filter((grant) => grant.resource.type === 'OPENID_CONNECT')
+          .flatMap((grant) => grant.scopes),
+    }),
+    metrics,
+  );
   scheduler.register({ name: 'oauth-expiry', run: () => oauth.deleteExpired() });
   // Expiry first: it may enqueue credential_revoked messages the outbox pass then sends.
   scheduler.register({ name: 'credential-expiry', run: () => userCredentials.expireDue() });

@@ -36,6 +36,8 @@ import {
 import { createClientAuthenticator } from './client-authentication.js';
 import { createSecretKeeper } from './secret-keeper.js';
 import { corsAllows, type CorsOperation } from './cors-policy.js';
+import { createRemoteKeySets } from './remote-key-sets.js';
+import { createRequestObjectVerifier } from './request-objects.js';
 
 export interface ApplicationsServiceDeps {
   readonly store: Store;
@@ -59,6 +61,12 @@ const noSecret = () =>
     'tokenEndpointAuthMethod',
   );
 
+/**
+ * Over 300 lines: the one service every face reaches an application through (CRUD, secrets,
+ * client authentication, request objects, CORS checks, grants); the heavy parts live in their own
+ * modules (validation, client-authentication, request-objects, cors-policy, secret-keeper) and
+ * this file only composes them with authorization and transactions.
+ */
 export function createApplicationsService({
   store,
   clock,
@@ -67,6 +75,7 @@ export function createApplicationsService({
   apiAudience,
 }: ApplicationsServiceDeps) {
   const keeper = createSecretKeeper(store, secretKey);
+  const remoteKeySet = createRemoteKeySets();
 
   async function requireApp(actor: Actor, environmentId: string, id: string, permission: string) {
     const env = await environments.require(environmentId);
@@ -253,7 +262,10 @@ export function createApplicationsService({
      * Authenticates a client at a token-style endpoint: the app exists, is enabled, uses this
      * method, and its secret or assertion holds. Throws OAuthError('invalid_client').
      */
-    authenticateClient: createClientAuthenticator(store, clock, keeper),
+    authenticateClient: createClientAuthenticator(store, clock, keeper, remoteKeySet),
+
+    /** Verifies an authorize request object (OIDC Core §6.1); throws RequestObjectError. */
+    verifyRequestObject: createRequestObjectVerifier(store, clock, keeper, remoteKeySet),
 
     /** What the application's resource grants allow, for the authorization server's scope checks. */
     async grantedScopes(

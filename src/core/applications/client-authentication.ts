@@ -1,6 +1,5 @@
 import {
   createLocalJWKSet,
-  createRemoteJWKSet,
   decodeJwt,
   errors as joseErrors,
   jwtVerify,
@@ -34,19 +33,12 @@ export interface ClientAuthenticationOptions {
  * secret (current, or previous before its expiry) and client assertions (RFC 7523), whose ids are
  * remembered in the store until they expire so a replay is refused on every process.
  */
-export function createClientAuthenticator(store: Store, clock: Clock, keeper: SecretKeeper) {
-  /** jose's remote key sets cache and rate-limit fetches themselves; keep one per URL. */
-  const remoteKeySets = new Map<string, JWTVerifyGetKey>();
-  const remoteKeySet = (url: string): JWTVerifyGetKey => {
-    let keys = remoteKeySets.get(url);
-    if (!keys) {
-      keys = createRemoteJWKSet(new URL(url), { timeoutDuration: 5000, cacheMaxAge: 600_000 });
-      if (remoteKeySets.size >= 1000) remoteKeySets.clear();
-      remoteKeySets.set(url, keys);
-    }
-    return keys;
-  };
-
+export function createClientAuthenticator(
+  store: Store,
+  clock: Clock,
+  keeper: SecretKeeper,
+  remoteKeySet: (url: string) => JWTVerifyGetKey,
+) {
   const previousValid = (credentials: ApplicationCredentials) =>
     credentials.previous !== undefined && credentials.previous.expiresAt > clock.now();
 

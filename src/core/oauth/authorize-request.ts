@@ -11,6 +11,7 @@ export type AuthorizeErrorCode =
   | 'login_required'
   | 'interaction_required'
   | 'request_not_supported'
+  | 'invalid_request_object'
   | 'request_uri_not_supported'
   | 'server_error';
 
@@ -66,22 +67,18 @@ export function redirectUriRegistered(app: Application, uri: string): boolean {
 }
 
 /**
- * Validates an authorize request against its (enabled, OIDC) application: reference §3.1 and
- * RFC 6749 §4.1.1 / OIDC Core §3. `grantedScopes` are the OIDC scopes the app's grants allow.
+ * Where errors about this request go once the client is known (RFC 6749 §4.1.2.1): its
+ * registered redirect_uri in the response mode. Throws a local AuthorizeError (no target) when the
+ * response_mode is unknown or the redirect_uri is missing or not registered.
  */
-export function validateAuthorizeRequest(
-  params: Params,
-  app: Application,
-  grantedScopes: readonly string[],
-): AuthorizationRequest {
+export function authorizeErrorTarget(params: Params, app: Application): AuthorizeErrorTarget {
   const requestedMode = params.response_mode;
   if (requestedMode !== undefined && !RESPONSE_MODES.includes(requestedMode as ResponseMode)) {
     throw new AuthorizeError('invalid_request', 'response_mode is not supported');
   }
-  const piFlow = requestedMode === 'pi.flow';
   const redirectUri = params.redirect_uri;
   if (redirectUri === undefined) {
-    if (!piFlow) throw new AuthorizeError('invalid_request', 'redirect_uri is required');
+    if (requestedMode !== 'pi.flow') throw new AuthorizeError('invalid_request', 'redirect_uri is required');
   } else if (!redirectUriRegistered(app, redirectUri)) {
     throw new AuthorizeError('invalid_request', 'redirect_uri is not registered for this application');
   }
@@ -90,12 +87,26 @@ export function validateAuthorizeRequest(
   const responseMode: ResponseMode =
     (requestedMode as ResponseMode | undefined) ??
     (!parts || parts.join(' ') === 'code' ? 'query' : 'fragment');
-  const state = params.state;
+  return { redirectUri, responseMode, state: params.state };
+}
+
+/**
+ * Validates an authorize request against its (enabled, OIDC) application: reference §3.1 and
+ * RFC 6749 §4.1.1 / OIDC Core §3. `grantedScopes` are the OIDC scopes the app's grants allow.
+ */
+export function validateAuthorizeRequest(
+  params: Params,
+  app: Application,
+  grantedScopes: readonly string[],
+): AuthorizationRequest {
+  const { redirectUri, responseMode, state } = authorizeErrorTarget(params, app);
+  const parts = RESPONSE_TYPES[(params.response_type ?? '').split(' ').filter(Boolean).sort().join(' ')];
   const fail = (error: AuthorizeErrorCode, description: string): never => {
     throw new AuthorizeError(error, description, { redirectUri, responseMode, state });
   };
 
-  if (params.request !== undefined) fail('request_not_supported', 'Request objects are not supported');
+  // A request object was merged into the parameters before (oauth.service, OIDC Core §6.1).
+  if (params.request !== undefined) fail('invalid_request', 'request cannot be used here');
   if (params.request_uri !== undefined) fail('request_uri_not_supported', 'request_uri is not supported');
   if (params.response_type === undefined) fail('invalid_request', 'response_type is required');
   if (!parts) return fail('unsupported_response_type', 'response_type is not supported');

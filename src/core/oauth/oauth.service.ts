@@ -8,6 +8,7 @@ import type { Application } from '../applications/application.js';
 import { isUuid } from '../shared/ids.js';
 import type { AuthorizationRequest, Flow } from '../signon/flow.js';
 import { AuthorizeError, validateAuthorizeRequest } from './authorize-request.js';
+import { applyRequestObject, type RequestObjectVerifier } from './request-object.js';
 import { createSignOff } from './signoff.js';
 import { createTokenGrants } from './token-grants.js';
 import type { SigningKeys } from '../tokens/signing-keys.js';
@@ -51,6 +52,7 @@ export interface OAuthServiceDeps {
   readonly publicUrl: string;
   readonly applications: {
     findWithCredentials(environmentId: string, id: string): Promise<{ application: Application } | undefined>;
+    verifyRequestObject: RequestObjectVerifier;
   };
   /** The OIDC scopes an application's grants allow (reference §10 #7). */
   readonly grantedScopes: (environmentId: string, applicationId: string) => Promise<readonly string[]>;
@@ -117,8 +119,14 @@ export function createOAuthService(deps: OAuthServiceDeps) {
           'invalid_request',
           'client_id is not a sign-on application of this environment',
         );
+      const merged = await applyRequestObject(
+        params,
+        application,
+        issuerOf(environmentId),
+        deps.applications.verifyRequestObject,
+      );
       const granted = await deps.grantedScopes(environmentId, application.id);
-      return { application, request: validateAuthorizeRequest(params, application, granted) };
+      return { application, request: validateAuthorizeRequest(merged, application, granted) };
     },
 
     /**

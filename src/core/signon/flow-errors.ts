@@ -1,3 +1,4 @@
+import type { SignOnOutcome } from '../shared/metrics.js';
 import { DomainError, MESSAGES, type ErrorDetail } from '../shared/errors.js';
 import type { PasswordFailure } from '../passwords/password.js';
 
@@ -91,4 +92,13 @@ export function toFlowError(error: unknown): unknown {
     default:
       return error;
   }
+}
+
+export /** The outcome a refused flow action counts as, if it is a sign-on attempt that failed. */
+function failedOutcome(error: unknown): SignOnOutcome | undefined {
+  if (!(error instanceof DomainError)) return undefined;
+  const codes = error.details.map((detail) => detail.code);
+  if (codes.includes('PASSWORD_LOCKED_OUT')) return 'locked_out';
+  if (codes.includes('INVALID_CREDENTIALS')) return 'failure';
+  return undefined;
 }

@@ -7,12 +7,13 @@ import type { PasswordPoliciesService } from '../password-policies/password-poli
 import type { PasswordPolicy } from '../password-policies/password-policy.js';
 import type { PasswordsService } from '../passwords/passwords.service.js';
 import type { Clock } from '../shared/clock.js';
+import { noMetrics, type Metrics } from '../shared/metrics.js';
 import { DomainError, notFound } from '../shared/errors.js';
 import type { SignOnPolicyResolver } from '../sign-on-policies/resolver.js';
 import type { UsersService } from '../users/users.service.js';
 import type { Flow, FlowResult, FlowsService, Session, SignOnContext } from './flow.js';
 import { createFlowActions, type Next } from './flow-actions.js';
-import { flowChanged, wrongState } from './flow-errors.js';
+import { failedOutcome, flowChanged, wrongState } from './flow-errors.js';
 import { allowedActions, FLOW_IDLE_MS, isTerminal } from './flow-rules.js';
 import {
   deleteExpiredFlows,
@@ -36,6 +37,8 @@ export interface FlowsServiceDeps {
   readonly sessions: SessionsService;
   /** TESSERA_SECRET_KEY; without it the page key is generated once and kept in the store. */
   readonly secretKey: string | undefined;
+  /** Sign-on outcomes for the operator (lockouts are counted by the passwords service). */
+  readonly metrics?: Metrics;
 }
 
 const PAGE_KEY_SETTING = 'signon_page_key';
@@ -48,6 +51,7 @@ const PAGE_KEY_SETTING = 'signon_page_key';
  */
 export function createFlowsService(deps: FlowsServiceDeps) {
   const { store, clock, users, passwords, sessions } = deps;
+  const metrics = deps.metrics ?? noMetrics;
   let wasteHash: Promise<string> | undefined;
   const actions = createFlowActions({
     ...deps,
@@ -190,6 +194,8 @@ export function createFlowsService(deps: FlowsServiceDeps) {
         await insertFlow(trx, flow, { phantomFailures: 0 });
         if (reused) await sessions.markActiveWithin(trx, reused);
       });
+      if (flow.status === 'COMPLETED') metrics.signOn('success');
+      if (flow.status === 'FAILED') metrics.signOn('failure');
       return { flow, session };
     },
 
@@ -210,7 +216,16 @@ export function createFlowsService(deps: FlowsServiceDeps) {
         if (!(error instanceof DomainError)) throw error;
         next = { error };
       }
-      return commit(stored, next, context);
+      let result: FlowResult;
+      try {
+        result = await commit(stored, next, context);
+      } catch (error) {
+        const outcome = failedOutcome(error);
+        if (outcome) metrics.signOn(outcome);
+        throw error;
+      }
+      if (result.flow.status === 'COMPLETED') metrics.signOn('success');
+      return result;
     },
 
     async consume(environmentId, flowId) {

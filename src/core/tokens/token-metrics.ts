@@ -1,4 +1,5 @@
 import type { Metrics } from '../shared/metrics.js';
+import type { OAuthService } from '../oauth/oauth.service.js';
 import type { TokensService } from './tokens.service.js';
 
 /**
@@ -11,6 +12,23 @@ export function countIssuedTokens(tokens: TokensService, metrics: Metrics): Toke
     async issue(request) {
       const issued = await tokens.issue(request);
       metrics.tokenRequest('client_credentials', 'issued');
+      return issued;
+    },
+  };
+}
+
+/** The same for the authorization server's grants: codes exchanged and refresh tokens used. */
+export function countIssuedUserTokens(oauth: OAuthService, metrics: Metrics): OAuthService {
+  return {
+    ...oauth,
+    async exchangeCode(...args) {
+      const issued = await oauth.exchangeCode(...args);
+      metrics.tokenRequest('authorization_code', 'issued');
+      return issued;
+    },
+    async refresh(...args) {
+      const issued = await oauth.refresh(...args);
+      metrics.tokenRequest('refresh_token', 'issued');
       return issued;
     },
   };

@@ -1,5 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyTypebox } from '../../http/context.js';
+import {
+  REQUEST_OBJECT_HMAC_ALGORITHMS,
+  REQUEST_OBJECT_KEY_ALGORITHMS,
+} from '../../core/applications/request-objects.js';
 
 const Params = Type.Object({ envID: Type.String() });
 
@@ -83,7 +87,11 @@ export function discoveryRoutes(app: FastifyTypebox) {
         subject_types_supported: ['public'],
         id_token_signing_alg_values_supported: ['RS256'],
         userinfo_signing_alg_values_supported: ['none'],
-        request_object_signing_alg_values_supported: ['none'],
+        // PingOne's recording says ['none']; Tessera verifies signed objects only (docs/signon.md).
+        request_object_signing_alg_values_supported: [
+          ...REQUEST_OBJECT_HMAC_ALGORITHMS,
+          ...REQUEST_OBJECT_KEY_ALGORITHMS,
+        ],
         token_endpoint_auth_methods_supported: [
           'client_secret_basic',
           'client_secret_post',
