@@ -13,6 +13,14 @@ import type { PasswordState } from './password.js';
 import { normalize, stateOf } from './password-state.js';
 import { emptyRecord, findRecord, saveRecord, type PasswordRecord } from './passwords.repository.js';
 
+/** What every password operation starts from: the user, their environment, policy and record. */
+export interface LoadedPassword {
+  readonly env: Environment;
+  readonly user: User;
+  readonly policy: PasswordPolicy | undefined;
+  readonly record: PasswordRecord;
+}
+
 /** How the passwords service reads a user's password record and writes it in a transaction. */
 export function createPasswordRecords(deps: {
   store: Store;
@@ -23,20 +31,13 @@ export function createPasswordRecords(deps: {
 }) {
   const { store, clock, environments, users, policies } = deps;
 
-  interface Loaded {
-    env: Environment;
-    user: User;
-    policy: PasswordPolicy | undefined;
-    record: PasswordRecord;
-  }
-
   /** Reads everything an operation needs, outside any transaction (slow hashing comes next). */
   async function load(
     environmentId: string,
     userId: string,
     actor?: Actor,
     permission?: string,
-  ): Promise<Loaded> {
+  ): Promise<LoadedPassword> {
     const env = await environments.require(environmentId);
     const user = await users.requireUser(store.db, environmentId, userId);
     if (actor && permission) authorizeUser(actor, permission, env, user.populationId);
