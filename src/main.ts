@@ -62,7 +62,6 @@ async function main() {
   }
   config = launched.config;
   const app = launched.app;
-  app.server.log.info(`Server listening at http://${config.host}:${launched.port}`);
   if (config.hashing.belowOwaspMinimum) {
     app.server.log.warn(
       { memoryKiB: config.hashing.memoryKiB, passes: config.hashing.passes },
@@ -75,6 +74,8 @@ async function main() {
     );
   announceBootstrap(config, app.bootstrap);
   if (app.metricsServer) await app.metricsServer.listen({ port: config.metricsPort ?? 0, host: config.host });
+  // Logged once the bootstrap credentials are written: scripts wait for this line to read them.
+  app.server.log.info(`Server listening at http://${config.host}:${launched.port}`);
   app.server.log.info({ store: config.store.kind, publicUrl: config.publicUrl }, 'Tessera is ready');
 
   let stopping = false;
