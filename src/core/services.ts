@@ -18,6 +18,7 @@ import { noMetrics, type Metrics } from './shared/metrics.js';
 import { createDirectoryService } from './users/directory.service.js';
 import { createUsersService } from './users/users.service.js';
 import { createGroupsService } from './groups/groups.service.js';
+import { createGroupNestingService } from './groups/nesting.service.js';
 import { createSchemasService } from './schemas/schemas.service.js';
 import { createOAuthService } from './oauth/oauth.service.js';
 import { createResourcesService } from './resources/resources.service.js';
@@ -76,6 +77,7 @@ export function createServices({ store, clock: baseClock, config, metrics = noMe
   );
   const users = createUsersService({ store, clock, environments, passwords: () => passwords });
   const groups = createGroupsService({ store, clock, environments });
+  const groupNesting = createGroupNestingService({ store, clock, environments });
   const schemas = createSchemasService({ store, clock, environments });
   // Background jobs (outbox delivery, credential expiry); buildApp starts and stops it.
   const scheduler = createScheduler({ intervalMs: config.schedulerIntervalMs });
@@ -165,6 +167,7 @@ export function createServices({ store, clock: baseClock, config, metrics = noMe
       tokens,
       users,
       groups,
+      groupNesting,
       schemas,
     },
     ...{ scheduler, notifications, credentialTypes, userCredentials, wallets },

@@ -169,6 +169,15 @@ export function lockingRows<Q extends { forUpdate(): Q }>(db: DialectProbe, quer
   return isPostgres(db) ? query.forUpdate() : query;
 }
 
+/**
+ * Holds the rows `query` selects against deletion (and key changes) for the rest of the
+ * transaction on PostgreSQL, without blocking other readers or sharers (`FOR KEY SHARE`, the lock
+ * a foreign key check takes). SQLite's single writer connection already serialises transactions.
+ */
+export function keySharingRows<Q extends { forKeyShare(): Q }>(db: DialectProbe, query: Q): Q {
+  return isPostgres(db) ? query.forKeyShare() : query;
+}
+
 /** Like `lockingRows`, skipping rows another transaction holds (work-queue claims). */
 export function claimingRows<Q extends { forUpdate(): Q; skipLocked(): Q }>(db: DialectProbe, query: Q): Q {
   return isPostgres(db) ? query.forUpdate().skipLocked() : query;

@@ -10,6 +10,7 @@ import { passwordPoliciesRoutes } from './password-policies/password-policies.ro
 import { passwordsRoutes } from './passwords/passwords.routes.js';
 import { populationsRoutes } from './populations/populations.routes.js';
 import { groupsRoutes } from './groups/groups.routes.js';
+import { groupNestingRoutes } from './groups/group-nesting.routes.js';
 import { resourcesRoutes } from './resources/resources.routes.js';
 import { schemasRoutes } from './schemas/schemas.routes.js';
 import { sessionsRoutes } from './sessions/sessions.routes.js';
@@ -28,6 +29,7 @@ export const managementRoutes: readonly PingOneRoutes[] = [
   usersRoutes,
   userStateRoutes,
   groupsRoutes,
+  groupNestingRoutes,
   schemasRoutes,
   credentialTypesRoutes,
   userCredentialsRoutes,

@@ -187,7 +187,9 @@ describeStores('users list, filter and paging', (server) => {
     assert.equal(second.body._embedded.users[4].username, 'bulk-204');
     assert.equal(second.body._links.next, undefined);
     const small = await server().request('GET', `/v1/environments/${bulkEnv}/users`);
-    assert.equal(small.body.size, 100, 'default page size');
+    // Issue 12: no `limit` means one maximal page (the users cap of 200), not 100.
+    assert.equal(small.body.size, 200, 'no limit: one maximal page');
+    assert.ok(small.body._links.next, 'more rows than the cap: a next link');
   });
 
   it('bounds limit (1-1000) and rejects bad cursors', async () => {

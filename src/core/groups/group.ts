@@ -24,6 +24,8 @@ export interface GroupInput {
 export interface GroupWithCount extends Group {
   /** Users added to the group directly (PingOne's `directMemberCounts.users`). */
   readonly directUserCount: number;
+  /** Distinct users of the group and of every group nested in it, at any depth (on request). */
+  readonly totalUserCount?: number | undefined;
 }
 
 /** A user's membership as PingOne shows it (`/users/{id}/memberOfGroups`). */
@@ -32,5 +34,6 @@ export interface Membership {
   readonly environmentId: string;
   readonly groupId: string;
   readonly groupName: string;
-  readonly type: 'DIRECT';
+  /** DIRECT: added explicitly. INDIRECT: only through a nested group (reference more §1.5). */
+  readonly type: 'DIRECT' | 'INDIRECT';
 }

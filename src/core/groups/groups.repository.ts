@@ -1,4 +1,5 @@
 import type { RawBuilder, Selectable, SqlBool } from 'kysely';
+import { keySharingRows } from '../../db/dialect.js';
 import type { Db, GroupsTable } from '../../db/schema.js';
 import type { Group } from './group.js';
 
@@ -31,6 +32,27 @@ export async function findGroup(db: Db, environmentId: string, id: string): Prom
     .where('id', '=', id)
     .executeTakeFirst();
   return row ? toGroup(row) : undefined;
+}
+
+/**
+ * The groups with these ids, held against concurrent deletion until the transaction ends (so an
+ * edge between them never races a delete into a foreign key error).
+ */
+export async function findGroupsHeld(
+  db: Db,
+  environmentId: string,
+  ids: readonly string[],
+): Promise<Group[]> {
+  const rows = await keySharingRows(
+    db,
+    db
+      .selectFrom('groups')
+      .selectAll()
+      .where('environment_id', '=', environmentId)
+      .where('id', 'in', [...ids])
+      .orderBy('id'),
+  ).execute();
+  return rows.map(toGroup);
 }
 
 export interface GroupQuery {

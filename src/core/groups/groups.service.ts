@@ -4,10 +4,11 @@ import type { EnvironmentsService } from '../environments/environments.service.j
 import type { Environment } from '../environments/environment.js';
 import { findPopulation } from '../populations/populations.repository.js';
 import type { Clock } from '../shared/clock.js';
-import { invalidValue, notFound, uniquenessViolation } from '../shared/errors.js';
+import { invalidValue, notFound, requestFailed, uniquenessViolation } from '../shared/errors.js';
 import { compileFilter, parseFilter } from '../shared/filter.js';
 import { newId } from '../shared/ids.js';
 import { toPage, type Page, type PageRequest } from '../shared/paging.js';
+import { deleteRoleAssignmentsOfActor } from '../access/role-assignments.repository.js';
 import { findUser } from '../users/users.repository.js';
 import type { Db } from '../../db/schema.js';
 import type { Store } from '../../db/store.js';
@@ -17,13 +18,13 @@ import {
   deleteGroup,
   deleteMembership,
   findGroup,
-  groupsOfUser,
   insertGroup,
   insertMembership,
   listGroups,
   membershipExists,
   updateGroup,
 } from './groups.repository.js';
+import { countTotalMembers, effectiveGroupsOfUser } from './nesting.repository.js';
 
 /** What adding a user to a group did: joined (or already a member), or why it was refused. */
 export type JoinOutcome =
@@ -124,12 +125,16 @@ export function createGroupsService({ store, clock, environments }: GroupsServic
     return { group };
   }
 
-  const membership = (env: Environment, userId: string, group: { id: string; name: string }): Membership => ({
+  const membership = (
+    env: Environment,
+    userId: string,
+    group: { id: string; name: string; direct?: boolean },
+  ): Membership => ({
     userId,
     environmentId: env.id,
     groupId: group.id,
     groupName: group.name,
-    type: 'DIRECT',
+    type: group.direct === false ? 'INDIRECT' : 'DIRECT',
   });
 
   return {
@@ -165,11 +170,19 @@ export function createGroupsService({ store, clock, environments }: GroupsServic
       return { ...page, items: await Promise.all(page.items.map((g) => withCount(store.db, g))) };
     },
 
-    async get(actor: Actor, environmentId: string, id: string): Promise<GroupWithCount> {
+    /** `includeTotal`: also `totalMemberCounts` (members through nested groups included). */
+    async get(
+      actor: Actor,
+      environmentId: string,
+      id: string,
+      options: { includeTotal?: boolean } = {},
+    ): Promise<GroupWithCount> {
       const env = await environments.require(environmentId);
       const group = await requireGroup(store.db, environmentId, id);
       authorize(actor, 'dir:read:group', targetOf(env, group.populationId));
-      return withCount(store.db, group);
+      const counted = await withCount(store.db, group);
+      if (!options.includeTotal) return counted;
+      return { ...counted, totalUserCount: await countTotalMembers(store.db, group.id) };
     },
 
     async create(actor: Actor, environmentId: string, input: GroupInput): Promise<GroupWithCount> {
@@ -221,6 +234,7 @@ export function createGroupsService({ store, clock, environments }: GroupsServic
       await store.transaction(async (trx) => {
         const group = await requireGroup(trx, environmentId, id);
         authorize(actor, 'dir:delete:group', targetOf(env, group.populationId));
+        await deleteRoleAssignmentsOfActor(trx, id);
         await deleteGroup(trx, id);
       });
     },
@@ -250,7 +264,7 @@ export function createGroupsService({ store, clock, environments }: GroupsServic
     async listMemberships(actor: Actor, environmentId: string, userId: string): Promise<Membership[]> {
       const env = await environments.require(environmentId);
       await membershipContext(store.db, actor, env, userId, 'dir:read:user');
-      return (await groupsOfUser(store.db, userId)).map((g) => membership(env, userId, g));
+      return (await effectiveGroupsOfUser(store.db, userId)).map((g) => membership(env, userId, g));
     },
 
     async getMembership(
@@ -261,7 +275,7 @@ export function createGroupsService({ store, clock, environments }: GroupsServic
     ): Promise<Membership> {
       const env = await environments.require(environmentId);
       await membershipContext(store.db, actor, env, userId, 'dir:read:user');
-      const group = (await groupsOfUser(store.db, userId)).find((g) => g.id === groupId);
+      const group = (await effectiveGroupsOfUser(store.db, userId)).find((g) => g.id === groupId);
       if (!group) throw notFound();
       return membership(env, userId, group);
     },
@@ -270,7 +284,15 @@ export function createGroupsService({ store, clock, environments }: GroupsServic
       const env = await environments.require(environmentId);
       await store.transaction(async (trx) => {
         await membershipContext(trx, actor, env, userId, 'dir:update:user');
-        if (!(await deleteMembership(trx, groupId, userId))) throw notFound();
+        if (await deleteMembership(trx, groupId, userId)) return;
+        // Reference more §1.2: only direct members can be removed; an indirect one is named as such.
+        if ((await effectiveGroupsOfUser(trx, userId)).some((g) => g.id === groupId)) {
+          throw requestFailed(
+            'INVALID_VALUE',
+            'The user is a member of the group only through a nested group; only a direct membership can be removed.',
+          );
+        }
+        throw notFound();
       });
     },
   };

@@ -8,6 +8,7 @@ import {
   type FilterOperator,
 } from '../shared/filter.js';
 import { PROFILE_FILTER_PATHS } from './user-profile.js';
+import { groupsWithin } from '../groups/nesting.repository.js';
 
 const TEXT: readonly FilterOperator[] = ['eq', 'sw', 'ew', 'co'];
 
@@ -54,11 +55,13 @@ export function userFilterCompiler(dialect: StoreDialect): FilterCompiler {
       if (column) return { expression: sql.ref(column.column), type: column.type };
       return { expression: dialect.jsonText('users.profile', attribute.split('.')), type: 'text' };
     },
+    // A member of a group is a direct member of it or of any group nested in it (reference more
+    // §1.5 leaves this open; Tessera counts nested members, as `INDIRECT` memberships show them).
     member(_attribute, inner) {
       const condition = compileFilter(inner, {
-        column: () => ({ expression: sql.ref('gm.group_id'), type: 'text' }),
+        column: () => ({ expression: sql.ref('g.id'), type: 'text' }),
       });
-      return sql`exists (select 1 from group_memberships gm where gm.user_id = users.id and ${condition})`;
+      return sql`exists (select 1 from group_memberships gm where gm.user_id = users.id and gm.group_id in ${groupsWithin(condition)})`;
     },
   };
 }

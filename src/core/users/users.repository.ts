@@ -124,7 +124,9 @@ const updateUserRow = prepareWrite(
       .where('revision', '=', readRevision as number),
 );
 
+/** Deletes the user and its role assignments (they name their actor without a foreign key). */
 export async function deleteUser(db: Db, id: string): Promise<void> {
+  await db.deleteFrom('role_assignments').where('actor_id', '=', id).execute();
   await db.deleteFrom('users').where('id', '=', id).execute();
 }
 

@@ -1,7 +1,8 @@
 import { authorize, permittedPopulations, type Actor } from '../access/actor.js';
 import type { EnvironmentsService } from '../environments/environments.service.js';
 import type { Environment } from '../environments/environment.js';
-import { deleteForeignPopulationMemberships, groupsOfUser } from '../groups/groups.repository.js';
+import { deleteForeignPopulationMemberships } from '../groups/groups.repository.js';
+import { effectiveGroupsOfUser } from '../groups/nesting.repository.js';
 import {
   countUsersInPopulation,
   findDefaultPopulation,
@@ -276,8 +277,8 @@ export function createUsersService({ store, clock, environments, passwords }: Us
       return user;
     },
 
-    /** The groups of a user already authorized for reading (`include=memberOfGroup...`). */
-    groupsOf: (user: User) => groupsOfUser(store.db, user.id),
+    /** The groups (direct and through nesting) of a user already authorized for reading. */
+    groupsOf: (user: User) => effectiveGroupsOfUser(store.db, user.id),
 
     /** The population of a user already authorized for reading (`expand=population`). */
     async populationOf(user: User): Promise<PopulationWithCount> {

@@ -17,6 +17,11 @@ import {
 
 const tags = ['Groups'];
 const GroupParams = Type.Object({ envID: Type.String(), groupID: Type.String() });
+const GroupReadQuery = Type.Object({
+  include: Type.Optional(
+    Type.String({ description: 'totalMemberCounts: members through nested groups included' }),
+  ),
+});
 const UserParams = Type.Object({ envID: Type.String(), userID: Type.String() });
 const MembershipParams = Type.Object({ envID: Type.String(), userID: Type.String(), groupID: Type.String() });
 
@@ -66,9 +71,23 @@ export function groupsRoutes(app: FastifyTypebox, { services, hal }: PingOneCont
 
   app.get(
     '/environments/:envID/groups/:groupID',
-    { schema: { tags, params: GroupParams, response: responses({ 200: GroupSchema }) } },
-    async (request) =>
-      wire(await services.groups.get(actorOf(request), request.params.envID, request.params.groupID)),
+    {
+      schema: {
+        tags,
+        params: GroupParams,
+        querystring: GroupReadQuery,
+        response: responses({ 200: GroupSchema }),
+      },
+    },
+    async (request) => {
+      const { envID, groupID } = request.params;
+      const include = (request.query.include ?? '').split(',').map((s) => s.trim());
+      return wire(
+        await services.groups.get(actorOf(request), envID, groupID, {
+          includeTotal: include.includes('totalMemberCounts'),
+        }),
+      );
+    },
   );
 
   app.put(

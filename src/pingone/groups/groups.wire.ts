@@ -1,5 +1,6 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { GroupInput, GroupWithCount, Membership } from '../../core/groups/group.js';
+import type { GroupNesting } from '../../core/groups/nesting.service.js';
 import { iso } from '../../core/shared/clock.js';
 import type { Hal } from '../../pingone-common/hal.js';
 import { IdRef, LinksSchema } from '../shared/schemas.js';
@@ -27,6 +28,7 @@ export const GroupSchema = Type.Object({
   externalId: Type.Optional(Type.String()),
   customData: Type.Optional(Type.Object({}, { additionalProperties: true })),
   directMemberCounts: Type.Object({ users: Type.Integer() }),
+  totalMemberCounts: Type.Optional(Type.Object({ users: Type.Integer() })),
   createdAt: Type.String(),
   updatedAt: Type.String(),
 });
@@ -54,6 +56,8 @@ export function groupWire(hal: Hal, g: GroupWithCount): Static<typeof GroupSchem
     _links: {
       self: hal.link(hal.env(g.environmentId, `/groups/${g.id}`)),
       environment: hal.link(hal.env(g.environmentId)),
+      memberOfGroups: hal.link(hal.env(g.environmentId, `/groups/${g.id}/memberOfGroups`)),
+      roleAssignments: hal.link(hal.env(g.environmentId, `/groups/${g.id}/roleAssignments`)),
       ...(g.populationId
         ? { population: hal.link(hal.env(g.environmentId, `/populations/${g.populationId}`)) }
         : {}),
@@ -67,6 +71,7 @@ export function groupWire(hal: Hal, g: GroupWithCount): Static<typeof GroupSchem
     ...(g.externalId !== undefined ? { externalId: g.externalId } : {}),
     ...(g.customData !== undefined ? { customData: g.customData } : {}),
     directMemberCounts: { users: g.directUserCount },
+    ...(g.totalUserCount !== undefined ? { totalMemberCounts: { users: g.totalUserCount } } : {}),
     createdAt: iso(g.createdAt),
     updatedAt: iso(g.updatedAt),
   };
@@ -84,5 +89,31 @@ export function membershipWire(hal: Hal, m: Membership): Static<typeof Membershi
     environment: { id: m.environmentId },
     name: m.groupName,
     type: m.type,
+  };
+}
+
+export const NestingBody = Type.Object({ id: Type.String({ minLength: 1 }) }, { additionalProperties: true });
+
+/** PingOne's GroupNesting: `id` and `name` are the parent's; the URL group is the child. */
+export const NestingSchema = Type.Object({
+  _links: LinksSchema,
+  id: Type.String(),
+  environment: IdRef,
+  name: Type.String(),
+  type: Type.String(),
+});
+
+export function nestingWire(hal: Hal, n: GroupNesting): Static<typeof NestingSchema> {
+  const child = hal.env(n.environmentId, `/groups/${n.childId}`);
+  return {
+    _links: {
+      self: hal.link(`${child}/memberOfGroups/${n.parentId}`),
+      environment: hal.link(hal.env(n.environmentId)),
+      group: hal.link(hal.env(n.environmentId, `/groups/${n.parentId}`)),
+    },
+    id: n.parentId,
+    environment: { id: n.environmentId },
+    name: n.parentName,
+    type: n.type,
   };
 }

@@ -32,6 +32,10 @@ export function collectionSchema(key: string, item: TSchema) {
   });
 }
 
-/** Page size: PingOne caps pages server-side; clients must read `size`. */
-export const pageLimit = (limit: number | undefined, max = 1000, fallback = 100) =>
-  Math.min(limit ?? fallback, max);
+/**
+ * Page size: PingOne caps pages server-side; clients must read `size`. Without `limit` a list
+ * answers one maximal page ("the lesser of the service-defined maximum page size or the number
+ * of items", reference more §7), so a client that reads only the first page loses nothing below
+ * the cap. Services may cap lower (users: 200).
+ */
+export const pageLimit = (limit: number | undefined, max = 1000) => Math.min(limit ?? max, max);
