@@ -16,7 +16,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, platform, release, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import argon2 from 'argon2';
+import { hash as argon2Hash, type Algorithm } from '@node-rs/argon2';
 import autocannon from 'autocannon';
 import type { BenchFixture } from './fixture.js';
 import { signOnMeasurements, type SignOnMeasurement } from './signon.js';
@@ -101,7 +101,7 @@ interface Measurement {
 
 const HASH_CONCURRENCY = Number(process.env.TESSERA_HASH_CONCURRENCY ?? 2);
 const ARGON2 = {
-  type: argon2.argon2id,
+  algorithm: 2 as Algorithm, // Algorithm.Argon2id (an ambient const enum isolatedModules cannot read)
   memoryCost: Number(process.env.TESSERA_ARGON2_MEMORY_KIB ?? 19456),
   timeCost: Number(process.env.TESSERA_ARGON2_PASSES ?? 2),
   parallelism: 1,
@@ -113,7 +113,7 @@ async function rawArgon2Rate(): Promise<number> {
   let count = 0;
   const worker = async () => {
     while (Date.now() < until) {
-      await argon2.hash(`Qz7!vRp-raw-${count}`, ARGON2);
+      await argon2Hash(`Qz7!vRp-raw-${count}`, ARGON2);
       count += 1;
     }
   };

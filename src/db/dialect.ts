@@ -6,6 +6,7 @@ import {
   sql,
   type Dialect as KyselyDialect,
   type QueryExecutorProvider,
+  type Expression,
   type RawBuilder,
 } from 'kysely';
 import type { StoreConfig } from '../config/config.js';
@@ -21,6 +22,12 @@ export interface StoreDialect {
   readonly kysely: KyselyDialect;
   /** Extracts a string at a dotted path from a JSON text column. */
   jsonText(column: string, path: readonly string[]): RawBuilder<string | null>;
+  /**
+   * The text expression compared byte by byte (code point order), so that a prefix is one index
+   * range: SQLite's default BINARY collation already is; PostgreSQL gets `COLLATE "C"` (its
+   * database collation may be linguistic). Migration 0012's filter indexes are built on it.
+   */
+  byteOrder(expression: Expression<unknown>): RawBuilder<unknown>;
   /** True when `error` is a unique-constraint violation, optionally of the named index. */
   isUniqueViolation(error: unknown, indexName?: string): boolean;
   /** PostgreSQL locks selected rows for the transaction; SQLite already serialises writers. */
@@ -87,8 +94,10 @@ function sqliteDialect(filename: string): StoreDialect {
     jsonText(column, path) {
       return sql<
         string | null
-      >`json_extract(${sql.ref(column)}, ${'$.' + path.map((p) => `"${p}"`).join('.')})`;
+      >`json_extract(${sql.ref(column)}, ${sql.lit('$.' + path.map((p) => `"${p}"`).join('.'))})`;
     },
+    // A literal path, not a parameter: only then can SQLite match the expression indexes.
+    byteOrder: (expression) => sql`${expression}`,
     isUniqueViolation(error, indexName) {
       if (!(error instanceof Error) || !('code' in error)) return false;
       const code = (error as { code?: unknown }).code;
@@ -131,6 +140,7 @@ function postgresDialect(url: string, searchPath?: string): StoreDialect {
     jsonText(column, path) {
       return sql<string | null>`(${sql.ref(column)}::jsonb #>> ${sql.lit('{' + path.join(',') + '}')})`;
     },
+    byteOrder: (expression) => sql`(${expression} COLLATE "C")`,
     isUniqueViolation(error, indexName) {
       if (!(error instanceof Error) || !('code' in error)) return false;
       if ((error as { code?: unknown }).code !== '23505') return false;

@@ -33,3 +33,25 @@ export function actorOf(request: FastifyRequest): Actor {
   if (!request.actor) throw new Error('route registered outside the authenticated scope');
   return request.actor;
 }
+
+const connectionSignal = Symbol('tessera.connectionSignal');
+type SignalledSocket = { [connectionSignal]?: AbortSignal };
+
+/**
+ * The actor, with a signal that aborts when the client's connection closes. For routes that
+ * queue slow work (password hashing): a client that gave up frees its place in the queue. One
+ * controller per socket (kept on the socket itself), as HTTP/1.1 serves its requests in turn.
+ */
+export function actorWithConnectionOf(request: FastifyRequest): Actor {
+  const actor = actorOf(request);
+  const socket = request.raw.socket as (typeof request.raw.socket & SignalledSocket) | null;
+  if (!socket || typeof socket.once !== 'function') return actor;
+  let signal = socket[connectionSignal];
+  if (!signal) {
+    const controller = new AbortController();
+    if (socket.destroyed) controller.abort();
+    else socket.once('close', () => controller.abort());
+    signal = socket[connectionSignal] = controller.signal;
+  }
+  return { ...actor, connection: signal };
+}

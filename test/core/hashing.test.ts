@@ -15,6 +15,12 @@ const vectors = JSON.parse(
   encodings: Record<string, string>;
 };
 
+// Made by the `argon2` npm package Tessera used before @node-rs/argon2: see
+// test/fixtures/passwords/generate-argon2-package.mjs.
+const oldLibrary = JSON.parse(
+  readFileSync(new URL('../fixtures/passwords/argon2-package.json', import.meta.url), 'utf8'),
+) as { password: string; wrong: string; hashes: Record<string, string> };
+
 const LOW_COST = {
   memoryKiB: 1024,
   passes: 1,
@@ -82,6 +88,80 @@ describe('password hashing', () => {
     await first;
     assert.equal(await second, 'second');
     assert.equal(await queue.run(async () => 'after'), 'after');
+  });
+});
+
+describe('argon2 hashes stored before the switch to @node-rs/argon2', () => {
+  const hasher = createHasher(LOW_COST);
+  const production = createHasher({ ...LOW_COST, memoryKiB: 19456, passes: 2 });
+
+  for (const [name, stored] of Object.entries(oldLibrary.hashes)) {
+    it(`verifies ${name} made by the argon2 package, and refuses a wrong password`, async () => {
+      assert.equal((await hasher.verify(stored, oldLibrary.password)).match, true);
+      assert.equal((await hasher.verify(stored, oldLibrary.wrong)).match, false);
+    });
+  }
+
+  it('asks for a rehash only when the stored parameters differ from the configured ones', async () => {
+    const { hashes, password } = oldLibrary;
+    assert.deepEqual(await production.verify(hashes.argon2id_m19456_t2_p1!, password), {
+      match: true,
+      rehash: false,
+    });
+    assert.deepEqual(await hasher.verify(hashes.argon2id_m1024_t1_p1!, password), {
+      match: true,
+      rehash: false,
+    });
+    for (const name of ['argon2id_m2048_t3_p2', 'argon2i_m1024_t1_p1', 'argon2d_m1024_t1_p1']) {
+      assert.deepEqual(await hasher.verify(hashes[name]!, password), { match: true, rehash: true }, name);
+    }
+    assert.deepEqual(await production.verify(hashes.argon2id_m1024_t1_p1!, password), {
+      match: true,
+      rehash: true,
+    });
+  });
+});
+
+describe('hashing for a caller whose connection closes', () => {
+  const isCallerGone = (error: unknown) =>
+    error instanceof DomainError && error.kind === 'rate_limited' && /abandoned/.test(error.message);
+
+  it('drops a waiting job when its caller goes away, and keeps the queue usable', async () => {
+    const queue = createBoundedQueue(1, 5);
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const first = queue.run(() => gate);
+    const gone = new AbortController();
+    let ran = false;
+    const dropped = queue.run(
+      async () => {
+        ran = true;
+      },
+      'hash',
+      gone.signal,
+    );
+    const third = queue.run(async () => 'third');
+    assert.equal(queue.pending, 2);
+    gone.abort();
+    await assert.rejects(dropped, isCallerGone);
+    assert.equal(queue.pending, 1);
+    release();
+    await first;
+    assert.equal(await third, 'third');
+    assert.equal(ran, false);
+  });
+
+  it('refuses at once to hash for a caller already gone', async () => {
+    const hasher = createHasher(LOW_COST);
+    const gone = new AbortController();
+    gone.abort();
+    await assert.rejects(
+      hasher.onBehalfOf(gone.signal, () => hasher.hash('a password')),
+      isCallerGone,
+    );
+    const present = new AbortController();
+    const stored = await hasher.onBehalfOf(present.signal, () => hasher.hash('a password'));
+    assert.equal((await hasher.verify(stored, 'a password')).match, true);
   });
 });
 

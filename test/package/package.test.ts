@@ -11,8 +11,8 @@ import { after, before, describe, it } from 'node:test';
  *
  * The install uses `--ignore-scripts`: better-sqlite3's install step downloads a prebuilt binary
  * or compiles for minutes, which says nothing about Tessera's package. The binary this checkout
- * already built (same version, same Node) is copied in instead; argon2 ships its prebuilt binaries
- * inside its package and needs no install step.
+ * already built (same version, same Node) is copied in instead; @node-rs/argon2 ships its prebuilt
+ * binary as a per-platform optional dependency and needs no install step.
  */
 const repository = resolve('.');
 const run = (command: string, args: string[], cwd: string, env: Record<string, string> = {}) =>

@@ -24,6 +24,8 @@ export interface Actor {
    * grants are then not consulted).
    */
   readonly authority?: ScopeAuthority | undefined;
+  /** Aborts when the caller's connection closes: slow work queued for it (hashing) is dropped. */
+  readonly connection?: AbortSignal | undefined;
 }
 
 export interface ScopeAuthority {

@@ -1,4 +1,11 @@
-import argon2 from 'argon2';
+import { AsyncLocalStorage } from 'node:async_hooks';
+import {
+  hash as argon2Hash,
+  parseOptions,
+  verify as argon2Verify,
+  type Algorithm,
+  type Version,
+} from '@node-rs/argon2';
 import type { HashingConfig } from '../../config/config.js';
 import { DomainError } from '../shared/errors.js';
 import { noMetrics, secondsSince, type HashOperation, type Metrics } from '../shared/metrics.js';
@@ -14,7 +21,25 @@ export interface Hasher {
   /** argon2id with the configured cost, stored as `{ARGON2}$argon2id$...`. */
   hash(plain: string): Promise<string>;
   verify(stored: string, plain: string): Promise<VerifyResult>;
+  /**
+   * Runs `work` on behalf of a caller whose connection may close: once `signal` aborts, its
+   * hashing jobs still waiting in the queue are dropped, so a client that gave up does not keep
+   * others waiting. (A job already computing finishes: the queue starts no more jobs than the
+   * libuv pool runs at once, so there is never a started-but-unscheduled native job to cancel.)
+   */
+  onBehalfOf<T>(signal: AbortSignal | undefined, work: () => Promise<T>): Promise<T>;
 }
+
+/** `Algorithm.Argon2id` of @node-rs/argon2 (an ambient const enum, which isolatedModules cannot read). */
+const ARGON2ID = 2 as Algorithm;
+/** `Version.V0x13`, the current argon2 version (19), likewise. */
+const ARGON2_CURRENT_VERSION = 1 as Version;
+
+/** The caller went away while its hashing job waited: nobody reads the answer. */
+export const callerGone = (): DomainError =>
+  new DomainError('rate_limited', 'The request was abandoned by the client before its password was hashed.', [
+    { code: 'LIMIT_EXCEEDED', message: 'The client closed the connection.' },
+  ]);
 
 export const busy = (): DomainError =>
   new DomainError(
@@ -34,15 +59,34 @@ export function createBoundedQueue(maxConcurrent: number, queueLimit: number, me
   metrics.gauge('password_hash_queue_depth', () => waiting.length);
   metrics.gauge('password_hash_active', () => active);
   return {
-    async run<T>(work: () => Promise<T>, operation: HashOperation = 'hash'): Promise<T> {
+    async run<T>(
+      work: () => Promise<T>,
+      operation: HashOperation = 'hash',
+      signal?: AbortSignal,
+    ): Promise<T> {
       const queued = performance.now();
+      if (signal?.aborted) throw callerGone();
       if (active >= maxConcurrent) {
         if (waiting.length >= queueLimit) {
           metrics.hashRejected();
           throw busy();
         }
         // The finishing job hands its slot over directly, so `active` stays the same.
-        await new Promise<void>((resolve) => waiting.push(resolve));
+        await new Promise<void>((resolve, reject) => {
+          waiting.push(resolve);
+          signal?.addEventListener(
+            'abort',
+            () => {
+              // Dropped from the queue: no slot was handed to it, so `active` is unchanged.
+              const index = waiting.indexOf(resolve);
+              if (index >= 0) {
+                waiting.splice(index, 1);
+                reject(callerGone());
+              }
+            },
+            { once: true },
+          );
+        });
       } else {
         active += 1;
       }
@@ -65,10 +109,31 @@ export function createBoundedQueue(maxConcurrent: number, queueLimit: number, me
 
 export function createHasher(config: HashingConfig, metrics: Metrics = noMetrics): Hasher {
   const queue = createBoundedQueue(config.maxConcurrent, config.queueLimit, metrics);
-  const options = { memoryCost: config.memoryKiB, timeCost: config.passes, parallelism: config.parallelism };
+  const options = {
+    algorithm: ARGON2ID,
+    memoryCost: config.memoryKiB,
+    timeCost: config.passes,
+    parallelism: config.parallelism,
+  };
+  // The signal of the caller on whose behalf the current async chain hashes (see onBehalfOf).
+  const caller = new AsyncLocalStorage<AbortSignal | undefined>();
+  /** The stored hash uses weaker (or other) parameters than configured: rehash it on success. */
+  const weakerThanConfigured = (phc: string) => {
+    const parsed = parseOptions(phc);
+    return (
+      parsed.algorithm !== ARGON2ID ||
+      parsed.version !== ARGON2_CURRENT_VERSION ||
+      parsed.memoryCost !== options.memoryCost ||
+      parsed.timeCost !== options.timeCost ||
+      parsed.parallelism !== options.parallelism
+    );
+  };
   return {
+    onBehalfOf: (signal, work) => caller.run(signal, work),
     async hash(plain) {
-      return '{ARGON2}' + (await queue.run(() => argon2.hash(plain, { type: argon2.argon2id, ...options })));
+      const signal = caller.getStore();
+      // The native binding computes on a libuv thread: the event loop stays free.
+      return '{ARGON2}' + (await queue.run(() => argon2Hash(plain, options), 'hash', signal));
     },
     async verify(stored, plain) {
       let encoded: Encoded | undefined;
@@ -80,13 +145,12 @@ export function createHasher(config: HashingConfig, metrics: Metrics = noMetrics
       if (!encoded) return { match: false, rehash: false };
       if (encoded.scheme === 'ARGON2') {
         const phc = stored.slice('{ARGON2}'.length);
-        const match = await queue.run(() => argon2.verify(phc, plain), 'verify');
-        return {
-          match,
-          rehash: match && (!phc.startsWith('$argon2id$') || argon2.needsRehash(phc, options)),
-        };
+        const signal = caller.getStore();
+        const match = await queue.run(() => argon2Verify(phc, plain), 'verify', signal);
+        return { match, rehash: match && weakerThanConfigured(phc) };
       }
-      const match = await queue.run(() => verifyLegacy(encoded, plain), 'verify');
+      const signal = caller.getStore();
+      const match = await queue.run(() => verifyLegacy(encoded, plain), 'verify', signal);
       return { match, rehash: match };
     },
   };

@@ -322,7 +322,7 @@ export function createPasswordsService(deps: PasswordsServiceDeps) {
     ) =>
     async (actor: Actor, environmentId: string, userId: string, ...args: A): Promise<PasswordState> => {
       await load(environmentId, userId, actor, permission);
-      return op(environmentId, userId, ...args);
+      return hasher.onBehalfOf(actor.connection, () => op(environmentId, userId, ...args));
     };
   const READ = 'dir:read:userPassword';
   const UPDATE = 'dir:update:userPassword';

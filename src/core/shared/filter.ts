@@ -102,12 +102,19 @@ export function parseFilter(
 export interface FilterColumn {
   readonly expression: Expression<unknown>;
   readonly type: 'text' | 'boolean';
+  /**
+   * Always stored in lowercase (generated UUIDs): `eq` compares the column itself with the
+   * lowered value, without lower() around the column, so the column's own index serves it.
+   */
+  readonly storedLowercase?: boolean;
 }
 
 export interface FilterCompiler {
   column(attribute: string): FilterColumn;
   /** SQL for `attribute[inner]`, e.g. an EXISTS over a membership table. */
   member?(attribute: string, inner: FilterNode): RawBuilder<SqlBool>;
+  /** The store's byte-order wrapper, when the filtered table has byte-ordered text indexes. */
+  byteOrder?(expression: Expression<unknown>): RawBuilder<unknown>;
 }
 
 export function compileFilter(node: FilterNode, compiler: FilterCompiler): RawBuilder<SqlBool> {
@@ -126,7 +133,14 @@ export function compileFilter(node: FilterNode, compiler: FilterCompiler): RawBu
         const wanted = typeof node.value === 'boolean' ? node.value : node.value.toLowerCase() === 'true';
         return sql<SqlBool>`${column.expression} = ${wanted}`;
       }
-      return matchText(column.expression, node.op, String(node.value));
+      if (column.storedLowercase && node.op === 'eq')
+        return sql<SqlBool>`${column.expression} = ${String(node.value).toLowerCase()}`;
+      return matchText(
+        column.expression,
+        node.op,
+        String(node.value),
+        compiler.byteOrder ? (e) => compiler.byteOrder!(e) : undefined,
+      );
     }
   }
 }

@@ -13,11 +13,13 @@ import { groupsWithin } from '../groups/nesting.repository.js';
 const TEXT: readonly FilterOperator[] = ['eq', 'sw', 'ew', 'co'];
 
 /** Attributes stored in their own column rather than in the profile document. */
-const COLUMNS: Readonly<Record<string, { column: string; type: 'text' | 'boolean' }>> = {
+const COLUMNS: Readonly<
+  Record<string, { column: string; type: 'text' | 'boolean'; storedLowercase?: boolean }>
+> = {
   id: { column: 'users.id', type: 'text' },
   username: { column: 'users.username', type: 'text' },
   email: { column: 'users.email', type: 'text' },
-  'population.id': { column: 'users.population_id', type: 'text' },
+  'population.id': { column: 'users.population_id', type: 'text', storedLowercase: true },
   enabled: { column: 'users.enabled', type: 'boolean' },
   mfaEnabled: { column: 'users.mfa_enabled', type: 'boolean' },
   'lifecycle.status': { column: 'users.lifecycle_status', type: 'text' },
@@ -52,16 +54,25 @@ export function userFilterCompiler(dialect: StoreDialect): FilterCompiler {
   return {
     column(attribute) {
       const column = COLUMNS[attribute];
-      if (column) return { expression: sql.ref(column.column), type: column.type };
+      if (column)
+        return {
+          expression: sql.ref(column.column),
+          type: column.type,
+          storedLowercase: column.storedLowercase ?? false,
+        };
       return { expression: dialect.jsonText('users.profile', attribute.split('.')), type: 'text' };
     },
     // A member of a group is a direct member of it or of any group nested in it (reference more
     // §1.5 leaves this open; Tessera counts nested members, as `INDIRECT` memberships show them).
     member(_attribute, inner) {
       const condition = compileFilter(inner, {
-        column: () => ({ expression: sql.ref('g.id'), type: 'text' }),
+        column: () => ({ expression: sql.ref('g.id'), type: 'text', storedLowercase: true }),
       });
-      return sql`exists (select 1 from group_memberships gm where gm.user_id = users.id and gm.group_id in ${groupsWithin(condition)})`;
+      // An IN over the memberships (not a correlated EXISTS): both stores then read the groups'
+      // members from the membership key (group_id, user_id) instead of testing every user.
+      return sql`users.id in (select gm.user_id from group_memberships gm where gm.group_id in ${groupsWithin(condition)})`;
     },
+    // Migration 0012 indexes lower(attribute) in byte order for the commonly filtered attributes.
+    byteOrder: (expression) => dialect.byteOrder(expression),
   };
 }

@@ -159,12 +159,22 @@ export async function listUsers(
   return rows.map(toUser);
 }
 
-export async function countUsers(db: Db, query: UserQuery): Promise<number> {
+/**
+ * The number of matching users, counting no further than `atMost`: undefined when more match.
+ * A list page then costs at most `atMost` index entries for its count, however many users match.
+ */
+export async function countUsersUpTo(db: Db, query: UserQuery, atMost: number): Promise<number | undefined> {
   if (query.populationIds?.length === 0) return 0;
-  const row = await userQuery(db, query)
+  const matches = userQuery(db, query)
+    .select('users.id')
+    .limit(atMost + 1)
+    .as('matches');
+  const row = await db
+    .selectFrom(matches)
     .select((eb) => eb.fn.countAll<number>().as('n'))
     .executeTakeFirstOrThrow();
-  return Number(row.n);
+  const n = Number(row.n);
+  return n > atMost ? undefined : n;
 }
 
 /** Another user of the environment whose profile attribute equals `value` (case-insensitively). */

@@ -37,7 +37,7 @@ import {
   checkUsername,
 } from './user-profile.js';
 import {
-  countUsers,
+  countUsersUpTo,
   deleteMembershipsOfUser,
   deleteUser,
   findUser,
@@ -64,6 +64,12 @@ export type UsersService = ReturnType<typeof createUsersService>;
 
 /** Server page cap for user lists (PingOne documents 200 even when a larger limit is asked). */
 export const USER_PAGE_CAP = 200;
+
+/**
+ * A user list's `count` is exact up to this many matches and absent beyond (PingOne: "count is
+ * optional; absent usually means there are many"), so no page counts a million rows.
+ */
+export const USER_COUNT_LIMIT = 10_000;
 
 /** Permission check on a user's data: scoped by the user's population. */
 export function authorizeUser(
@@ -309,7 +315,11 @@ export function createUsersService({ store, clock, environments, passwords }: Us
       };
       const limit = Math.min(request.limit, USER_PAGE_CAP);
       const rows = await listUsers(store.db, { ...query, after: request.after, limit });
-      return toPage(rows, limit, await countUsers(store.db, query));
+      // PingOne's `count` is optional ("absent usually means there are many"): counted up to
+      // USER_COUNT_LIMIT matches, omitted beyond. A first page that is also the last needs no count.
+      const complete = request.after === undefined && rows.length <= limit;
+      const count = complete ? rows.length : await countUsersUpTo(store.db, query, USER_COUNT_LIMIT);
+      return toPage(rows, limit, count);
     },
 
     /** Creates a user; with `password` (an import), the user and its password commit together. */

@@ -1,7 +1,7 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import type { PasswordState } from '../../core/passwords/password.js';
-import { actorOf } from '../../http/actor.js';
+import { actorOf, actorWithConnectionOf } from '../../http/actor.js';
 import { mediaTypeRoute, type MediaTypeOperation } from '../../http/media-type-route.js';
 import type { FastifyTypebox } from '../../http/context.js';
 import type { PingOneContext } from '../context.js';
@@ -77,19 +77,19 @@ export function passwordsRoutes(app: FastifyTypebox, { services, hal, validators
         'password.set+json',
         'Set a password (cleartext or pre-encoded)',
         SetBody,
-        (r, p, b) => passwords.set(actorOf(r), p.envID, p.userID, b),
+        (r, p, b) => passwords.set(actorWithConnectionOf(r), p.envID, p.userID, b),
       ),
       op<Static<typeof SetValueBody>>(
         'password.setValue+json',
         'Set a password, or remove it when value is absent',
         SetValueBody,
-        (r, p, b) => passwords.set(actorOf(r), p.envID, p.userID, b),
+        (r, p, b) => passwords.set(actorWithConnectionOf(r), p.envID, p.userID, b),
       ),
       op<Static<typeof ResetBody>>(
         'password.reset+json',
         'Change a password (self change with currentPassword, else an administrator temporary password)',
         ResetBody,
-        (r, p, b) => passwords.reset(actorOf(r), p.envID, p.userID, b),
+        (r, p, b) => passwords.reset(actorWithConnectionOf(r), p.envID, p.userID, b),
       ),
     ],
   });
@@ -100,22 +100,22 @@ export function passwordsRoutes(app: FastifyTypebox, { services, hal, validators
     schema,
     operations: [
       op<Static<typeof CheckBody>>('password.check+json', 'Check a password', CheckBody, (r, p, b) =>
-        passwords.checkAs(actorOf(r), p.envID, p.userID, b.password),
+        passwords.checkAs(actorWithConnectionOf(r), p.envID, p.userID, b.password),
       ),
       op('password.forceChange', 'Require a password change at next sign-on', undefined, (r, p) =>
-        passwords.forceChangeAs(actorOf(r), p.envID, p.userID),
+        passwords.forceChangeAs(actorWithConnectionOf(r), p.envID, p.userID),
       ),
       op('password.unlock+json', 'Unlock a locked-out password', undefined, (r, p) =>
-        passwords.unlockAs(actorOf(r), p.envID, p.userID),
+        passwords.unlockAs(actorWithConnectionOf(r), p.envID, p.userID),
       ),
       op('password.sendRecoveryCode+json', 'Email a password recovery code', undefined, (r, p) =>
-        passwords.sendRecoveryCodeAs(actorOf(r), p.envID, p.userID),
+        passwords.sendRecoveryCodeAs(actorWithConnectionOf(r), p.envID, p.userID),
       ),
       op<Static<typeof RecoverBody>>(
         'password.recover+json',
         'Set a new password with a recovery code',
         RecoverBody,
-        (r, p, b) => passwords.recoverAs(actorOf(r), p.envID, p.userID, b),
+        (r, p, b) => passwords.recoverAs(actorWithConnectionOf(r), p.envID, p.userID, b),
       ),
     ],
   });
