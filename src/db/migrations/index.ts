@@ -7,6 +7,7 @@ import * as signOnPolicies from './0006_sign_on_policies.js';
 import * as oidcApplications from './0007_oidc_applications.js';
 import * as signonFlows from './0008_signon_flows.js';
 import * as oauthGrants from './0009_oauth_grants.js';
+import * as auditWebhooks from './0011_audit_webhooks.js';
 
 /** Every migration, in order. Names are permanent: they are recorded in the store. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '0007_oidc_applications': oidcApplications,
   '0008_signon_flows': signonFlows,
   '0009_oauth_grants': oauthGrants,
+  '0011_audit_webhooks': auditWebhooks,
 };
