@@ -70,7 +70,7 @@ describeStores('audit activities', (server) => {
     const byCorrelation = await activities(
       server(),
       env,
-      `correlationId eq "${deleted.headers['correlation-id']}"`,
+      `correlationId eq "${String(deleted.headers['correlation-id'])}"`,
     );
     assert.deepEqual(
       byCorrelation.map((a) => a.action.type),
