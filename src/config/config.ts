@@ -46,6 +46,10 @@ export interface Config {
   readonly secretKey: string | undefined;
   /** Milliseconds between runs of the background scheduler (outbox, expiry). */
   readonly schedulerIntervalMs: number;
+  /** Days an audit activity is kept before the scheduler prunes it. */
+  readonly activityRetentionDays: number;
+  /** How long one webhook delivery request may take before it counts as failed. */
+  readonly webhookTimeoutMs: number;
   /** `json` (one JSON object a line) or `pretty` (human-readable, for a terminal). */
   readonly logFormat: 'json' | 'pretty';
   /** Where `/metrics` is served: undefined = on the main port; a number = its own listener. */
@@ -194,6 +198,8 @@ export function loadConfig(env: Env = process.env): Config {
     testMailbox: testMode(env),
     secretKey: secretKey(env),
     schedulerIntervalMs: integer(env, 'TESSERA_SCHEDULER_INTERVAL_MS', 1000, 10, 3_600_000),
+    activityRetentionDays: integer(env, 'TESSERA_ACTIVITY_RETENTION_DAYS', 14, 1, 3650),
+    webhookTimeoutMs: integer(env, 'TESSERA_WEBHOOK_TIMEOUT_SECONDS', 10, 1, 300) * 1000,
     logFormat: logFormat(env),
     metricsPort: optionalPort(env, 'TESSERA_METRICS_PORT'),
     storeConnectTimeoutMs: integer(env, 'TESSERA_STORE_CONNECT_TIMEOUT_SECONDS', 30, 0, 3600) * 1000,

@@ -6,6 +6,7 @@ import { distance } from 'fastest-levenshtein';
  */
 export const SERVER_VARIABLES = [
   'TESSERA_ACCESS_CACHE_MS',
+  'TESSERA_ACTIVITY_RETENTION_DAYS',
   'TESSERA_ARGON2_MEMORY_KIB',
   'TESSERA_ARGON2_PARALLELISM',
   'TESSERA_ARGON2_PASSES',
@@ -23,6 +24,7 @@ export const SERVER_VARIABLES = [
   'TESSERA_STORE_CONNECT_TIMEOUT_SECONDS',
   'TESSERA_TEST_MAILBOX',
   'TESSERA_TEST_MODE',
+  'TESSERA_WEBHOOK_TIMEOUT_SECONDS',
 ] as const;
 
 /** Read by the test suite and the benchmark, not the server: set in a developer's shell, not typos. */

@@ -27,6 +27,8 @@ import { createSignOnPolicyResolver } from './sign-on-policies/resolver.js';
 import { createFlowsService } from './signon/flows.service.js';
 import { createSessionsService } from './signon/sessions.service.js';
 import { OffsetClock } from './shared/offset-clock.js';
+import { createActivitiesService } from './activities/activities.service.js';
+import { createWebhooksService } from './webhooks/webhooks.service.js';
 import { createTestModeService } from './test-mode/test-mode.service.js';
 
 export interface CoreDeps {
@@ -153,6 +155,32 @@ export function createServices({ store, clock: baseClock, config, metrics = noMe
   // Expiry first: it may enqueue credential_revoked messages the outbox pass then sends.
   scheduler.register({ name: 'credential-expiry', run: () => userCredentials.expireDue() });
   scheduler.register({ name: 'notification-outbox', run: () => notifications.deliverDue() });
+  const activities = createActivitiesService({
+    store,
+    clock,
+    environments,
+    retentionDays: config.activityRetentionDays,
+  });
+  const webhooks = createWebhooksService({
+    store,
+    clock,
+    environments,
+    secretKey: config.secretKey,
+    timeoutMs: config.webhookTimeoutMs,
+    metrics,
+  });
+  scheduler.register({ name: 'webhook-delivery', run: () => webhooks.deliverDue() });
+  // Retention runs at most once a minute (of the service clock), not on every tick.
+  let retentionRanAt = Number.NEGATIVE_INFINITY;
+  scheduler.register({
+    name: 'audit-retention',
+    run: async () => {
+      if (clock.now() - retentionRanAt < 60_000) return;
+      retentionRanAt = clock.now();
+      await activities.prune();
+      await webhooks.dropStale();
+    },
+  });
   const testMode = testClock && createTestModeService({ store, clock: testClock, environments, scheduler });
   return {
     ...{
@@ -170,7 +198,7 @@ export function createServices({ store, clock: baseClock, config, metrics = noMe
       groupNesting,
       schemas,
     },
-    ...{ scheduler, notifications, credentialTypes, userCredentials, wallets },
+    ...{ scheduler, notifications, credentialTypes, userCredentials, wallets, activities, webhooks },
     ...{ passwordPolicies, passwords, signOnPolicies, directory, resources, flows, sessions, oauth },
     /** Only in test mode (TESSERA_TEST_MODE): the movable clock, mailbox clearing, reset. */
     testMode,

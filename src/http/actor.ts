@@ -25,7 +25,9 @@ export function bearerToken(request: FastifyRequest): string | undefined {
 /** Every request of the scope needs a valid bearer token; its actor is attached to the request. */
 export function authenticateBearer(app: FastifyInstance, tokens: TokensService) {
   app.addHook('onRequest', async (request) => {
-    request.actor = await tokens.authenticate(bearerToken(request));
+    const actor = await tokens.authenticate(bearerToken(request));
+    // The cached actor is shared by requests; each request gets its own copy with its id.
+    request.actor = { ...actor, correlationId: request.correlationId };
   });
 }
 

@@ -35,6 +35,7 @@ export function createPrometheusMetrics() {
   sampled('password_hash_queue_depth', 'Password hashing jobs waiting for a free slot.');
   sampled('password_hash_active', 'Password hashing jobs computing now.');
   sampled('outbox_backlog', 'Notifications queued or being sent (not yet sent nor given up).');
+  sampled('webhook_backlog', 'Activities accepted for webhook subscriptions and not yet delivered.');
 
   const hashWait = new Histogram({
     name: 'tessera_password_hash_wait_seconds',
@@ -83,6 +84,17 @@ export function createPrometheusMetrics() {
     labelNames: ['outcome'] as const,
     registers: [registry],
   });
+  const webhookAttempts = new Counter({
+    name: 'tessera_webhook_delivery_attempts_total',
+    help: 'Webhook delivery requests by outcome (delivered = 2xx, failed = retried after backoff).',
+    labelNames: ['outcome'] as const,
+    registers: [registry],
+  });
+  const webhookActivities = new Counter({
+    name: 'tessera_webhook_activities_delivered_total',
+    help: 'Activities delivered to webhook subscriptions (each batch counts its activities).',
+    registers: [registry],
+  });
   const requests = new Histogram({
     name: 'tessera_http_request_duration_seconds',
     help: 'HTTP requests by route template, method and status code.',
@@ -106,6 +118,8 @@ export function createPrometheusMetrics() {
     passwordCheck: (outcome) => passwordChecks.inc({ outcome }),
     lockout: () => lockouts.inc(),
     outboxAttempt: (outcome) => outbox.inc({ outcome }),
+    webhookAttempt: (outcome) => webhookAttempts.inc({ outcome }),
+    webhookActivitiesDelivered: (count) => webhookActivities.inc(count),
     gauge: (name, read) => void gauges.set(name, read),
   };
 

@@ -19,6 +19,8 @@ import { signOnPolicyAssignmentsRoutes } from './sign-on-policies/assignments.ro
 import { signOnPoliciesRoutes } from './sign-on-policies/sign-on-policies.routes.js';
 import { userStateRoutes } from './users/user-state.routes.js';
 import { usersRoutes } from './users/users.routes.js';
+import { activitiesRoutes } from './activities/activities.routes.js';
+import { subscriptionsRoutes } from './subscriptions/subscriptions.routes.js';
 
 /** Every route module of the management API (`/v1`); each feature adds its own line. */
 export const managementRoutes: readonly PingOneRoutes[] = [
@@ -42,4 +44,6 @@ export const managementRoutes: readonly PingOneRoutes[] = [
   signOnPolicyActionsRoutes,
   signOnPolicyAssignmentsRoutes,
   sessionsRoutes,
+  activitiesRoutes,
+  subscriptionsRoutes,
 ];

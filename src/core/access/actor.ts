@@ -13,8 +13,15 @@ export interface Grant {
 export interface Actor {
   readonly kind: 'application';
   readonly id: string;
+  /** The application's name, for audit activities. */
+  readonly name?: string | undefined;
   readonly environmentId: string;
   readonly organizationId: string;
+  /**
+   * The request this call serves (a face copies its correlation id here), so the activities a
+   * change records carry it; face-neutral, no HTTP type involved.
+   */
+  readonly correlationId?: string | undefined;
   readonly grants: readonly Grant[];
   /** OAuth scopes granted to the token. */
   readonly scopes: readonly string[];

@@ -41,6 +41,9 @@ const USER_CREDENTIALS_ALL = [
   ...crud('credentials', 'digitalWallet'),
 ];
 const WALLET_APPS_ALL = crud('credentials', 'digitalWalletApplication');
+// The reference names no role for the audit trail and webhooks; see docs/audit.md for the choice.
+const AUDIT_READ = 'audit:read:activity';
+const SUBSCRIPTIONS_ALL = crud('subscriptions', 'subscription');
 const NOTIFICATIONS_ALL = crud('notifications', 'template').concat(crud('notifications', 'settings'));
 
 export const ROLE_IDS = {
@@ -78,6 +81,8 @@ export const ROLES: readonly Role[] = [
       ...CREDENTIAL_TYPES_ALL,
       ...WALLET_APPS_ALL,
       ...NOTIFICATIONS_ALL,
+      AUDIT_READ,
+      ...SUBSCRIPTIONS_ALL,
     ],
     canAssign: [
       ROLE_IDS.environmentAdmin,
@@ -105,6 +110,7 @@ export const ROLES: readonly Role[] = [
       'credentials:read:digitalWalletApplication',
       'permissions:read:roleAssignments',
       'notifications:read:template',
+      AUDIT_READ,
     ],
     canAssign: [ROLE_IDS.identityDataAdmin, ROLE_IDS.identityDataReadOnly],
   },
@@ -124,6 +130,7 @@ export const ROLES: readonly Role[] = [
       'credentials:read:userCredential',
       'credentials:read:digitalWallet',
       'credentials:read:credentialType',
+      AUDIT_READ,
     ],
     canAssign: [],
   },
@@ -150,6 +157,8 @@ export const ROLES: readonly Role[] = [
       'credentials:read:credentialType',
       'notifications:read:template',
       'notifications:read:settings',
+      AUDIT_READ,
+      'subscriptions:read:subscription',
     ],
     canAssign: [],
   },

@@ -26,8 +26,12 @@ export type PasswordCheckOutcome = 'match' | 'mismatch' | 'locked_out';
 /** How one attempt to deliver a queued notification ended. */
 export type OutboxOutcome = 'sent' | 'retry' | 'failed';
 
+/** How one webhook delivery request ended: a 2xx, or a failure to retry after backoff. */
+export type WebhookOutcome = 'delivered' | 'failed';
+
 /** Values sampled when metrics are scraped (each source registers the reader it owns). */
-export type GaugeName = 'password_hash_queue_depth' | 'password_hash_active' | 'outbox_backlog';
+export type GaugeName =
+  'password_hash_queue_depth' | 'password_hash_active' | 'outbox_backlog' | 'webhook_backlog';
 
 export interface Metrics {
   /** A password hashing job waited `seconds` for a free slot (0 when one was free). */
@@ -42,6 +46,9 @@ export interface Metrics {
   /** A failed attempt reached the policy's failure count and locked the password. */
   lockout(): void;
   outboxAttempt(outcome: OutboxOutcome): void;
+  webhookAttempt(outcome: WebhookOutcome): void;
+  /** A webhook batch of `count` activities was delivered. */
+  webhookActivitiesDelivered(count: number): void;
   /** Registers how to read a gauge at scrape time; a later registration replaces the earlier one. */
   gauge(name: GaugeName, read: () => number | Promise<number>): void;
 }
@@ -58,6 +65,8 @@ export const noMetrics: Metrics = {
   passwordCheck: ignore,
   lockout: ignore,
   outboxAttempt: ignore,
+  webhookAttempt: ignore,
+  webhookActivitiesDelivered: ignore,
   gauge: ignore,
 };
 

@@ -204,6 +204,7 @@ export function createTokensService({
         return {
           kind: 'application',
           id: claims.clientId,
+          name: found.application.name,
           environmentId: claims.environmentId,
           organizationId: claims.organizationId,
           grants: await applications.grantsOf(claims.clientId),

@@ -9,12 +9,10 @@ import {
   findPopulation,
 } from '../populations/populations.repository.js';
 import type { PopulationWithCount } from '../populations/populations.service.js';
-import type { SchemaAttribute } from '../schemas/schema.js';
 import { listAttributes } from '../schemas/schemas.repository.js';
 import type { Clock } from '../shared/clock.js';
 import {
   DomainError,
-  invalidData,
   invalidValue,
   MESSAGES,
   notFound,
@@ -23,25 +21,19 @@ import {
 } from '../shared/errors.js';
 import { compileFilter, parseFilter } from '../shared/filter.js';
 import { newId } from '../shared/ids.js';
-import type { JsonObject } from '../shared/json.js';
 import { toPage, type Page, type PageRequest } from '../shared/paging.js';
+import { recordActivity } from '../activities/activities.repository.js';
+import { nextProfile, required, userResource, type UserActivity } from './user-writes.js';
 import type { Db } from '../../db/schema.js';
 import type { Store } from '../../db/store.js';
 import type { ImportedPassword, ImportedPasswordWriter, NewUser, User, UserChanges } from './user.js';
 import { USER_MEMBER_FILTERS, userFilterCapabilities, userFilterCompiler } from './user-filter.js';
-import {
-  applyProfileChanges,
-  checkEmail,
-  checkProfileChanges,
-  checkProfileShape,
-  checkUsername,
-} from './user-profile.js';
+import { checkEmail, checkUsername } from './user-profile.js';
 import {
   countUsersUpTo,
   deleteMembershipsOfUser,
   deleteUser,
   findUser,
-  findUserWithProfileValue,
   insertUser,
   listUsers,
   updateUser,
@@ -85,13 +77,16 @@ export function authorizeUser(
 class RevisionConflict extends Error {}
 const MAX_ATTEMPTS = 5;
 
-const required = (target: string): ErrorDetail => ({
-  code: 'REQUIRED_VALUE',
-  target,
-  message: `${target} is required`,
-});
-
 export function createUsersService({ store, clock, environments, passwords }: UsersServiceDeps) {
+  const audit = (trx: Db, actor: Actor, user: User, activity: UserActivity) =>
+    recordActivity(trx, clock.now(), {
+      environmentId: user.environmentId,
+      type: activity.type,
+      actor,
+      resources: [userResource(user)],
+      description: activity.description?.(user),
+    });
+
   /** Loads a user of the environment or throws 404. */
   async function requireUser(db: Db, environmentId: string, id: string, forUpdate = false): Promise<User> {
     const user = await findUser(db, environmentId, id, { forUpdate });
@@ -170,49 +165,6 @@ export function createUsersService({ store, clock, environments, passwords }: Us
     }
   }
 
-  /**
-   * Validates the profile part of a create (`replace` from nothing), PUT (`replace`) or PATCH
-   * (`merge`) and returns the resulting profile.
-   */
-  async function nextProfile(
-    trx: Db,
-    env: Environment,
-    userId: string,
-    current: JsonObject,
-    given: JsonObject,
-    mode: 'replace' | 'merge',
-    details: ErrorDetail[],
-  ): Promise<JsonObject> {
-    const custom = await listAttributes(trx, env.id);
-    details.push(...checkProfileChanges(given, custom));
-    const profile = applyProfileChanges(current, given, mode);
-    details.push(...checkProfileShape(profile));
-    for (const a of custom.filter((x) => x.required && x.enabled)) {
-      const missing = mode === 'replace' ? profile[a.name] === undefined : given[a.name] === null;
-      if (missing) details.push(required(a.name));
-    }
-    if (details.length) throw invalidData(details);
-    await checkUniqueValues(trx, env, userId, custom, given);
-    return profile;
-  }
-
-  // Unique custom attributes: checked in the writing transaction (see docs/users.md for the
-  // remaining race on PostgreSQL between two transactions writing the same new value).
-  async function checkUniqueValues(
-    trx: Db,
-    env: Environment,
-    userId: string,
-    custom: readonly SchemaAttribute[],
-    given: JsonObject,
-  ) {
-    for (const a of custom) {
-      const value = given[a.name];
-      if (!a.unique || a.multiValued || typeof value !== 'string') continue;
-      if (await findUserWithProfileValue(trx, store.dialect, env.id, a.name, value, userId))
-        throw uniquenessViolation(a.name);
-    }
-  }
-
   async function update(
     actor: Actor,
     environmentId: string,
@@ -238,8 +190,19 @@ export function createUsersService({ store, clock, environments, passwords }: Us
         const problem = email === undefined ? undefined : checkEmail(email);
         if (problem) details.push(problem);
       }
-      const profile = await nextProfile(trx, env, id, current.profile, changes.profile, mode, details);
-      return { ...current, username, email, profile };
+      const profile = await nextProfile(
+        trx,
+        store.dialect,
+        env,
+        id,
+        current.profile,
+        changes.profile,
+        mode,
+        details,
+      );
+      const next = { ...current, username, email, profile };
+      await audit(trx, actor, next, { type: 'USER.UPDATED' });
+      return next;
     });
   }
 
@@ -249,11 +212,14 @@ export function createUsersService({ store, clock, environments, passwords }: Us
     environmentId: string,
     id: string,
     apply: (user: User) => User,
+    activity: UserActivity,
   ): Promise<User> {
     const env = await environments.require(environmentId);
-    return modify(environmentId, id, (_trx, current) => {
+    return modify(environmentId, id, async (trx, current) => {
       authorizeUser(actor, 'dir:update:user', env, current.populationId);
-      return apply(current);
+      const next = apply(current);
+      await audit(trx, actor, next, activity);
+      return next;
     });
   }
 
@@ -338,8 +304,18 @@ export function createUsersService({ store, clock, environments, passwords }: Us
         if (usernameProblem) details.push(usernameProblem);
         const emailProblem = input.email === undefined ? undefined : checkEmail(input.email);
         if (emailProblem) details.push(emailProblem);
-        const profile = await nextProfile(trx, env, '', {}, input.profile ?? {}, 'replace', details);
+        const profile = await nextProfile(
+          trx,
+          store.dialect,
+          env,
+          '',
+          {},
+          input.profile ?? {},
+          'replace',
+          details,
+        );
         const user = await insertWithin(trx, env, { ...input, profile });
+        await audit(trx, actor, user, { type: 'USER.CREATED' });
         if (options.password) {
           const writer = passwords?.();
           if (!writer) throw new Error('users service composed without the passwords feature');
@@ -356,23 +332,34 @@ export function createUsersService({ store, clock, environments, passwords }: Us
       update(actor, environmentId, id, changes, 'merge'),
 
     setEnabled: (actor: Actor, environmentId: string, id: string, enabled: boolean) =>
-      change(actor, environmentId, id, (user) => ({ ...user, enabled })),
+      change(actor, environmentId, id, (user) => ({ ...user, enabled }), {
+        type: 'USER.UPDATED',
+        description: (user) => `Updated enabled for User ${user.username}`,
+      }),
 
     setMfaEnabled: (actor: Actor, environmentId: string, id: string, mfaEnabled: boolean) =>
-      change(actor, environmentId, id, (user) => ({ ...user, mfaEnabled })),
+      change(actor, environmentId, id, (user) => ({ ...user, mfaEnabled }), {
+        type: 'USER.UPDATED',
+        description: (user) => `Updated mfaEnabled for User ${user.username}`,
+      }),
 
     /** Locks the account, until `unlockAt` when given (it must be in the future). */
     lock(actor: Actor, environmentId: string, id: string, unlockAt?: number): Promise<User> {
       const now = clock.now();
       if (unlockAt !== undefined && unlockAt <= now) throw invalidValue('unlockAt', 'must be in the future');
-      return change(actor, environmentId, id, (user) => ({
-        ...user,
-        account: { locked: true, lockedAt: now, unlockAt },
-      }));
+      return change(
+        actor,
+        environmentId,
+        id,
+        (user) => ({ ...user, account: { locked: true, lockedAt: now, unlockAt } }),
+        { type: 'USER.LOCKED' },
+      );
     },
 
     unlock: (actor: Actor, environmentId: string, id: string) =>
-      change(actor, environmentId, id, (user) => ({ ...user, account: { locked: false } })),
+      change(actor, environmentId, id, (user) => ({ ...user, account: { locked: false } }), {
+        type: 'USER.UNLOCKED',
+      }),
 
     /**
      * Moves a user to another population: the caller must be allowed to update users in both.
@@ -393,7 +380,12 @@ export function createUsersService({ store, clock, environments, passwords }: Us
         authorizeUser(actor, 'dir:update:user', env, populationId);
         if (populationId !== current.populationId)
           await deleteForeignPopulationMemberships(trx, id, populationId);
-        return { ...current, populationId };
+        const moved = { ...current, populationId };
+        await audit(trx, actor, moved, {
+          type: 'USER.MOVED',
+          description: (user) => `Moved User ${user.username} to population ${populationId}`,
+        });
+        return moved;
       });
     },
 
@@ -404,6 +396,7 @@ export function createUsersService({ store, clock, environments, passwords }: Us
         authorizeUser(actor, 'dir:delete:user', env, user.populationId);
         await deleteMembershipsOfUser(trx, id);
         await deleteUser(trx, id);
+        await audit(trx, actor, user, { type: 'USER.DELETED' });
       });
     },
   };

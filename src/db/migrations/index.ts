@@ -8,6 +8,7 @@ import * as oidcApplications from './0007_oidc_applications.js';
 import * as signonFlows from './0008_signon_flows.js';
 import * as oauthGrants from './0009_oauth_grants.js';
 import * as groupNesting from './0010_group_nesting.js';
+import * as auditWebhooks from './0011_audit_webhooks.js';
 import * as filterIndexes from './0012_filter_indexes.js';
 
 /** Every migration, in order. Names are permanent: they are recorded in the store. */
@@ -21,5 +22,6 @@ export const migrations: Record<string, Migration> = {
   '0008_signon_flows': signonFlows,
   '0009_oauth_grants': oauthGrants,
   '0010_group_nesting': groupNesting,
+  '0011_audit_webhooks': auditWebhooks,
   '0012_filter_indexes': filterIndexes,
 };
