@@ -26,7 +26,7 @@ const { createLogger } = (await import(distLogging)) as { createLogger: typeof C
 const BOOTSTRAP = {
   TESSERA_BOOTSTRAP_ENVIRONMENT_ID: '0b0b0b0b-0000-4000-8000-0000000000b1',
   TESSERA_BOOTSTRAP_CLIENT_ID: '0b0b0b0b-0000-4000-8000-0000000000b2',
-  TESSERA_BOOTSTRAP_CLIENT_SECRET: 'bench-secret-0123456789abcdef',
+  TESSERA_BOOTSTRAP_CLIENT_SECRET: 'bench-secret-0123456789abcdef-0123456789',
 };
 
 const POSTGRES_URL = process.env.TESSERA_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';

@@ -9,7 +9,18 @@ import { bootstrap, type BootstrapResult } from './core/bootstrap/bootstrap.js';
 import { createServices, type Services } from './core/services.js';
 import { systemClock, type Clock } from './core/shared/clock.js';
 import { openStore, type Store } from './db/store.js';
+import { notFound } from './core/shared/errors.js';
+import { edgeFaces } from './edge-faces.js';
+import {
+  clientErrorsFor,
+  frameworkErrorsFor,
+  rawRefusal,
+  registerEdgeNotFound,
+  type EdgeFace,
+} from './http/edge-errors.js';
+import { BODY_LIMITS, enforceInputPolicy } from './http/input-policy.js';
 import { trackRoutes } from './http/method-not-allowed.js';
+import { applyServerLimits, enforceBodyTimeout } from './http/server-limits.js';
 import { createRateLimiter } from './http/rate-limiter.js';
 import { createValidators } from './http/validation.js';
 import { registerOpenApi } from './http/openapi.js';
@@ -71,15 +82,20 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     // In test mode, what POST /tessera/testing/reset restores.
     await services.testMode?.rememberStartState();
     const validators = createValidators();
+    // Filled once the routes are known; edge refusals before that cannot happen (not listening).
+    let faces: EdgeFace[] = [];
     const server = Fastify({
       loggerInstance: fastifyLogger,
       // The request id is the Correlation-Id the client sees, so a reported id finds its log lines.
       genReqId: () => randomUUID(),
       logController: new TesseraLogController(),
-      bodyLimit: 1024 * 1024,
+      bodyLimit: BODY_LIMITS.json,
       routerOptions: { maxParamLength: 200 },
+      frameworkErrors: (error, request, reply) => frameworkErrorsFor(faces)(error, request, reply),
+      clientErrorHandler: clientErrorsFor(() => faces),
       ...(options.serverFactory ? { serverFactory: options.serverFactory } : {}),
     }).withTypeProvider<TypeBoxTypeProvider>();
+    applyServerLimits(server.server, config.http);
     server.setValidatorCompiler(validators.compiler);
     server.decorate('tessera', { config, services, validators } satisfies TesseraContext);
     decorateActor(server);
@@ -87,6 +103,11 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
 
     const routes = trackRoutes(server);
     registerCorrelation(server);
+    // After the correlation id is set, so refusals cite it; before any face's authentication.
+    enforceInputPolicy(server);
+    enforceBodyTimeout(server, config.http.bodyTimeoutMs, (url, id) =>
+      rawRefusal(faces, url, 408, id, 'The request body did not arrive in time'),
+    );
     await server.register(formbody);
     await registerOpenApi(server, swagger, config);
     registerHealth(server, store);
@@ -103,6 +124,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       metricsServer = own;
     }
     const allowedMethods = (url: string) => routes.allowedMethods(url);
+    faces = edgeFaces(allowedMethods);
+    registerEdgeNotFound(server, faces, notFound);
     await server.register(pingOneFace, {
       limiter: createRateLimiter(config.rateLimitPerSecond, services.clock),
       allowedMethods,

@@ -17,6 +17,21 @@ export interface HashingConfig {
   readonly belowOwaspMinimum: boolean;
 }
 
+export interface HttpLimitsConfig {
+  /** Whole request (headers and body) must arrive within this (Node's requestTimeout). */
+  readonly requestTimeoutMs: number;
+  /** A request body must have fully arrived this long after the request started. */
+  readonly bodyTimeoutMs: number;
+  /** The request headers must arrive within this. */
+  readonly headersTimeoutMs: number;
+  /** An idle keep-alive connection is closed after this. */
+  readonly keepAliveTimeoutMs: number;
+  /** A socket with no traffic at all is closed after this. */
+  readonly idleTimeoutMs: number;
+  /** Open connections allowed from one client address at once. */
+  readonly maxConnectionsPerAddress: number;
+}
+
 export interface Config {
   readonly port: number;
   readonly host: string;
@@ -56,6 +71,8 @@ export interface Config {
   readonly metricsPort: number | undefined;
   /** How long start-up keeps retrying an unreachable PostgreSQL before giving up. */
   readonly storeConnectTimeoutMs: number;
+  /** Connection and request time limits and per-address connection caps (http/server-limits.ts). */
+  readonly http: HttpLimitsConfig;
   /** Problems worth a warning that do not stop the start (an unknown TESSERA_* variable). */
   readonly warnings: readonly string[];
 }
@@ -166,8 +183,8 @@ export function loadConfig(env: Env = process.env): Config {
     throw new ConfigError('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
   }
   const clientSecret = env.TESSERA_BOOTSTRAP_CLIENT_SECRET;
-  if (clientSecret !== undefined && clientSecret !== '' && clientSecret.length < 16) {
-    throw new ConfigError('TESSERA_BOOTSTRAP_CLIENT_SECRET', 'must be at least 16 characters');
+  if (clientSecret !== undefined && clientSecret !== '' && clientSecret.length < 32) {
+    throw new ConfigError('TESSERA_BOOTSTRAP_CLIENT_SECRET', 'must be at least 32 characters');
   }
   const memoryKiB = integer(env, 'TESSERA_ARGON2_MEMORY_KIB', 19456, 64, 4 * 1024 * 1024);
   const passes = integer(env, 'TESSERA_ARGON2_PASSES', 2, 1, 100);
@@ -203,6 +220,21 @@ export function loadConfig(env: Env = process.env): Config {
     logFormat: logFormat(env),
     metricsPort: optionalPort(env, 'TESSERA_METRICS_PORT'),
     storeConnectTimeoutMs: integer(env, 'TESSERA_STORE_CONNECT_TIMEOUT_SECONDS', 30, 0, 3600) * 1000,
+    http: httpLimits(env),
     warnings: Object.freeze(unknownVariableWarnings(env)),
+  });
+}
+
+/** Safe defaults: a slow or silent client holds a connection for at most 30 seconds. */
+function httpLimits(env: Env): HttpLimitsConfig {
+  const seconds = (name: string, fallback: number, max: number) =>
+    integer(env, name, fallback, 1, max) * 1000;
+  return Object.freeze({
+    requestTimeoutMs: seconds('TESSERA_REQUEST_TIMEOUT_SECONDS', 30, 3600),
+    bodyTimeoutMs: seconds('TESSERA_BODY_TIMEOUT_SECONDS', 30, 3600),
+    headersTimeoutMs: seconds('TESSERA_HEADERS_TIMEOUT_SECONDS', 10, 3600),
+    keepAliveTimeoutMs: seconds('TESSERA_KEEP_ALIVE_TIMEOUT_SECONDS', 5, 3600),
+    idleTimeoutMs: seconds('TESSERA_IDLE_TIMEOUT_SECONDS', 30, 3600),
+    maxConnectionsPerAddress: integer(env, 'TESSERA_MAX_CONNECTIONS_PER_ADDRESS', 256, 1, 1_000_000),
   });
 }

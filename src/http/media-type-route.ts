@@ -1,4 +1,4 @@
-import type { Static, TSchema } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema, HTTPMethods } from 'fastify';
 import { DomainError, MESSAGES } from '../core/shared/errors.js';
 import { essence, sameMediaType } from './media-type.js';
@@ -16,6 +16,12 @@ export interface MediaTypeOperation<B extends TSchema | undefined = TSchema | un
   // A method, not a property: operations with different bodies then share one list.
   handle(request: FastifyRequest, reply: FastifyReply, body: MediaTypeBody<B>): Promise<unknown>;
 }
+
+/**
+ * The body of an action that takes none: nothing, or an empty JSON object (`{}`, which clients
+ * often send). Anything else is the wrong shape and answers 400.
+ */
+export const NoBody = Type.Object({}, { additionalProperties: false, description: 'No body, or `{}`' });
 
 /** Declares one operation, its handler's body typed by the body schema. */
 export const mediaTypeOperation = <B extends TSchema | undefined = undefined>(
@@ -62,25 +68,23 @@ function documentation(operations: readonly MediaTypeOperation[]): {
 export function mediaTypeRoute(app: FastifyInstance, validators: Validators, options: MediaTypeRouteOptions) {
   const compiled = options.operations.map((operation) => ({
     operation,
-    validate: operation.body ? validators.compileBody(operation.body) : undefined,
+    validate: validators.compileBody(operation.body ?? NoBody),
   }));
   app.route({
     method: options.method,
     url: options.url,
     schema: { ...documentation(options.operations), ...options.schema },
     config: {
-      mediaTypeBodies: Object.fromEntries(options.operations.map((o) => [o.mediaType, o.body])),
+      mediaTypeBodies: Object.fromEntries(options.operations.map((o) => [o.mediaType, o.body ?? NoBody])),
     },
     handler: async (request, reply) => {
       const type = essence(request.headers['content-type']);
       const match = type ? compiled.find((c) => sameMediaType(c.operation.mediaType, type)) : undefined;
       if (!match) throw new DomainError('unsupported_media_type', MESSAGES.unsupportedMediaType);
       let body: unknown = request.body;
-      if (match.validate) {
-        if (body === undefined || body === null) body = {};
-        if (!match.validate(body)) throw new RequestValidationError('body', toIssues(match.validate.errors));
-      }
-      return match.operation.handle(request, reply, body);
+      if (body === undefined || body === null) body = {};
+      if (!match.validate(body)) throw new RequestValidationError('body', toIssues(match.validate.errors));
+      return match.operation.handle(request, reply, match.operation.body ? body : undefined);
     },
   });
 }

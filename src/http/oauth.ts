@@ -3,7 +3,9 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { decodeProtectedHeader } from 'jose';
 import { CLIENT_ASSERTION_TYPE, type ClientAuthentication } from '../core/applications/application.js';
 import { OAuthError } from '../core/tokens/tokens.service.js';
+import { stringIssue } from './input-policy.js';
 import { essence } from './media-type.js';
+import { RequestValidationError } from './validation.js';
 
 const CLIENT_FIELDS = ['client_id', 'client_secret', 'client_assertion', 'client_assertion_type'] as const;
 
@@ -66,7 +68,13 @@ function basicCredentials(header: string): { clientId: string; clientSecret: str
       throw new OAuthError('invalid_client', 'Malformed Basic authorization header');
     }
   };
-  return { clientId: decode(decoded.slice(0, colon)), clientSecret: decode(decoded.slice(colon + 1)) };
+  const clientId = decode(decoded.slice(0, colon));
+  const clientSecret = decode(decoded.slice(colon + 1));
+  // The same input policy as every other field: no control characters, no lone surrogates.
+  if (stringIssue(clientId, false, 1024) || stringIssue(clientSecret, false, 1024)) {
+    throw new OAuthError('invalid_client', 'Malformed Basic authorization header');
+  }
+  return { clientId, clientSecret };
 }
 
 /** An HMAC-signed assertion proves the shared secret; any other algorithm a private key. */
@@ -103,9 +111,11 @@ export function oauthErrorHandler(style: OAuthErrorStyle) {
     const oauth =
       error instanceof OAuthError
         ? error
-        : isFastifyClientError(error)
-          ? new OAuthError('invalid_request', 'The request must be application/x-www-form-urlencoded')
-          : undefined;
+        : error instanceof RequestValidationError
+          ? new OAuthError('invalid_request', error.message)
+          : isFastifyClientError(error)
+            ? new OAuthError('invalid_request', 'The request must be application/x-www-form-urlencoded')
+            : undefined;
     const metrics = request.server.tessera.services.metrics;
     metrics.tokenRequest(grantTypeLabel(request), oauth?.error ?? 'error');
     if (!oauth) {

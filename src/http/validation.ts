@@ -9,6 +9,8 @@ export interface ValidationIssue {
 }
 
 export class RequestValidationError extends Error {
+  /** A client error wherever it surfaces (error handlers that only know Fastify's errors read this). */
+  readonly statusCode = 400;
   constructor(
     readonly part: 'body' | 'querystring' | 'params' | 'headers',
     readonly issues: readonly ValidationIssue[],

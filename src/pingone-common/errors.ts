@@ -158,3 +158,18 @@ export function sendPingOneError(request: FastifyRequest, reply: FastifyReply, e
     .type('application/json')
     .send({ id: request.correlationId, ...mapped.body } satisfies PingOneErrorBody);
 }
+
+/** The envelope written before any request object exists (broken framing, headers too large). */
+export function rawPingOneError(
+  status: number,
+  correlationId: string,
+  detail: string,
+): { contentType: string; body: string } {
+  const body: PingOneErrorBody = {
+    id: correlationId,
+    code: 'INVALID_REQUEST',
+    message: MESSAGES.invalidRequest,
+    details: [{ code: 'INVALID_VALUE', message: detail }],
+  };
+  return { contentType: 'application/json', body: JSON.stringify(body) };
+}

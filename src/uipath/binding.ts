@@ -52,7 +52,8 @@ function shown(value: unknown): string {
   if (typeof value === 'string') return `"${value}"`;
   if (typeof value === 'boolean') return value ? 'True' : 'False';
   if (typeof value === 'number') return String(value);
-  return JSON.stringify(value);
+  // Never the submitted JSON itself: it may carry a password.
+  return tokenType(value);
 }
 
 function typeOf(schema: BodySchema): string | undefined {
@@ -141,6 +142,19 @@ function mismatch(schema: BodySchema, value: unknown): string | undefined {
   }
 }
 
+const SECRET_PATH = /password|secret|token|credential/i;
+
+/**
+ * Newtonsoft quotes the refused value; Tessera does so only for a short scalar outside any
+ * secret-looking field, so a binding error never sends a password or a body back to the caller.
+ */
+function echoable(path: string, value: unknown, problem: string): boolean {
+  if (typeof value !== 'string' && typeof value !== 'number') return true;
+  const text = String(value);
+  if (!problem.includes(text)) return true;
+  return !SECRET_PATH.test(path) && text.length <= 64;
+}
+
 /**
  * Binds `value` to `schema`: returns the errors by JSON path (empty when it binds) and the value
  * with property names in the schema's casing (Newtonsoft matches names case-insensitively).
@@ -157,7 +171,11 @@ export function bindJson(
   };
   const walk = (s: BodySchema, v: unknown, path: string): unknown => {
     const problem = mismatch(s, v);
-    if (problem) return report(path, problem);
+    if (problem)
+      return report(
+        path,
+        echoable(path, v, problem) ? problem : `Error converting value to type '${clrName(s)}'.`,
+      );
     if (v === null || typeof v !== 'object') return v;
     if (Array.isArray(v)) return s.items ? v.map((item, i) => walk(s.items!, item, childPath(path, i))) : v;
     const out: Record<string, unknown> = {};

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../core/shared/errors.js';
+import { stringIssue } from '../http/input-policy.js';
 import { RateLimitExceeded, retryAfterSeconds } from '../http/rate-limiter.js';
 import { RequestValidationError } from '../http/validation.js';
 import type { BindingErrors } from './binding.js';
@@ -24,7 +25,10 @@ const PROBLEMS: Record<number, { type: string; title: string }> = {
   405: { type: `${RFC7231}#section-6.5.5`, title: 'Method Not Allowed' },
   409: { type: `${RFC7231}#section-6.5.8`, title: 'Conflict' },
   413: { type: `${RFC7231}#section-6.5.11`, title: 'Payload Too Large' },
+  408: { type: `${RFC7231}#section-6.5.7`, title: 'Request Timeout' },
+  414: { type: `${RFC7231}#section-6.5.12`, title: 'URI Too Long' },
   415: { type: `${RFC7231}#section-6.5.13`, title: 'Unsupported Media Type' },
+  431: { type: 'https://tools.ietf.org/html/rfc6585#section-5', title: 'Request Header Fields Too Large' },
   429: { type: 'https://tools.ietf.org/html/rfc6585#section-4', title: 'Too Many Requests' },
   500: { type: `${RFC7231}#section-6.6.1`, title: 'An error occurred while processing your request.' },
 };
@@ -73,6 +77,16 @@ export function problemBody(request: FastifyRequest, status: number, errors?: Bi
   };
 }
 
+/** A ProblemDetails body written before any request object exists (broken framing, huge headers). */
+export function rawProblem(status: number, correlationId: string): { contentType: string; body: string } {
+  const problem = PROBLEMS[status] ?? PROBLEMS[400]!;
+  const traceId = `00-${correlationId.replace(/-/g, '')}-${randomBytes(8).toString('hex')}-00`;
+  return {
+    contentType: 'application/problem+json; charset=utf-8',
+    body: JSON.stringify({ type: problem.type, title: problem.title, status, traceId }),
+  };
+}
+
 export const identityResult = (errors: readonly IdentityError[]) => ({
   succeeded: errors.length === 0,
   errors: errors.map((e) => ({ code: e.code, description: e.description })),
@@ -104,17 +118,32 @@ function fromFastify(error: Partial<FastifyError>): number | undefined {
 
 /** Query strings and route values bind like ASP.NET's model binder reports them. */
 function queryProblem(request: FastifyRequest, error: RequestValidationError): BindingErrors {
+  if (error.part === 'body' || error.part === 'headers') {
+    // Input-policy refusals of a body: the field and the rule, never the submitted text.
+    const errors: BindingErrors = {};
+    for (const issue of error.issues)
+      (errors[issue.field ? `$.${issue.field}` : '$'] ??= []).push(`The field ${issue.message}.`);
+    return errors;
+  }
   const values = (error.part === 'params' ? request.params : request.query) as
     Record<string, unknown> | undefined;
   const errors: BindingErrors = {};
   for (const issue of error.issues) {
+    if (issue.field === '') {
+      // A refusal of the URL as a whole (malformed encoding, over-long segment).
+      (errors[''] ??= []).push(`${issue.message}.`);
+      continue;
+    }
     const field = issue.field.split('.')[0] ?? '';
     const value = values?.[field];
     const range = /must be (<=|>=)/.test(issue.message);
     (errors[field] ??= []).push(
       range
         ? `The field ${field} must be between 0 and ${field === 'top' ? 1000 : 2147483647}.`
-        : `The value '${String(value)}' is not valid for ${field}.`,
+        : // A value the input policy refused (control characters, too long) is not echoed.
+          typeof value === 'string' && stringIssue(value, false, 100) === undefined
+          ? `The value '${value}' is not valid for ${field}.`
+          : `The value is not valid for ${field}.`,
     );
   }
   return errors;

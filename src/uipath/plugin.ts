@@ -76,10 +76,11 @@ export const uipathFace: FastifyPluginAsyncTypebox<UiPathFaceOptions> = async (a
       async (face: FastifyTypebox) => {
         face.setErrorHandler((error, request, reply) => sendUiPathError(request, reply, error));
         face.setNotFoundHandler((request, reply) => {
-          // ASP.NET routing answers an unknown path 404 and a known path with another method 405, both empty.
+          // ASP.NET routing answers a known path with another method 405 (empty); an unknown path
+          // gets a ProblemDetails 404, so every refusal of this face has a body a client can read.
           const allowed = options.allowedMethods(request.url);
           if (allowed.length > 0) return reply.status(405).header('Allow', allowed.join(', ')).send();
-          return reply.status(404).send();
+          return sendUiPathError(request, reply, new ProblemError(404));
         });
         await face.register(async (tokens: FastifyTypebox) => uipathTokenRoutes(tokens, prefix));
         await face.register(

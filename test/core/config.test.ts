@@ -44,7 +44,7 @@ describe('loadConfig', () => {
       TESSERA_DATA_DIR: '/tmp/tessera-config-test',
       TESSERA_BOOTSTRAP_ENVIRONMENT_ID: 'AAAAAAAA-0000-4000-8000-000000000001',
       TESSERA_BOOTSTRAP_CLIENT_ID: 'aaaaaaaa-0000-4000-8000-000000000002',
-      TESSERA_BOOTSTRAP_CLIENT_SECRET: 'a-long-enough-secret',
+      TESSERA_BOOTSTRAP_CLIENT_SECRET: 'a-long-enough-secret-of-32-characters',
       TESSERA_RATE_LIMIT_PER_SECOND: '50',
       TESSERA_ARGON2_MEMORY_KIB: '1024',
       TESSERA_ARGON2_PASSES: '1',
@@ -71,7 +71,7 @@ describe('loadConfig', () => {
       'ids are lower-cased',
     );
     assert.equal(config.bootstrap.clientId, 'aaaaaaaa-0000-4000-8000-000000000002');
-    assert.equal(config.bootstrap.clientSecret, 'a-long-enough-secret');
+    assert.equal(config.bootstrap.clientSecret, 'a-long-enough-secret-of-32-characters');
     assert.equal(config.rateLimitPerSecond, 50);
     assert.deepEqual(
       { ...config.hashing },
@@ -139,6 +139,9 @@ describe('loadConfig', () => {
     refuses({ TESSERA_BOOTSTRAP_ENVIRONMENT_ID: 'admin' }, 'TESSERA_BOOTSTRAP_ENVIRONMENT_ID');
     refuses({ TESSERA_BOOTSTRAP_CLIENT_ID: '1234' }, 'TESSERA_BOOTSTRAP_CLIENT_ID');
     refuses({ TESSERA_BOOTSTRAP_CLIENT_SECRET: 'short' }, 'TESSERA_BOOTSTRAP_CLIENT_SECRET');
+    refuses({ TESSERA_BOOTSTRAP_CLIENT_SECRET: 'x'.repeat(31) }, 'TESSERA_BOOTSTRAP_CLIENT_SECRET');
+    refuses({ TESSERA_BODY_TIMEOUT_SECONDS: '0' }, 'TESSERA_BODY_TIMEOUT_SECONDS');
+    refuses({ TESSERA_MAX_CONNECTIONS_PER_ADDRESS: 'lots' }, 'TESSERA_MAX_CONNECTIONS_PER_ADDRESS');
     refuses({ TESSERA_RATE_LIMIT_PER_SECOND: '1.5' }, 'TESSERA_RATE_LIMIT_PER_SECOND');
     refuses({ TESSERA_ARGON2_MEMORY_KIB: '8' }, 'TESSERA_ARGON2_MEMORY_KIB');
     refuses({ TESSERA_ARGON2_PASSES: '0' }, 'TESSERA_ARGON2_PASSES');

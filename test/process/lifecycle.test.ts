@@ -152,7 +152,7 @@ describe('the Tessera process', () => {
         TESSERA_DATA_DIR: dataDir,
         TESSERA_BOOTSTRAP_ENVIRONMENT_ID: '0c0c0c0c-0000-4000-8000-000000000001',
         TESSERA_BOOTSTRAP_CLIENT_ID: '0c0c0c0c-0000-4000-8000-000000000002',
-        TESSERA_BOOTSTRAP_CLIENT_SECRET: 'process-test-secret-0123456789',
+        TESSERA_BOOTSTRAP_CLIENT_SECRET: 'process-test-secret-0123456789-abcdefgh',
       };
       const tessera = start(env);
       const base = await tessera.baseUrl();

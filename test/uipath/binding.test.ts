@@ -101,4 +101,16 @@ describeOnce('uipath body binding', (server) => {
     });
     assert.match(response.body.traceId, /^00-0af7651916cd43dd8448eb211c80319c-[0-9a-f]{16}-00$/);
   });
+  it('never echoes a submitted secret or object back in a binding error', async () => {
+    const secret = 'hunter2-Secret-Password-That-Must-Not-Come-Back';
+    const asObject = await put(JSON.stringify({ bypassBasicAuthRestriction: { password: secret } }));
+    assert.equal(asObject.status, 400, asObject.text);
+    const asBoolean = await put(
+      JSON.stringify({ bypassBasicAuthRestriction: `${secret}-${'x'.repeat(64)}` }),
+    );
+    assert.equal(asBoolean.status, 400, asBoolean.text);
+    const asType = await put(JSON.stringify({ groupIDsToAdd: [`${secret}-${'y'.repeat(64)}`] }));
+    assert.equal(asType.status, 400, asType.text);
+    for (const refused of [asObject, asBoolean, asType]) assert.doesNotMatch(refused.text, /hunter2/);
+  });
 });

@@ -4,7 +4,22 @@ import type { JsonObject, JsonValue } from '../../core/shared/json.js';
 import type { NewUser, UserChanges } from '../../core/users/user.js';
 
 const Nullable = <T extends TSchema>(schema: T) => Type.Union([schema, Type.Null()]);
-const NullableString = Type.Optional(Nullable(Type.String()));
+/** Lengths from PingOne's user schema (reference §3.2); 256 where it documents none. */
+const NullableString = (maxLength = 256) => Type.Optional(Nullable(Type.String({ maxLength })));
+const LimitedObject = (fields: Record<string, number>) =>
+  Type.Optional(
+    Nullable(
+      Type.Object(
+        Object.fromEntries(
+          Object.entries(fields).map(([name, maxLength]) => [
+            name,
+            Type.Optional(Nullable(Type.String({ maxLength }))),
+          ]),
+        ),
+        { additionalProperties: true },
+      ),
+    ),
+  );
 
 /**
  * Request bodies of the user routes. Only the attributes whose type decides the route's behaviour
@@ -12,26 +27,36 @@ const NullableString = Type.Optional(Nullable(Type.String()));
  * which knows the environment's custom attributes.
  */
 const common = {
-  email: NullableString,
-  name: Type.Optional(Nullable(Type.Object({}, { additionalProperties: true }))),
-  nickname: NullableString,
-  title: NullableString,
+  // RFC 5321 caps an address path at 254 characters.
+  email: NullableString(254),
+  name: LimitedObject({
+    formatted: 256,
+    given: 256,
+    middle: 256,
+    family: 256,
+    honorificPrefix: 256,
+    honorificSuffix: 256,
+  }),
+  nickname: NullableString(),
+  title: NullableString(),
   photo: Type.Optional(
-    Nullable(Type.Object({ href: Type.Optional(Type.String()) }, { additionalProperties: true })),
+    Nullable(
+      Type.Object({ href: Type.Optional(Type.String({ maxLength: 2048 })) }, { additionalProperties: true }),
+    ),
   ),
-  address: Type.Optional(Nullable(Type.Object({}, { additionalProperties: true }))),
-  primaryPhone: NullableString,
-  mobilePhone: NullableString,
-  locale: NullableString,
-  preferredLanguage: NullableString,
-  timezone: NullableString,
-  externalId: NullableString,
-  type: NullableString,
+  address: LimitedObject({ streetAddress: 256, locality: 256, region: 256, postalCode: 40, countryCode: 2 }),
+  primaryPhone: NullableString(32),
+  mobilePhone: NullableString(32),
+  locale: NullableString(),
+  preferredLanguage: NullableString(),
+  timezone: NullableString(),
+  externalId: NullableString(1024),
+  type: NullableString(),
 };
 
 export const UserCreateBody = Type.Object(
   {
-    username: Type.String(),
+    username: Type.String({ maxLength: 128 }),
     population: Type.Optional(Type.Object({ id: Type.String() })),
     enabled: Type.Optional(Type.Boolean()),
     mfaEnabled: Type.Optional(Type.Boolean()),
@@ -71,7 +96,7 @@ export const UserImportBody = Type.Object(
 );
 
 export const UserUpdateBody = Type.Object(
-  { username: NullableString, ...common },
+  { username: NullableString(128), ...common },
   { additionalProperties: true, description: 'PUT replaces (omitted attributes are cleared); PATCH merges.' },
 );
 
