@@ -17,12 +17,7 @@ export interface Hasher {
 }
 
 export const busy = (): DomainError =>
-  new DomainError(
-    'rate_limited',
-    'The request could not be completed. The server is busy hashing passwords; retry shortly.',
-    [{ code: 'LIMIT_EXCEEDED', message: 'Too many password operations are waiting; retry shortly.' }],
-    { retryAfterSeconds: 1 },
-  );
+  new DomainError('rate_limited', [], { reason: 'busy', retryAfterSeconds: 1 });
 
 /**
  * At most `maxConcurrent` jobs run at once; up to `queueLimit` wait; beyond that the caller is

@@ -12,10 +12,9 @@ import type { SchemaAttribute } from '../schemas/schema.js';
 import { listAttributes } from '../schemas/schemas.repository.js';
 import type { Clock } from '../shared/clock.js';
 import {
-  DomainError,
+  conflict,
   invalidData,
   invalidValue,
-  MESSAGES,
   notFound,
   uniquenessViolation,
   type ErrorDetail,
@@ -158,7 +157,7 @@ export function createUsersService({ store, clock, environments, passwords }: Us
         });
       } catch (error) {
         if (!(error instanceof RevisionConflict)) throw error;
-        if (attempt >= MAX_ATTEMPTS) throw new DomainError('conflict', MESSAGES.conflict);
+        if (attempt >= MAX_ATTEMPTS) throw conflict();
       }
     }
   }
