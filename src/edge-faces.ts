@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, MESSAGES } from './core/shared/errors.js';
+import { DomainError } from './core/shared/errors.js';
 import type { EdgeFace } from './http/edge-errors.js';
 import { oauthErrorHandler } from './http/oauth.js';
 import { rawPingOneError, sendPingOneError } from './pingone-common/errors.js';
@@ -47,11 +47,7 @@ export function edgeFaces(allowedMethods: (url: string) => string[]): EdgeFace[]
           const allowed = allowedMethods(request.url);
           if (allowed.length > 0) {
             void reply.header('Allow', allowed.join(', '));
-            return sendPingOneError(
-              request,
-              reply,
-              new DomainError('method_not_allowed', MESSAGES.methodNotAllowed),
-            );
+            return sendPingOneError(request, reply, new DomainError('method_not_allowed'));
           }
         }
         return sendPingOneError(request, reply, error);

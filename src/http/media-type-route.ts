@@ -1,6 +1,6 @@
 import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply, FastifyRequest, FastifySchema, HTTPMethods } from 'fastify';
-import { DomainError, MESSAGES } from '../core/shared/errors.js';
+import { DomainError } from '../core/shared/errors.js';
 import { essence, sameMediaType } from './media-type.js';
 import { RequestValidationError, toIssues, type Validators } from './validation.js';
 
@@ -80,7 +80,7 @@ export function mediaTypeRoute(app: FastifyInstance, validators: Validators, opt
     handler: async (request, reply) => {
       const type = essence(request.headers['content-type']);
       const match = type ? compiled.find((c) => sameMediaType(c.operation.mediaType, type)) : undefined;
-      if (!match) throw new DomainError('unsupported_media_type', MESSAGES.unsupportedMediaType);
+      if (!match) throw new DomainError('unsupported_media_type');
       let body: unknown = request.body;
       if (body === undefined || body === null) body = {};
       if (!match.validate(body)) throw new RequestValidationError('body', toIssues(match.validate.errors));

@@ -49,9 +49,7 @@ export function limitRequests(app: FastifyInstance, limiter: RateLimiter) {
  */
 export function retryAfterSeconds(error: unknown): number | undefined {
   if (error instanceof RateLimitExceeded) return error.retryAfterSeconds;
-  if (error instanceof DomainError && error.kind === 'rate_limited') {
-    const seconds = error.facts.retryAfterSeconds;
-    return typeof seconds === 'number' ? seconds : 1;
-  }
+  if (error instanceof DomainError && error.kind === 'rate_limited')
+    return error.factsIf('busy')?.retryAfterSeconds ?? 1;
   return undefined;
 }

@@ -1,6 +1,9 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, MESSAGES, type ErrorDetail, type ErrorKind } from '../core/shared/errors.js';
+import { DomainError, type ErrorDetail, type ErrorKind } from '../core/shared/errors.js';
+import { envelopeDetails, envelopeMessage, MESSAGES } from './error-wording.js';
+
+export { MESSAGES } from './error-wording.js';
 import { RateLimitExceeded, retryAfterSeconds } from '../http/rate-limiter.js';
 import { RequestValidationError } from '../http/validation.js';
 
@@ -56,12 +59,13 @@ export function toPingOneError(error: unknown): {
 } {
   if (error instanceof DomainError) {
     const { status, code } = STATUS[error.kind];
+    const details = envelopeDetails(error);
     return {
       status,
       body: {
         code,
-        message: error.message,
-        ...(error.details.length ? { details: [...error.details] } : {}),
+        message: envelopeMessage(error),
+        ...(details.length ? { details } : {}),
       },
       unexpected: false,
     };

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { DomainError, MESSAGES } from '../core/shared/errors.js';
+import { DomainError } from '../core/shared/errors.js';
 import { essence, sameMediaType } from '../http/media-type.js';
 
 const VENDOR_TYPE = /^application\/vnd\.pingidentity\./i;
@@ -16,7 +16,7 @@ export function acceptPingOneMediaTypes(app: FastifyInstance) {
     if (type === undefined || !VENDOR_TYPE.test(type)) return;
     const declared = Object.keys(request.routeOptions.config.mediaTypeBodies ?? {});
     if (!declared.some((known) => sameMediaType(known, type))) {
-      throw new DomainError('unsupported_media_type', MESSAGES.unsupportedMediaType);
+      throw new DomainError('unsupported_media_type');
     }
   });
   app.addContentTypeParser(VENDOR_TYPE, { parseAs: 'string' }, (_request, body, done) => {

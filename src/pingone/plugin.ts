@@ -1,5 +1,5 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
-import { DomainError, MESSAGES } from '../core/shared/errors.js';
+import { DomainError, notFound } from '../core/shared/errors.js';
 import { authenticateBearer } from '../http/actor.js';
 import type { FastifyTypebox } from '../http/context.js';
 import { limitRequests, type RateLimiter } from '../http/rate-limiter.js';
@@ -31,13 +31,9 @@ export const pingOneFace: FastifyPluginAsyncTypebox<PingOneFaceOptions> = async 
         const allowed = options.allowedMethods(request.url);
         if (allowed.length > 0) {
           void reply.header('Allow', allowed.join(', '));
-          return sendPingOneError(
-            request,
-            reply,
-            new DomainError('method_not_allowed', MESSAGES.methodNotAllowed),
-          );
+          return sendPingOneError(request, reply, new DomainError('method_not_allowed'));
         }
-        return sendPingOneError(request, reply, new DomainError('not_found', MESSAGES.notFound));
+        return sendPingOneError(request, reply, notFound());
       });
       authenticateBearer(api, context.services.tokens);
       limitRequests(api, options.limiter);

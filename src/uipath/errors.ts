@@ -97,6 +97,27 @@ export function scopeMessage(granted: readonly string[], expected: readonly stri
   return `Scope(s) '${granted.join(' ')}' is(are) invalid. Expect to have ${expected.map((s) => `'${s}'`).join(' or ')}. `;
 }
 
+/** The value problems of a 400 that is not an identity failure, in ASP.NET's field → messages form. */
+function valueProblems(error: DomainError): { target: string; message: string }[] {
+  const { facts } = error;
+  switch (facts.reason) {
+    case 'required':
+      return [{ target: facts.target, message: `${facts.target} is required` }];
+    case 'uniqueness':
+      return [{ target: facts.target, message: 'is unique but a non-unique value is provided' }];
+    case 'wrong_password':
+      return [{ target: facts.target, message: 'The provided password did not match provisioned password' }];
+    case 'invalid_recovery_code':
+      return [
+        { target: 'recoveryCode', message: 'The provided password recovery code was invalid or expired' },
+      ];
+    case 'invalid_credentials':
+      return [{ target: 'password', message: 'Invalid username and/or password' }];
+    default:
+      return error.details.map((d) => ({ target: d.target ?? '', message: d.message }));
+  }
+}
+
 interface Mapped {
   readonly status: number;
   readonly body: unknown;
@@ -161,12 +182,10 @@ export function toUiPathError(request: FastifyRequest, error: unknown): Mapped {
       case 'unauthorized':
         return { status: 401, body: undefined };
       case 'forbidden': {
-        if (error.facts.reason === 'MISSING_SCOPE' && typeof error.facts.permission === 'string') {
-          const granted = Array.isArray(error.facts.grantedScopes)
-            ? (error.facts.grantedScopes as string[])
-            : [];
-          const expected = scopesGranting(error.facts.permission);
-          return { status: 403, body: { errorMessage: scopeMessage(granted, expected) } };
+        const scope = error.factsIf('missing_scope');
+        if (scope) {
+          const expected = scopesGranting(scope.permission);
+          return { status: 403, body: { errorMessage: scopeMessage(scope.grantedScopes, expected) } };
         }
         return { status: 403, body: problemBody(request, 403) };
       }
@@ -185,9 +204,10 @@ export function toUiPathError(request: FastifyRequest, error: unknown): Mapped {
       case 'request_failed': {
         const identity = identityErrorsOf(error);
         if (identity) return { status: 400, body: identityResult(identity) };
+        const problems = valueProblems(error);
         const errors: BindingErrors = {};
-        for (const detail of error.details) (errors[detail.target ?? ''] ??= []).push(detail.message);
-        return { status: 400, body: problemBody(request, 400, error.details.length ? errors : undefined) };
+        for (const problem of problems) (errors[problem.target] ??= []).push(problem.message);
+        return { status: 400, body: problemBody(request, 400, problems.length ? errors : undefined) };
       }
     }
   }

@@ -1,3 +1,4 @@
+import type { PolicyViolation } from '../core/passwords/policy-violation.js';
 import { DomainError } from '../core/shared/errors.js';
 
 // The character sets of PingOne's minCharacters rule (as in core/password-policies).
@@ -70,77 +71,75 @@ export const isValidUserName = (name: string): boolean => USERNAME_CHARACTERS.te
 /** Roughly ASP.NET's `EmailAddressAttribute`: one @, something on both sides. */
 export const isValidEmail = (email: string): boolean => /^[^@\s]+@[^@\s]+$/.test(email);
 
-/** Tessera's codes for password rules and states ASP.NET Identity has no code for. */
-const OWN: Record<string, (message: string) => IdentityError> = {
-  history: (m) => ({ code: 'PasswordRecentlyUsed', description: m }),
-  excludesCommonlyUsed: (m) => ({ code: 'PasswordTooCommon', description: m }),
-  excludesProfileData: (m) => ({ code: 'PasswordContainsUserData', description: m }),
-  notSimilarToCurrent: (m) => ({ code: 'PasswordTooSimilar', description: m }),
-  maxRepeatedCharacters: (m) => ({ code: 'PasswordRepeatedChars', description: m }),
-  minComplexity: (m) => ({ code: 'PasswordTooSimple', description: m }),
-  alphabetSequenceRule: (m) => ({ code: 'PasswordContainsSequence', description: m }),
-  numberSequenceRule: (m) => ({ code: 'PasswordContainsSequence', description: m }),
-  qwertySequenceRule: (m) => ({ code: 'PasswordContainsSequence', description: m }),
-  shiftedNumberRowSequenceRule: (m) => ({ code: 'PasswordContainsSequence', description: m }),
-  minAgeDays: (m) => ({ code: 'PasswordChangedTooRecently', description: m }),
-  lockout: (m) => ({ code: 'UserLockedOut', description: m }),
-};
-
-interface Violation {
-  readonly rule: string;
-  readonly message: string;
-  readonly set?: string;
-  readonly min?: number;
-  readonly max?: number;
-  readonly minimum?: number;
-}
-
-const number = (text: string): number | undefined => {
-  const match = /(\d+)(?!.*\d)/.exec(text);
-  return match ? Number(match[1]) : undefined;
-};
-
-/** The character set a minCharacters violation names (given, or read back from PingOne's message). */
-function characterSet(v: Violation): string | undefined {
-  if (v.set) return v.set;
-  const quoted = /character set '([^']*)'/.exec(v.message)?.[1];
-  return quoted === undefined ? undefined : [...quoted].reverse().join('');
-}
+/** Tessera's codes (and wording) for password rules ASP.NET Identity has no code for. */
+const SEQUENCE = (limit: number, what: string): IdentityError => ({
+  code: 'PasswordContainsSequence',
+  description: `The provided password contains more than ${limit} ${what} in a row`,
+});
 
 /** One failed password policy rule → the ASP.NET Identity error (or Tessera's own). */
-export function passwordRuleError(v: Violation): IdentityError {
+export function passwordRuleError(v: PolicyViolation): IdentityError {
   switch (v.rule) {
-    case 'length': {
-      const longer = /longer|maximum/.test(v.message);
-      const limit = (longer ? v.max : v.min) ?? number(v.message) ?? 0;
-      return longer
-        ? { code: 'PasswordTooLong', description: `Passwords must be at most ${limit} characters.` }
-        : describe.passwordTooShort(limit);
-    }
+    case 'length':
+      return v.bound === 'max'
+        ? { code: 'PasswordTooLong', description: `Passwords must be at most ${v.limit} characters.` }
+        : describe.passwordTooShort(v.limit);
     case 'minUniqueCharacters':
-      return describe.passwordRequiresUniqueChars(v.minimum ?? number(v.message) ?? 0);
+      return describe.passwordRequiresUniqueChars(v.minimum);
     case 'minCharacters': {
-      const set = characterSet(v);
+      const set = v.characterSet;
       if (set === UPPER) return describe.passwordRequiresUpper();
       if (set === LOWER) return describe.passwordRequiresLower();
       if (set === DIGITS || set === DIGITS_ALT) return describe.passwordRequiresDigit();
       if (set === SPECIAL) return describe.passwordRequiresNonAlphanumeric();
-      return { code: 'PasswordRequiresCharacters', description: v.message };
+      return {
+        code: 'PasswordRequiresCharacters',
+        description: `The provided password did not contain enough characters from the character set '${[...set].reverse().join('')}'.  The minimum number of characters from that set that must be present in user passwords is ${v.minimum}`,
+      };
     }
-    default:
-      return (OWN[v.rule] ?? ((m: string) => ({ code: 'PasswordPolicyViolation', description: m })))(
-        v.message,
-      );
+    case 'history':
+      return {
+        code: 'PasswordRecentlyUsed',
+        description:
+          v.found === 'current'
+            ? 'The provided new password cannot be the same as the current password'
+            : 'The provided new password was found in the password history for the user',
+      };
+    case 'excludesCommonlyUsed':
+      return {
+        code: 'PasswordTooCommon',
+        description:
+          'The provided password (or a variant of that password) was found in a list of prohibited passwords',
+      };
+    case 'excludesProfileData':
+      return {
+        code: 'PasswordContainsUserData',
+        description: 'The provided password matches the value of an attribute in the user entry',
+      };
+    case 'notSimilarToCurrent':
+      return {
+        code: 'PasswordTooSimilar',
+        description: 'The provided new password is too similar to the current password',
+      };
+    case 'maxRepeatedCharacters':
+      return {
+        code: 'PasswordRepeatedChars',
+        description: `The provided password is not acceptable because it contains a character repeated more than ${v.maximum} times in a row`,
+      };
+    case 'minComplexity':
+      return {
+        code: 'PasswordTooSimple',
+        description: `The provided password is not complex enough.  It must take at least ${v.days} days to guess by brute force`,
+      };
+    case 'alphabetSequenceRule':
+      return SEQUENCE(v.maxLength, 'sequential letters');
+    case 'numberSequenceRule':
+      return SEQUENCE(v.maxLength, 'sequential digits');
+    case 'qwertySequenceRule':
+      return SEQUENCE(v.maxLength, 'adjacent keyboard keys');
+    case 'shiftedNumberRowSequenceRule':
+      return SEQUENCE(v.maxLength, 'adjacent shifted number-row keys');
   }
-}
-
-function isViolation(value: unknown): value is Violation {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as Violation).rule === 'string' &&
-    typeof (value as Violation).message === 'string'
-  );
 }
 
 /**
@@ -148,32 +147,40 @@ function isViolation(value: unknown): value is Violation {
  * failure (then it is answered as ProblemDetails).
  */
 export function identityErrorsOf(error: DomainError): IdentityError[] | undefined {
-  switch (error.facts.reason) {
+  const { facts } = error;
+  switch (facts.reason) {
     // A user without a password cannot prove the old one either (ASP.NET answers the same).
-    case 'WRONG_CURRENT_PASSWORD':
-    case 'NO_PASSWORD':
+    case 'wrong_password':
+      return facts.target === 'currentPassword' ? [describe.passwordMismatch()] : undefined;
+    case 'no_password':
       return [describe.passwordMismatch()];
-    case 'PASSWORD_LOCKED_OUT':
+    case 'password_locked_out':
       return [{ code: 'UserLockedOut', description: 'User account locked out.' }];
-    case 'PASSWORD_TOO_YOUNG':
+    case 'password_too_young':
       return [
         {
           code: 'PasswordChangedTooRecently',
           description: 'The password cannot be changed yet because it was changed too recently.',
         },
       ];
+    case 'password_policy': {
+      const out: IdentityError[] = [];
+      for (const v of facts.violations) {
+        const mapped = passwordRuleError(v);
+        // One entry per failed rule; two violations of one rule (e.g. history) give one error.
+        if (!out.some((e) => e.code === mapped.code && e.description === mapped.description))
+          out.push(mapped);
+      }
+      return out;
+    }
+    case 'uniqueness':
+      if (facts.target === 'username') return [describe.duplicateUserName('')];
+      if (facts.target === 'email') return [describe.duplicateEmail('')];
+      return undefined;
     default:
       break;
   }
   const out: IdentityError[] = [];
-  const violations = error.facts.violations;
-  if (Array.isArray(violations)) {
-    for (const v of violations.filter(isViolation)) {
-      const mapped = passwordRuleError(v);
-      // One entry per failed rule; two violations of one rule (e.g. history) give one error.
-      if (!out.some((e) => e.code === mapped.code && e.description === mapped.description)) out.push(mapped);
-    }
-  }
   for (const detail of error.details) {
     const value = typeof detail.innerError?.value === 'string' ? detail.innerError.value : '';
     if (detail.code === 'UNIQUENESS_VIOLATION' && detail.target === 'username')

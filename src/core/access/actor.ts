@@ -1,4 +1,4 @@
-import { DomainError, forbidden, MESSAGES } from '../shared/errors.js';
+import { DomainError, forbidden } from '../shared/errors.js';
 import { findRole, type ScopeType } from './roles.js';
 
 export interface Grant {
@@ -92,12 +92,7 @@ export function authorize(actor: Actor, permission: string, target: AccessTarget
 }
 
 const missingScope = (actor: Actor, permission: string): DomainError =>
-  new DomainError(
-    'forbidden',
-    MESSAGES.accessFailed,
-    [{ code: 'INSUFFICIENT_SCOPE', message: 'The token has no scope that grants this permission.' }],
-    { reason: 'MISSING_SCOPE', permission, grantedScopes: [...actor.scopes] },
-  );
+  new DomainError('forbidden', [], { reason: 'missing_scope', permission, grantedScopes: [...actor.scopes] });
 
 /**
  * The populations of an environment in which the actor holds `permission` through a

@@ -37,17 +37,10 @@ const ARGON2_CURRENT_VERSION = 1 as Version;
 
 /** The caller went away while its hashing job waited: nobody reads the answer. */
 export const callerGone = (): DomainError =>
-  new DomainError('rate_limited', 'The request was abandoned by the client before its password was hashed.', [
-    { code: 'LIMIT_EXCEEDED', message: 'The client closed the connection.' },
-  ]);
+  new DomainError('rate_limited', [{ code: 'LIMIT_EXCEEDED', message: 'The client closed the connection.' }]);
 
 export const busy = (): DomainError =>
-  new DomainError(
-    'rate_limited',
-    'The request could not be completed. The server is busy hashing passwords; retry shortly.',
-    [{ code: 'LIMIT_EXCEEDED', message: 'Too many password operations are waiting; retry shortly.' }],
-    { retryAfterSeconds: 1 },
-  );
+  new DomainError('rate_limited', [], { reason: 'busy', retryAfterSeconds: 1 });
 
 /**
  * At most `maxConcurrent` jobs run at once; up to `queueLimit` wait; beyond that the caller is

@@ -12,7 +12,7 @@ import {
   evaluatePolicy,
   HISTORY_VIOLATION,
   policyViolation,
-  type Violation,
+  type PolicyViolation,
 } from './policy-evaluation.js';
 
 /** What a new password is checked against. */
@@ -55,7 +55,7 @@ export function createNewPasswordCheck(deps: { db: () => Db; clock: Clock; hashe
     options: { target: 'password' | 'newPassword'; policy: boolean; currentPassword?: string },
   ): Promise<void> {
     const { policy, record, user } = target;
-    const violations: Violation[] = options.policy
+    const violations: PolicyViolation[] = options.policy
       ? policyViolations(policy, user, plain, options.currentPassword)
       : [];
     // Always on, whatever the policy (PingOne: "cannot be disabled").

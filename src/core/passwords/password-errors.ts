@@ -1,86 +1,27 @@
-import { DomainError, MESSAGES, requestFailed } from '../shared/errors.js';
+import { DomainError, requestFailed } from '../shared/errors.js';
 import type { User } from '../users/user.js';
 
-/** The passwords feature's failures, with a stable `facts.reason` for faces that word them. */
+/** The passwords feature's failures, with typed facts each face words its own way. */
 
 export const wrongPassword = (
   target: 'password' | 'currentPassword',
   remaining: number | undefined,
 ): DomainError =>
-  new DomainError(
-    'invalid_data',
-    MESSAGES.invalidData,
-    [
-      {
-        code: 'INVALID_VALUE',
-        target,
-        message:
-          target === 'password'
-            ? 'The provided password did not match provisioned password'
-            : 'The current password provided for the user is invalid',
-        ...(remaining !== undefined ? { innerError: { failuresRemaining: remaining } } : {}),
-      },
-    ],
-    {
-      reason: target === 'password' ? 'WRONG_PASSWORD' : 'WRONG_CURRENT_PASSWORD',
-      failuresRemaining: remaining,
-    },
-  );
+  new DomainError('invalid_data', [], { reason: 'wrong_password', target, failuresRemaining: remaining });
 
 export const lockedOut = (secondsUntilUnlock: number | undefined): DomainError =>
-  new DomainError(
-    'request_failed',
-    MESSAGES.requestFailed,
-    [
-      {
-        code: 'PASSWORD_LOCKED_OUT',
-        target: 'password',
-        message: 'The password is locked out because of too many failed attempts',
-        ...(secondsUntilUnlock !== undefined ? { innerError: { secondsUntilUnlock } } : {}),
-      },
-    ],
-    { reason: 'PASSWORD_LOCKED_OUT', secondsUntilUnlock },
-  );
+  new DomainError('request_failed', [], { reason: 'password_locked_out', secondsUntilUnlock });
 
-export const noPassword = (): DomainError =>
-  new DomainError(
-    'request_failed',
-    MESSAGES.requestFailed,
-    [{ code: 'NO_PASSWORD', target: 'password', message: 'The user does not have a password' }],
-    { reason: 'NO_PASSWORD' },
-  );
+export const noPassword = (): DomainError => new DomainError('request_failed', [], { reason: 'no_password' });
 
 export const tooYoung = (): DomainError =>
-  new DomainError(
-    'request_failed',
-    MESSAGES.requestFailed,
-    [
-      {
-        code: 'PASSWORD_TOO_YOUNG',
-        target: 'newPassword',
-        message: 'The password cannot be changed yet because it was changed too recently',
-      },
-    ],
-    { reason: 'PASSWORD_TOO_YOUNG' },
-  );
+  new DomainError('request_failed', [], { reason: 'password_too_young' });
 
 export const invalidRecoveryCode = (remaining: number | undefined): DomainError =>
-  new DomainError(
-    'invalid_data',
-    MESSAGES.invalidData,
-    [
-      {
-        code: 'INVALID_VALUE',
-        target: 'recoveryCode',
-        message: 'The provided password recovery code was invalid or expired',
-        ...(remaining !== undefined ? { innerError: { failuresRemaining: remaining } } : {}),
-      },
-    ],
-    { reason: 'INVALID_RECOVERY_CODE', failuresRemaining: remaining },
-  );
+  new DomainError('invalid_data', [], { reason: 'invalid_recovery_code', failuresRemaining: remaining });
 
 export const concurrentChange = (): DomainError =>
-  new DomainError('conflict', MESSAGES.conflict, [
+  new DomainError('conflict', [
     { code: 'CONFLICT', message: 'The password was changed by another request; retry.' },
   ]);
 

@@ -29,14 +29,3 @@ export interface ChangePasswordInput {
   readonly currentPassword: string;
   readonly newPassword: string;
 }
-
-/** Stable codes in DomainError.facts.reason, for faces that render password failures their own way. */
-export type PasswordFailure =
-  | 'PASSWORD_POLICY'
-  | 'WRONG_PASSWORD'
-  | 'WRONG_CURRENT_PASSWORD'
-  | 'PASSWORD_LOCKED_OUT'
-  | 'NO_PASSWORD'
-  | 'PASSWORD_TOO_YOUNG'
-  | 'INVALID_RECOVERY_CODE'
-  | 'MALFORMED_ENCODING';

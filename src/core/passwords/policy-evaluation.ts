@@ -1,12 +1,9 @@
 import { distance } from 'fastest-levenshtein';
 import type { PolicyRules } from '../password-policies/password-policy.js';
-import { DomainError, MESSAGES } from '../shared/errors.js';
+import { DomainError, type PasswordTarget } from '../shared/errors.js';
+import type { PolicyViolation, SequenceRule } from './policy-violation.js';
 
-/** One failed rule: the policy property name and PingOne's message for it. */
-export interface Violation {
-  readonly rule: string;
-  readonly message: string;
-}
+export type { PolicyViolation } from './policy-violation.js';
 
 export interface EvaluationContext {
   /** Lower-cased common passwords (loaded once per service). */
@@ -17,24 +14,15 @@ export interface EvaluationContext {
   readonly currentPassword?: string | undefined;
 }
 
-const reverse = (text: string) => [...text].reverse().join('');
-
 /** Guesses per second of Gibson's "offline fast attack" scenario, the basis of minComplexity. */
 const GUESSES_PER_SECOND = 1e11;
-const SEQUENCES = {
-  alphabetSequenceRule: { rows: ['abcdefghijklmnopqrstuvwxyz'], what: 'sequential letters', fold: true },
-  numberSequenceRule: { rows: ['0123456789'], what: 'sequential digits', fold: false },
-  qwertySequenceRule: {
-    rows: ['qwertyuiop', 'asdfghjkl', 'zxcvbnm'],
-    what: 'adjacent keyboard keys',
-    fold: true,
-  },
-  shiftedNumberRowSequenceRule: {
-    rows: ['!@#$%^&*()'],
-    what: 'adjacent shifted number-row keys',
-    fold: false,
-  },
-} as const;
+/** The rows each sequence rule walks; `fold`: letters count whatever their case. */
+const SEQUENCES: Record<SequenceRule, { readonly rows: readonly string[]; readonly fold: boolean }> = {
+  alphabetSequenceRule: { rows: ['abcdefghijklmnopqrstuvwxyz'], fold: true },
+  numberSequenceRule: { rows: ['0123456789'], fold: false },
+  qwertySequenceRule: { rows: ['qwertyuiop', 'asdfghjkl', 'zxcvbnm'], fold: true },
+  shiftedNumberRowSequenceRule: { rows: ['!@#$%^&*()'], fold: false },
+};
 
 /** Longest run of characters that follow each other (either direction) in one of `rows`. */
 export function longestSequence(chars: readonly string[], rows: readonly string[]): number {
@@ -83,38 +71,25 @@ export function evaluatePolicy(
   rules: PolicyRules,
   password: string,
   context: EvaluationContext,
-): Violation[] {
-  const out: Violation[] = [];
+): PolicyViolation[] {
+  const out: PolicyViolation[] = [];
   const chars = [...password];
   if (rules.minCharacters) {
     for (const [set, minimum] of Object.entries(rules.minCharacters)) {
       if (chars.filter((c) => set.includes(c)).length < minimum) {
-        out.push({
-          rule: 'minCharacters',
-          message: `The provided password did not contain enough characters from the character set '${reverse(set)}'.  The minimum number of characters from that set that must be present in user passwords is ${minimum}`,
-        });
+        out.push({ rule: 'minCharacters', characterSet: set, minimum });
       }
     }
   }
   if (rules.excludesCommonlyUsed && isCommon(password, context.commonPasswords)) {
-    out.push({
-      rule: 'excludesCommonlyUsed',
-      message:
-        'The provided password (or a variant of that password) was found in a list of prohibited passwords',
-    });
+    out.push({ rule: 'excludesCommonlyUsed' });
   }
   if (rules.length) {
     const { min, max } = rules.length;
     if (min !== undefined && chars.length < min) {
-      out.push({
-        rule: 'length',
-        message: `The provided password is shorter than the minimum required length of ${min} characters`,
-      });
+      out.push({ rule: 'length', bound: 'min', limit: min });
     } else if (max !== undefined && chars.length > max) {
-      out.push({
-        rule: 'length',
-        message: `The provided password is longer than the maximum allowed length of ${max} characters`,
-      });
+      out.push({ rule: 'length', bound: 'max', limit: max });
     }
   }
   if (rules.maxRepeatedCharacters !== undefined) {
@@ -125,25 +100,16 @@ export function evaluatePolicy(
       worst = Math.max(worst, run);
     });
     if (worst > rules.maxRepeatedCharacters) {
-      out.push({
-        rule: 'maxRepeatedCharacters',
-        message: `The provided password is not acceptable because it contains a character repeated more than ${rules.maxRepeatedCharacters} times in a row`,
-      });
+      out.push({ rule: 'maxRepeatedCharacters', maximum: rules.maxRepeatedCharacters });
     }
   }
   if (rules.minUniqueCharacters !== undefined && new Set(chars).size < rules.minUniqueCharacters) {
-    out.push({
-      rule: 'minUniqueCharacters',
-      message: `The provided password does not contain enough unique characters.  The minimum number of unique characters that may appear in a user password is ${rules.minUniqueCharacters}`,
-    });
+    out.push({ rule: 'minUniqueCharacters', minimum: rules.minUniqueCharacters });
   }
   if (rules.excludesProfileData) {
     const lower = password.toLowerCase();
     if (context.profileValues.some((v) => v.length > 0 && v.toLowerCase() === lower)) {
-      out.push({
-        rule: 'excludesProfileData',
-        message: 'The provided password matches the value of an attribute in the user entry',
-      });
+      out.push({ rule: 'excludesProfileData' });
     }
   }
   if (
@@ -152,69 +118,34 @@ export function evaluatePolicy(
     context.currentPassword !== password
   ) {
     if (distance(context.currentPassword, password) < 3) {
-      out.push({
-        rule: 'notSimilarToCurrent',
-        message: 'The provided new password is too similar to the current password',
-      });
+      out.push({ rule: 'notSimilarToCurrent' });
     }
   }
   if (rules.minComplexity !== undefined && haystackDays(password) < rules.minComplexity) {
-    out.push({
-      rule: 'minComplexity',
-      message: `The provided password is not complex enough.  It must take at least ${rules.minComplexity} days to guess by brute force`,
-    });
+    out.push({ rule: 'minComplexity', days: rules.minComplexity });
   }
   for (const [rule, sequence] of Object.entries(SEQUENCES) as [
-    keyof typeof SEQUENCES,
-    (typeof SEQUENCES)[keyof typeof SEQUENCES],
+    SequenceRule,
+    (typeof SEQUENCES)[SequenceRule],
   ][]) {
     const limit = rules[rule]?.maxLength;
     if (limit === undefined) continue;
     const folded = sequence.fold ? chars.map((c) => c.toLowerCase()) : chars;
     if (longestSequence(folded, sequence.rows) > limit) {
-      out.push({
-        rule,
-        message: `The provided password contains more than ${limit} ${sequence.what} in a row`,
-      });
+      out.push({ rule, maxLength: limit });
     }
   }
   return out;
 }
 
-export const HISTORY_VIOLATION: Violation = {
-  rule: 'history',
-  message: 'The provided new password was found in the password history for the user',
-};
-export const CURRENT_VIOLATION: Violation = {
-  rule: 'history',
-  message: 'The provided new password cannot be the same as the current password',
-};
+export const HISTORY_VIOLATION: PolicyViolation = { rule: 'history', found: 'history' };
+export const CURRENT_VIOLATION: PolicyViolation = { rule: 'history', found: 'current' };
 
-/**
- * PingOne's policy-violation body: one INVALID_VALUE detail whose innerError lists every failed
- * rule (with repeats) and one message per rule (the last one wins, as JSON keys are unique).
- * `facts.violations` keeps them all for faces that render differently.
- */
+/** A new password refused by its policy; `facts.violations` lists every failed rule. */
 export function policyViolation(
-  target: 'password' | 'newPassword',
-  violations: readonly Violation[],
+  target: PasswordTarget,
+  violations: readonly PolicyViolation[],
+  inFlow = false,
 ): DomainError {
-  const messages: Record<string, string> = {};
-  for (const v of violations) messages[v.rule] = v.message;
-  return new DomainError(
-    'invalid_data',
-    MESSAGES.invalidData,
-    [
-      {
-        code: 'INVALID_VALUE',
-        target,
-        message:
-          target === 'password'
-            ? 'User password did not satisfy password policy requirements'
-            : 'New password did not satisfy password policy requirements',
-        innerError: { unsatisfiedRequirements: violations.map((v) => v.rule), ...messages },
-      },
-    ],
-    { reason: 'PASSWORD_POLICY', violations: violations.map((v) => ({ rule: v.rule, message: v.message })) },
-  );
+  return new DomainError('invalid_data', [], { reason: 'password_policy', target, violations, inFlow });
 }

@@ -1,6 +1,10 @@
+import type { PolicyViolation } from '../passwords/policy-violation.js';
+
 /**
- * Typed domain errors. The core raises them with a stable `kind` and detail codes; each API face
- * maps them to its own wire format in one place.
+ * Typed domain errors. The core raises them with a stable `kind` and typed `facts` (what went
+ * wrong, with its numbers); each API face words and maps them to its own wire format in one
+ * place (PingOne: src/pingone-common/errors.ts, UiPath: src/uipath/errors.ts). The core carries
+ * no face's envelope texts.
  */
 export type ErrorKind =
   | 'invalid_data' // 400: the request was understood but a value is wrong
@@ -14,6 +18,10 @@ export type ErrorKind =
   | 'unsupported_media_type' // 415
   | 'rate_limited'; // 429
 
+/**
+ * One problem with one value, as a validator describes it: a stable code, the value's path and a
+ * description. Problems a face words itself are facts instead (see ErrorFacts).
+ */
 export interface ErrorDetail {
   readonly code: string;
   readonly target?: string;
@@ -21,66 +29,99 @@ export interface ErrorDetail {
   readonly innerError?: Readonly<Record<string, unknown>>;
 }
 
+/** Where a password was given: a set or an import (`password`), or a change (`newPassword`). */
+export type PasswordTarget = 'password' | 'newPassword';
+
+/**
+ * What went wrong, discriminated by `reason`, with the numbers a face needs to word it (never
+ * secrets). `described` errors carry only their `details`.
+ */
+export type ErrorFacts =
+  | { readonly reason: 'described' }
+  | { readonly reason: 'insufficient_permissions' }
+  | {
+      readonly reason: 'missing_scope';
+      readonly permission: string;
+      readonly grantedScopes: readonly string[];
+    }
+  | { readonly reason: 'invalid_token' }
+  | { readonly reason: 'required'; readonly target: string }
+  | { readonly reason: 'uniqueness'; readonly target: string }
+  | { readonly reason: 'busy'; readonly retryAfterSeconds: number }
+  | {
+      readonly reason: 'wrong_password';
+      /** `password`: a check; `currentPassword`: the current password of a change. */
+      readonly target: 'password' | 'currentPassword';
+      readonly failuresRemaining: number | undefined;
+    }
+  | { readonly reason: 'password_locked_out'; readonly secondsUntilUnlock: number | undefined }
+  | { readonly reason: 'no_password' }
+  | { readonly reason: 'password_too_young' }
+  | { readonly reason: 'invalid_recovery_code'; readonly failuresRemaining: number | undefined }
+  | {
+      readonly reason: 'password_policy';
+      readonly target: PasswordTarget;
+      /** Every failed rule, in evaluation order (a rule may fail more than once, e.g. history). */
+      readonly violations: readonly PolicyViolation[];
+      /** Refused inside a sign-on flow (faces may use a flow-specific code). */
+      readonly inFlow: boolean;
+    }
+  /** A sign-on flow's check of a username and password failed. */
+  | { readonly reason: 'invalid_credentials'; readonly failuresRemaining: number | undefined };
+
+export type ErrorReason = ErrorFacts['reason'];
+export type FactsOf<R extends ErrorReason> = Extract<ErrorFacts, { reason: R }>;
+
+const DESCRIBED: ErrorFacts = { reason: 'described' };
+
 export class DomainError extends Error {
   constructor(
     readonly kind: ErrorKind,
-    message: string,
     readonly details: readonly ErrorDetail[] = [],
-    /** Extra structured facts a face may need (never secrets). */
-    readonly facts: Readonly<Record<string, unknown>> = {},
+    readonly facts: ErrorFacts = DESCRIBED,
   ) {
-    super(message);
+    // For logs only: faces word what clients see.
+    super(details[0]?.message ?? (facts.reason === 'described' ? kind : `${kind}: ${facts.reason}`));
     this.name = 'DomainError';
+  }
+
+  /** The facts when they have `reason`, for a face's switch or a core check. */
+  factsIf<R extends ErrorReason>(reason: R): FactsOf<R> | undefined {
+    return this.facts.reason === reason ? (this.facts as FactsOf<R>) : undefined;
   }
 }
 
-export const MESSAGES = {
-  invalidData: 'The request could not be completed. One or more validation errors were in the request.',
-  invalidRequest: 'The request could not be completed. The request was malformed or invalid.',
-  requestFailed: 'The request could not be completed. There was an issue processing the request.',
-  accessFailed: 'The request could not be completed. You do not have access to this resource.',
-  notFound: 'The request could not be completed. The requested resource was not found.',
-  unsupportedMediaType:
-    'The request could not be completed. The Content-Type of the request is not supported.',
-  methodNotAllowed: 'The request could not be completed. The HTTP method is not supported for this resource.',
-  conflict: 'The request could not be completed. The resource was changed by another request.',
-  rateLimited: 'The request could not be completed. The request rate limit was exceeded.',
-} as const;
+/** True when `error` is a DomainError whose facts have `reason`. */
+export const hasReason = (error: unknown, reason: ErrorReason): error is DomainError =>
+  error instanceof DomainError && error.facts.reason === reason;
 
-export const notFound = (): DomainError => new DomainError('not_found', MESSAGES.notFound);
+export const notFound = (): DomainError => new DomainError('not_found');
 
 export const forbidden = (): DomainError =>
-  new DomainError('forbidden', MESSAGES.accessFailed, [
-    {
-      code: 'INSUFFICIENT_PERMISSIONS',
-      message: 'The actor attempting to perform the request does not have permission for this action.',
-    },
-  ]);
+  new DomainError('forbidden', [], { reason: 'insufficient_permissions' });
 
 export const invalidValue = (
   target: string,
   message: string,
   innerError?: Record<string, unknown>,
 ): DomainError =>
-  new DomainError('invalid_data', MESSAGES.invalidData, [
+  new DomainError('invalid_data', [
     { code: 'INVALID_VALUE', target, message, ...(innerError ? { innerError } : {}) },
   ]);
 
 export const requiredValue = (target: string): DomainError =>
-  new DomainError('invalid_data', MESSAGES.invalidData, [
-    { code: 'REQUIRED_VALUE', target, message: `${target} is required` },
-  ]);
+  new DomainError('invalid_data', [], { reason: 'required', target });
 
 export const uniquenessViolation = (target: string): DomainError =>
-  new DomainError('invalid_data', MESSAGES.invalidData, [
-    { code: 'UNIQUENESS_VIOLATION', target, message: 'is unique but a non-unique value is provided' },
-  ]);
+  new DomainError('invalid_data', [], { reason: 'uniqueness', target });
 
 export const requestFailed = (code: string, message: string, target?: string): DomainError =>
-  new DomainError('request_failed', MESSAGES.requestFailed, [
-    { code, message, ...(target ? { target } : {}) },
-  ]);
+  new DomainError('request_failed', [{ code, message, ...(target ? { target } : {}) }]);
 
 /** Several validation problems reported together. */
 export const invalidData = (details: readonly ErrorDetail[]): DomainError =>
-  new DomainError('invalid_data', MESSAGES.invalidData, details);
+  new DomainError('invalid_data', details);
+
+/** A concurrent change won a race; the client may retry. */
+export const conflict = (details: readonly ErrorDetail[] = []): DomainError =>
+  new DomainError('conflict', details);

@@ -1,7 +1,7 @@
 import { parse, type Filter } from 'scim2-parse-filter';
 import { sql, type Expression, type RawBuilder, type SqlBool } from 'kysely';
 import { matchText, type TextMatch } from '../../db/text-match.js';
-import { DomainError, MESSAGES } from './errors.js';
+import { invalidData, type DomainError } from './errors.js';
 
 /** The operators Tessera's filters understand (a subset of SCIM's). */
 export type FilterOperator = TextMatch;
@@ -20,7 +20,7 @@ export type FilterNode =
   | { readonly kind: 'member'; readonly attribute: string; readonly inner: FilterNode };
 
 export function invalidFilter(message: string, capabilities?: FilterCapabilities): DomainError {
-  return new DomainError('invalid_data', MESSAGES.invalidData, [
+  return invalidData([
     {
       code: 'INVALID_FILTER',
       target: 'filter',

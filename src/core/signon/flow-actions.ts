@@ -5,7 +5,7 @@ import type { PasswordPoliciesService } from '../password-policies/password-poli
 import { parseEncoded } from '../passwords/encodings.js';
 import type { PasswordsService } from '../passwords/passwords.service.js';
 import type { Clock } from '../shared/clock.js';
-import { DomainError, invalidData, invalidValue, type ErrorDetail } from '../shared/errors.js';
+import { DomainError, hasReason, invalidData, invalidValue, type ErrorDetail } from '../shared/errors.js';
 import { isAccountLocked, type User } from '../users/user.js';
 import { checkEmail, checkUsername } from '../users/user-profile.js';
 import type { UsersService } from '../users/users.service.js';
@@ -52,9 +52,6 @@ type Handler<T extends FlowAction['type']> = (
   stored: StoredFlow,
   action: Extract<FlowAction, { type: T }>,
 ) => Promise<Next>;
-
-const isReason = (error: unknown, reason: string) =>
-  error instanceof DomainError && error.facts.reason === reason;
 
 /** Runs a passwords-service call, answering its failures as flow errors. */
 async function asFlowError<T>(work: Promise<T>): Promise<T> {
@@ -111,7 +108,7 @@ export function createFlowActions(deps: FlowActionDeps) {
     try {
       status = (await passwords.check(flow.environmentId, user.id, action.password)).status;
     } catch (error) {
-      if (isReason(error, 'NO_PASSWORD')) return phantomFailure(stored, action.password);
+      if (hasReason(error, 'no_password')) return phantomFailure(stored, action.password);
       throw toFlowError(error);
     }
     const bound = { id: user.id, username: user.username };
@@ -178,7 +175,7 @@ export function createFlowActions(deps: FlowActionDeps) {
       if (
         error instanceof DomainError &&
         error.kind === 'request_failed' &&
-        !isReason(error, 'PASSWORD_LOCKED_OUT')
+        !hasReason(error, 'password_locked_out')
       ) {
         return phantomFailure(stored, '', invalidRecoveryCode);
       }

@@ -1,38 +1,21 @@
 import type { SignOnOutcome } from '../shared/metrics.js';
-import { DomainError, MESSAGES, type ErrorDetail } from '../shared/errors.js';
-import type { PasswordFailure } from '../passwords/password.js';
+import { DomainError, invalidValue } from '../shared/errors.js';
+import { policyViolation } from '../passwords/policy-evaluation.js';
+
+export { invalidRecoveryCode } from '../passwords/password-errors.js';
 
 /**
- * The errors a flow action answers (reference §4.6, §10 #4): every one is `invalid_data` (400
- * INVALID_DATA) with the detail code clients match on. Faces render them in their own envelope.
+ * The errors a flow action answers (reference §4.6, §10 #4): refused credentials and policies are
+ * `invalid_data` with typed facts, which faces render in their own envelope.
  */
-const invalid = (detail: ErrorDetail, facts: Record<string, unknown> = {}) =>
-  new DomainError('invalid_data', MESSAGES.invalidData, [detail], facts);
-
 export const invalidCredentials = (failuresRemaining: number | undefined): DomainError =>
-  invalid(
-    {
-      code: 'INVALID_CREDENTIALS',
-      target: 'password',
-      message: 'Invalid username and/or password',
-      ...(failuresRemaining !== undefined ? { innerError: { failuresRemaining } } : {}),
-    },
-    { reason: 'INVALID_CREDENTIALS', failuresRemaining },
-  );
+  new DomainError('invalid_data', [], { reason: 'invalid_credentials', failuresRemaining });
 
 export const passwordLockedOut = (secondsUntilUnlock: number | undefined): DomainError =>
-  invalid(
-    {
-      code: 'PASSWORD_LOCKED_OUT',
-      target: 'password',
-      message: 'The password is locked out because of too many failed attempts',
-      ...(secondsUntilUnlock !== undefined ? { innerError: { secondsUntilUnlock } } : {}),
-    },
-    { reason: 'PASSWORD_LOCKED_OUT', secondsUntilUnlock },
-  );
+  new DomainError('invalid_data', [], { reason: 'password_locked_out', secondsUntilUnlock });
 
 export const wrongState = (action: string, status: string): DomainError =>
-  new DomainError('invalid_request', MESSAGES.invalidRequest, [
+  new DomainError('invalid_request', [
     {
       code: 'INVALID_REQUEST',
       target: 'Content-Type',
@@ -41,64 +24,36 @@ export const wrongState = (action: string, status: string): DomainError =>
   ]);
 
 export const flowChanged = (): DomainError =>
-  new DomainError('conflict', MESSAGES.conflict, [
+  new DomainError('conflict', [
     { code: 'CONFLICT', message: 'The flow was changed by another request; read it again.' },
   ]);
 
-export const invalidRecoveryCode = (failuresRemaining: number | undefined): DomainError =>
-  invalid({
-    code: 'INVALID_VALUE',
-    target: 'recoveryCode',
-    message: 'The provided password recovery code was invalid or expired',
-    ...(failuresRemaining !== undefined ? { innerError: { failuresRemaining } } : {}),
-  });
-
 export const wrongFlowUser = (): DomainError =>
-  invalid({
-    code: 'INVALID_VALUE',
-    target: 'username',
-    message: 'The username must be that of the flow’s user',
-  });
-
-const reasonOf = (error: DomainError): PasswordFailure | undefined =>
-  typeof error.facts.reason === 'string' ? (error.facts.reason as PasswordFailure) : undefined;
-
-const numberFact = (error: DomainError, name: string): number | undefined => {
-  const value = error.facts[name];
-  return typeof value === 'number' ? value : undefined;
-};
+  invalidValue('username', 'The username must be that of the flow’s user');
 
 /**
  * Maps a passwords-service failure to the flow error clients expect; anything else is rethrown
- * as it is. `wrongCurrent` is what a wrong *current* password means in this action.
+ * as it is. A wrong *current* password means wrong credentials in a flow too.
  */
 export function toFlowError(error: unknown): unknown {
   if (!(error instanceof DomainError)) return error;
-  switch (reasonOf(error)) {
-    case 'WRONG_PASSWORD':
-    case 'WRONG_CURRENT_PASSWORD':
-      return invalidCredentials(numberFact(error, 'failuresRemaining'));
-    case 'PASSWORD_LOCKED_OUT':
-      return passwordLockedOut(numberFact(error, 'secondsUntilUnlock'));
-    case 'PASSWORD_POLICY':
-      return new DomainError(
-        'invalid_data',
-        MESSAGES.invalidData,
-        error.details.map((d) => ({ ...d, code: 'PASSWORD_REQUIREMENTS_NOT_MET' })),
-        error.facts,
-      );
-    case 'INVALID_RECOVERY_CODE':
-      return invalidRecoveryCode(numberFact(error, 'failuresRemaining'));
+  const { facts } = error;
+  switch (facts.reason) {
+    case 'wrong_password':
+      return invalidCredentials(facts.failuresRemaining);
+    case 'password_locked_out':
+      return passwordLockedOut(facts.secondsUntilUnlock);
+    case 'password_policy':
+      return policyViolation(facts.target, facts.violations, true);
     default:
       return error;
   }
 }
 
-export /** The outcome a refused flow action counts as, if it is a sign-on attempt that failed. */
-function failedOutcome(error: unknown): SignOnOutcome | undefined {
+/** The outcome a refused flow action counts as, if it is a sign-on attempt that failed. */
+export function failedOutcome(error: unknown): SignOnOutcome | undefined {
   if (!(error instanceof DomainError)) return undefined;
-  const codes = error.details.map((detail) => detail.code);
-  if (codes.includes('PASSWORD_LOCKED_OUT')) return 'locked_out';
-  if (codes.includes('INVALID_CREDENTIALS')) return 'failure';
+  if (error.facts.reason === 'password_locked_out') return 'locked_out';
+  if (error.facts.reason === 'invalid_credentials') return 'failure';
   return undefined;
 }

@@ -4,7 +4,7 @@ import type { ClientAuthentication } from '../applications/application.js';
 import type { ApplicationsService } from '../applications/applications.service.js';
 import type { EnvironmentsService } from '../environments/environments.service.js';
 import type { Clock } from '../shared/clock.js';
-import { DomainError, MESSAGES } from '../shared/errors.js';
+import { DomainError } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import type { SigningKeys } from './signing-keys.js';
 import { ReadCache } from '../shared/read-cache.js';
@@ -71,14 +71,7 @@ export interface TokensServiceDeps {
 
 export type TokensService = ReturnType<typeof createTokensService>;
 
-const invalidToken = () =>
-  new DomainError('unauthorized', MESSAGES.accessFailed, [
-    {
-      code: 'INVALID_TOKEN',
-      target: 'Authentication Credentials',
-      message: 'The authorization token is either missing or invalid, or it has expired.',
-    },
-  ]);
+const invalidToken = () => new DomainError('unauthorized', [], { reason: 'invalid_token' });
 
 export function createTokensService({
   clock,

@@ -4,7 +4,7 @@ import type { Environment } from '../environments/environment.js';
 import type { GroupsService } from '../groups/groups.service.js';
 import { groupIdsOfUsers } from '../groups/groups.repository.js';
 import type { PasswordsService } from '../passwords/passwords.service.js';
-import { DomainError, invalidData, invalidValue, type ErrorDetail } from '../shared/errors.js';
+import { hasReason, invalidData, invalidValue, type ErrorDetail } from '../shared/errors.js';
 import type { JsonObject } from '../shared/json.js';
 import type { Db } from '../../db/schema.js';
 import type { Store } from '../../db/store.js';
@@ -219,8 +219,7 @@ export function createDirectoryService({ store, environments, users, groups, pas
       });
     } catch (error) {
       // A concurrent writer took the name between the check and the insert.
-      if (error instanceof DomainError && error.details[0]?.code === 'UNIQUENESS_VIOLATION')
-        throw invalidData([duplicate('username', input.username)]);
+      if (hasReason(error, 'uniqueness')) throw invalidData([duplicate('username', input.username)]);
       throw error;
     }
     await upsertAttributes(trx, env.id, user.id, {

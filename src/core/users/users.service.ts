@@ -12,9 +12,9 @@ import type { PopulationWithCount } from '../populations/populations.service.js'
 import { listAttributes } from '../schemas/schemas.repository.js';
 import type { Clock } from '../shared/clock.js';
 import {
-  DomainError,
+  conflict,
+  invalidData,
   invalidValue,
-  MESSAGES,
   notFound,
   uniquenessViolation,
   type ErrorDetail,
@@ -160,7 +160,7 @@ export function createUsersService({ store, clock, environments, passwords }: Us
         });
       } catch (error) {
         if (!(error instanceof RevisionConflict)) throw error;
-        if (attempt >= MAX_ATTEMPTS) throw new DomainError('conflict', MESSAGES.conflict);
+        if (attempt >= MAX_ATTEMPTS) throw conflict();
       }
     }
   }

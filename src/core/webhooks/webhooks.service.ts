@@ -4,7 +4,7 @@ import { recordActivity } from '../activities/activities.repository.js';
 import type { EnvironmentsService } from '../environments/environments.service.js';
 import type { Environment } from '../environments/environment.js';
 import type { Clock } from '../shared/clock.js';
-import { DomainError, MESSAGES, notFound } from '../shared/errors.js';
+import { DomainError, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import { noMetrics, type Metrics } from '../shared/metrics.js';
 import { createSecretBox, type SecretBox } from '../shared/secrets.js';
@@ -156,7 +156,7 @@ export function createWebhooksService(deps: WebhooksServiceDeps) {
       validateSubscription(input);
       return store.transaction(async (trx) => {
         if ((await countSubscriptions(trx, env.id)) >= SUBSCRIPTION_LIMITS.perEnvironment)
-          throw new DomainError('forbidden', MESSAGES.accessFailed, [
+          throw new DomainError('forbidden', [
             {
               code: 'LIMIT_EXCEEDED',
               message: `An environment can have at most ${SUBSCRIPTION_LIMITS.perEnvironment} subscriptions.`,

@@ -1,4 +1,4 @@
-import { MESSAGES } from '../../core/shared/errors.js';
+import { MESSAGES } from '../../pingone-common/errors.js';
 import {
   PAGE_ACTIONS,
   flowActionMediaType,
