@@ -91,6 +91,9 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       logController: new TesseraLogController(),
       bodyLimit: BODY_LIMITS.json,
       routerOptions: { maxParamLength: 200 },
+      // Plugins (the reference page's assets above all) load slowly on a busy machine; the default
+      // 10 s made start-up fail under load with nothing wrong.
+      pluginTimeout: 60_000,
       frameworkErrors: (error, request, reply) => frameworkErrorsFor(faces)(error, request, reply),
       clientErrorHandler: clientErrorsFor(() => faces),
       ...(options.serverFactory ? { serverFactory: options.serverFactory } : {}),

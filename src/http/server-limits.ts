@@ -42,9 +42,10 @@ export function enforceBodyTimeout(
   bodyTimeoutMs: number,
   refusal: (url: string, correlationId: string) => string,
 ) {
-  app.addHook('onRequest', async (request) => {
+  app.addHook('onRequest', async (request, reply) => {
     const raw = request.raw;
-    if (raw.complete) return;
+    // Injected requests (app.inject) have no network socket to cut off.
+    if (raw.complete || typeof raw.socket?.end !== 'function') return;
     const timer = setTimeout(() => {
       if (raw.complete || raw.socket.destroyed) return;
       request.log.info({ timeoutMs: bodyTimeoutMs }, 'request body did not arrive in time');
@@ -56,5 +57,7 @@ export function enforceBodyTimeout(
     raw.once('end', clear);
     raw.once('close', clear);
     raw.socket.once('close', clear);
+    // Once answered, a body still arriving (or never read) no longer holds anything open.
+    reply.raw.once('finish', clear);
   });
 }

@@ -13,7 +13,6 @@ import { listAttributes } from '../schemas/schemas.repository.js';
 import type { Clock } from '../shared/clock.js';
 import {
   conflict,
-  invalidData,
   invalidValue,
   notFound,
   uniquenessViolation,
