@@ -23,10 +23,11 @@ import {
 import { compileFilter, parseFilter } from '../shared/filter.js';
 import { newId } from '../shared/ids.js';
 import type { JsonObject } from '../shared/json.js';
-import { toPage, type Page, type PageRequest } from '../shared/paging.js';
+import type { Page, PageRequest } from '../shared/paging.js';
 import type { Db } from '../../db/schema.js';
 import type { Store } from '../../db/store.js';
 import type { ImportedPassword, ImportedPasswordWriter, NewUser, User, UserChanges } from './user.js';
+import { authorizeUser } from './user-access.js';
 import { USER_MEMBER_FILTERS, userFilterCapabilities, userFilterCompiler } from './user-filter.js';
 import {
   applyProfileChanges,
@@ -34,15 +35,16 @@ import {
   checkProfileChanges,
   checkProfileShape,
   checkUsername,
+  requiredValue,
 } from './user-profile.js';
 import {
-  countUsersUpTo,
   deleteMembershipsOfUser,
   deleteUser,
   findUser,
+  findUserWithLockout,
   findUserWithProfileValue,
   insertUser,
-  listUsers,
+  listUserPage,
   updateUser,
 } from './users.repository.js';
 
@@ -64,31 +66,11 @@ export type UsersService = ReturnType<typeof createUsersService>;
 /** Server page cap for user lists (PingOne documents 200 even when a larger limit is asked). */
 export const USER_PAGE_CAP = 200;
 
-/**
- * A user list's `count` is exact up to this many matches and absent beyond (PingOne: "count is
- * optional; absent usually means there are many"), so no page counts a million rows.
- */
-export const USER_COUNT_LIMIT = 10_000;
-
-/** Permission check on a user's data: scoped by the user's population. */
-export function authorizeUser(
-  actor: Actor,
-  permission: string,
-  env: Environment,
-  populationId: string,
-): void {
-  authorize(actor, permission, { environmentId: env.id, organizationId: env.organizationId, populationId });
-}
+export { authorizeUser } from './user-access.js';
 
 /** Thrown when a row changed between read and write; `modify` retries on fresh data. */
 class RevisionConflict extends Error {}
 const MAX_ATTEMPTS = 5;
-
-const required = (target: string): ErrorDetail => ({
-  code: 'REQUIRED_VALUE',
-  target,
-  message: `${target} is required`,
-});
 
 export function createUsersService({ store, clock, environments, passwords }: UsersServiceDeps) {
   /** Loads a user of the environment or throws 404. */
@@ -188,7 +170,7 @@ export function createUsersService({ store, clock, environments, passwords }: Us
     details.push(...checkProfileShape(profile));
     for (const a of custom.filter((x) => x.required && x.enabled)) {
       const missing = mode === 'replace' ? profile[a.name] === undefined : given[a.name] === null;
-      if (missing) details.push(required(a.name));
+      if (missing) details.push(requiredValue(a.name));
     }
     if (details.length) throw invalidData(details);
     await checkUniqueValues(trx, env, userId, custom, given);
@@ -225,7 +207,8 @@ export function createUsersService({ store, clock, environments, passwords }: Us
       const details: ErrorDetail[] = [];
       let { username, email } = current;
       if (mode === 'replace' || changes.username !== undefined) {
-        if (changes.username === null || changes.username === undefined) details.push(required('username'));
+        if (changes.username === null || changes.username === undefined)
+          details.push(requiredValue('username'));
         else {
           const problem = checkUsername(changes.username);
           if (problem) details.push(problem);
@@ -282,6 +265,15 @@ export function createUsersService({ store, clock, environments, passwords }: Us
       return user;
     },
 
+    /** `get` and the user's password lockout (`account.canAuthenticate`), read in one statement. */
+    async getWithLockout(actor: Actor, environmentId: string, id: string) {
+      const env = await environments.require(environmentId);
+      const found = await findUserWithLockout(store.db, environmentId, id, clock.now());
+      if (!found) throw notFound();
+      authorizeUser(actor, 'dir:read:user', env, found.user.populationId);
+      return found;
+    },
+
     /** The groups of a user already authorized for reading (`include=memberOfGroup...`). */
     groupsOf: (user: User) => groupsOfUser(store.db, user.id),
 
@@ -312,13 +304,7 @@ export function createUsersService({ store, clock, environments, passwords }: Us
         populationIds: visible === 'all' ? undefined : visible,
         where: filter ? compileFilter(filter, userFilterCompiler(store.dialect)) : undefined,
       };
-      const limit = Math.min(request.limit, USER_PAGE_CAP);
-      const rows = await listUsers(store.db, { ...query, after: request.after, limit });
-      // PingOne's `count` is optional ("absent usually means there are many"): counted up to
-      // USER_COUNT_LIMIT matches, omitted beyond. A first page that is also the last needs no count.
-      const complete = request.after === undefined && rows.length <= limit;
-      const count = complete ? rows.length : await countUsersUpTo(store.db, query, USER_COUNT_LIMIT);
-      return toPage(rows, limit, count);
+      return listUserPage(store.db, query, request.after, Math.min(request.limit, USER_PAGE_CAP));
     },
 
     /** Creates a user; with `password` (an import), the user and its password commit together. */
