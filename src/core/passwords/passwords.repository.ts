@@ -1,6 +1,6 @@
-import type { Selectable } from 'kysely';
+import type { ExpressionBuilder, Selectable } from 'kysely';
 import { prepareQuery } from '../../db/prepared.js';
-import type { Db, DbBool } from '../../db/schema.js';
+import type { Database, Db, DbBool } from '../../db/schema.js';
 import { newId } from '../shared/ids.js';
 
 export interface UserPasswordsTable {
@@ -102,6 +102,25 @@ const selectLockedOut = (db: Db, userIds: string | readonly string[], now: numbe
     .where('user_id', typeof userIds === 'string' ? '=' : 'in', userIds)
     .where('locked_at', 'is not', null)
     .where((eb) => eb.or([eb('unlock_at', 'is', null), eb('unlock_at', '>', now)]));
+
+/**
+ * "This user's password is locked out at `now`", as a column of a query over `users`: a user read
+ * reports its lockout in the same statement (one statement per authenticated GET).
+ */
+export const passwordLockedOutColumn = (eb: ExpressionBuilder<Database, 'users'>, now: number) =>
+  eb.exists(
+    eb
+      .selectFrom('user_passwords')
+      .select('user_passwords.user_id')
+      .whereRef('user_passwords.user_id', '=', 'users.id')
+      .where('user_passwords.locked_at', 'is not', null)
+      .where((inner) =>
+        inner.or([
+          inner('user_passwords.unlock_at', 'is', null),
+          inner('user_passwords.unlock_at', '>', now),
+        ]),
+      ),
+  );
 
 /** Every read of one user reports its lockout. */
 const selectOneLockedOut = prepareQuery(2, (db: Db, userId: string, now: number) =>

@@ -91,6 +91,12 @@ export const RESERVED_ATTRIBUTE_NAMES: ReadonlySet<string> = new Set(
   ].map((n) => n.toLowerCase()),
 );
 
+export const requiredValue = (target: string): ErrorDetail => ({
+  code: 'REQUIRED_VALUE',
+  target,
+  message: `${target} is required`,
+});
+
 /** Filterable paths of the standard profile (for `GET /users?filter=`). */
 export const PROFILE_FILTER_PATHS: readonly string[] = [
   ...Object.keys(SCALARS),

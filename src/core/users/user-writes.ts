@@ -6,14 +6,15 @@ import { listAttributes } from '../schemas/schemas.repository.js';
 import { invalidData, uniquenessViolation, type ErrorDetail } from '../shared/errors.js';
 import type { JsonObject } from '../shared/json.js';
 import type { User } from './user.js';
-import { applyProfileChanges, checkProfileChanges, checkProfileShape } from './user-profile.js';
+import {
+  applyProfileChanges,
+  checkProfileChanges,
+  checkProfileShape,
+  requiredValue,
+} from './user-profile.js';
 import { findUserWithProfileValue } from './users.repository.js';
 
-export const required = (target: string): ErrorDetail => ({
-  code: 'REQUIRED_VALUE',
-  target,
-  message: `${target} is required`,
-});
+export { requiredValue as required } from './user-profile.js';
 
 /** A user as an activity's resource (its population lets subscriptions filter on it). */
 export const userResource = (user: User) => ({
@@ -49,7 +50,7 @@ export async function nextProfile(
   details.push(...checkProfileShape(profile));
   for (const a of custom.filter((x) => x.required && x.enabled)) {
     const missing = mode === 'replace' ? profile[a.name] === undefined : given[a.name] === null;
-    if (missing) details.push(required(a.name));
+    if (missing) details.push(requiredValue(a.name));
   }
   if (details.length) throw invalidData(details);
   await checkUniqueValues(trx, dialect, env, userId, custom, given);

@@ -3,7 +3,9 @@ import { isPostgres, lockingRows, type StoreDialect } from '../../db/dialect.js'
 import { prepareQuery, prepareWrite } from '../../db/prepared.js';
 import { matchText } from '../../db/text-match.js';
 import type { Db, UsersTable } from '../../db/schema.js';
+import { passwordLockedOutColumn } from '../passwords/passwords.repository.js';
 import { parseJsonObject } from '../shared/json.js';
+import { toPage, type Page } from '../shared/paging.js';
 import type { User } from './user.js';
 
 export const toUser = (row: Selectable<UsersTable>): User => ({
@@ -68,6 +70,23 @@ const selectUser = (db: Db, environmentId: string, id: string) =>
 
 /** Every API call on a user starts here. */
 const selectUserPrepared = prepareQuery(2, selectUser);
+
+/** The user and whether its password is locked out at `now`, in one statement (GET user). */
+const selectUserWithLockout = prepareQuery(3, (db: Db, environmentId: string, id: string, now: number) =>
+  selectUser(db, environmentId, id).select((eb) =>
+    passwordLockedOutColumn(eb, now).as('password_locked_out'),
+  ),
+);
+
+export async function findUserWithLockout(
+  db: Db,
+  environmentId: string,
+  id: string,
+  now: number,
+): Promise<{ user: User; passwordLockedOut: boolean } | undefined> {
+  const row = (await selectUserWithLockout(db, environmentId, id, now))[0];
+  return row ? { user: toUser(row), passwordLockedOut: Boolean(row.password_locked_out) } : undefined;
+}
 
 export async function insertUser(db: Db, user: User): Promise<void> {
   await db
@@ -157,6 +176,25 @@ export async function listUsers(
     .limit(query.limit + 1)
     .execute();
   return rows.map(toUser);
+}
+
+/**
+ * A user list's `count` is exact up to this many matches and absent beyond (PingOne: "count is
+ * optional; absent usually means there are many"), so no page counts a million rows.
+ */
+export const USER_COUNT_LIMIT = 10_000;
+
+/** One page of the matching users in id order, with its bounded count. */
+export async function listUserPage(
+  db: Db,
+  query: UserQuery,
+  after: string | undefined,
+  limit: number,
+): Promise<Page<User>> {
+  const rows = await listUsers(db, { ...query, after, limit });
+  // A first page that is also the last needs no count query.
+  const complete = after === undefined && rows.length <= limit;
+  return toPage(rows, limit, complete ? rows.length : await countUsersUpTo(db, query, USER_COUNT_LIMIT));
 }
 
 /**

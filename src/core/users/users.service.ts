@@ -11,30 +11,25 @@ import {
 import type { PopulationWithCount } from '../populations/populations.service.js';
 import { listAttributes } from '../schemas/schemas.repository.js';
 import type { Clock } from '../shared/clock.js';
-import {
-  conflict,
-  invalidValue,
-  notFound,
-  uniquenessViolation,
-  type ErrorDetail,
-} from '../shared/errors.js';
+import { conflict, invalidValue, notFound, uniquenessViolation, type ErrorDetail } from '../shared/errors.js';
 import { compileFilter, parseFilter } from '../shared/filter.js';
 import { newId } from '../shared/ids.js';
-import { toPage, type Page, type PageRequest } from '../shared/paging.js';
+import type { Page, PageRequest } from '../shared/paging.js';
 import { recordActivity } from '../activities/activities.repository.js';
 import { nextProfile, required, userResource, type UserActivity } from './user-writes.js';
 import type { Db } from '../../db/schema.js';
 import type { Store } from '../../db/store.js';
 import type { ImportedPassword, ImportedPasswordWriter, NewUser, User, UserChanges } from './user.js';
+import { authorizeUser } from './user-access.js';
 import { USER_MEMBER_FILTERS, userFilterCapabilities, userFilterCompiler } from './user-filter.js';
 import { checkEmail, checkUsername } from './user-profile.js';
 import {
-  countUsersUpTo,
   deleteMembershipsOfUser,
   deleteUser,
   findUser,
+  findUserWithLockout,
   insertUser,
-  listUsers,
+  listUserPage,
   updateUser,
 } from './users.repository.js';
 
@@ -56,21 +51,7 @@ export type UsersService = ReturnType<typeof createUsersService>;
 /** Server page cap for user lists (PingOne documents 200 even when a larger limit is asked). */
 export const USER_PAGE_CAP = 200;
 
-/**
- * A user list's `count` is exact up to this many matches and absent beyond (PingOne: "count is
- * optional; absent usually means there are many"), so no page counts a million rows.
- */
-export const USER_COUNT_LIMIT = 10_000;
-
-/** Permission check on a user's data: scoped by the user's population. */
-export function authorizeUser(
-  actor: Actor,
-  permission: string,
-  env: Environment,
-  populationId: string,
-): void {
-  authorize(actor, permission, { environmentId: env.id, organizationId: env.organizationId, populationId });
-}
+export { authorizeUser } from './user-access.js';
 
 /** Thrown when a row changed between read and write; `modify` retries on fresh data. */
 class RevisionConflict extends Error {}
@@ -248,6 +229,15 @@ export function createUsersService({ store, clock, environments, passwords }: Us
       return user;
     },
 
+    /** `get` and the user's password lockout (`account.canAuthenticate`), read in one statement. */
+    async getWithLockout(actor: Actor, environmentId: string, id: string) {
+      const env = await environments.require(environmentId);
+      const found = await findUserWithLockout(store.db, environmentId, id, clock.now());
+      if (!found) throw notFound();
+      authorizeUser(actor, 'dir:read:user', env, found.user.populationId);
+      return found;
+    },
+
     /** The groups (direct and through nesting) of a user already authorized for reading. */
     groupsOf: (user: User) => effectiveGroupsOfUser(store.db, user.id),
 
@@ -278,13 +268,7 @@ export function createUsersService({ store, clock, environments, passwords }: Us
         populationIds: visible === 'all' ? undefined : visible,
         where: filter ? compileFilter(filter, userFilterCompiler(store.dialect)) : undefined,
       };
-      const limit = Math.min(request.limit, USER_PAGE_CAP);
-      const rows = await listUsers(store.db, { ...query, after: request.after, limit });
-      // PingOne's `count` is optional ("absent usually means there are many"): counted up to
-      // USER_COUNT_LIMIT matches, omitted beyond. A first page that is also the last needs no count.
-      const complete = request.after === undefined && rows.length <= limit;
-      const count = complete ? rows.length : await countUsersUpTo(store.db, query, USER_COUNT_LIMIT);
-      return toPage(rows, limit, count);
+      return listUserPage(store.db, query, request.after, Math.min(request.limit, USER_PAGE_CAP));
     },
 
     /** Creates a user; with `password` (an import), the user and its password commit together. */

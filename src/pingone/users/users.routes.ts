@@ -117,14 +117,20 @@ export function usersRoutes(app: FastifyTypebox, { services, hal, validators }: 
     },
     async (request) => {
       const { envID, userID } = request.params;
-      const user = await services.users.get(actorOf(request), envID, userID);
+      const { user, passwordLockedOut } = await services.users.getWithLockout(
+        actorOf(request),
+        envID,
+        userID,
+      );
       const include = new Set((request.query.include ?? '').split(',').map((s) => s.trim()));
       const expand = new Set((request.query.expand ?? '').split(',').map((s) => s.trim()));
       const groups =
         include.has('memberOfGroupIDs') || include.has('memberOfGroupNames')
           ? await services.users.groupsOf(user)
           : [];
-      return wire(user, {
+      return userWire(hal, user, {
+        now: services.clock.now(),
+        canAuthenticate: !passwordLockedOut,
         include: {
           ...(include.has('memberOfGroupIDs') ? { memberOfGroupIDs: groups.map((g) => g.id) } : {}),
           ...(include.has('memberOfGroupNames') ? { memberOfGroupNames: groups.map((g) => g.name) } : {}),
