@@ -19,6 +19,7 @@ import { createDirectoryService } from './users/directory.service.js';
 import { createUsersService } from './users/users.service.js';
 import { createGroupsService } from './groups/groups.service.js';
 import { createGroupNestingService } from './groups/nesting.service.js';
+import { createSubjectRolesService } from './access/subject-roles.service.js';
 import { createSchemasService } from './schemas/schemas.service.js';
 import { createOAuthService } from './oauth/oauth.service.js';
 import { createResourcesService } from './resources/resources.service.js';
@@ -65,6 +66,7 @@ export function createServices({ store, clock: baseClock, config, metrics = noMe
   const resources = createResourcesService({ store, clock, environments });
   seeders.push(resources.seeder);
   const keys = createSigningKeys(store, clock);
+  const subjectRoles = createSubjectRolesService({ store, clock, environments });
   const tokens = countIssuedTokens(
     createTokensService({
       clock,
@@ -74,6 +76,7 @@ export function createServices({ store, clock: baseClock, config, metrics = noMe
       audience: config.publicUrl,
       writes: store.writes,
       accessCacheMs: config.accessCacheMs,
+      grantsOfUser: subjectRoles.grantsOfUser,
     }),
     metrics,
   );
@@ -196,6 +199,7 @@ export function createServices({ store, clock: baseClock, config, metrics = noMe
       users,
       groups,
       groupNesting,
+      subjectRoles,
       schemas,
     },
     ...{ scheduler, notifications, credentialTypes, userCredentials, wallets, activities, webhooks },

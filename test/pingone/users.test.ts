@@ -62,7 +62,14 @@ describeStores('users', (server) => {
     });
     assert.equal(res.status, 200, res.text);
     assert.deepEqual(Object.keys(res.body).sort(), Object.keys(response).sort());
-    assert.deepEqual(Object.keys(res.body._links).sort(), Object.keys(response._links!).sort());
+    // Issue 12: Tessera has no MFA devices, so it does not advertise the seed's `devices` rel
+    // (every rel it emits must resolve; see docs/users.md).
+    assert.deepEqual(
+      Object.keys(res.body._links).sort(),
+      Object.keys(response._links!)
+        .filter((rel) => rel !== 'devices')
+        .sort(),
+    );
     for (const key of ['account', 'identityProvider', 'lifecycle', 'name']) {
       assert.deepEqual(Object.keys(res.body[key]).sort(), Object.keys(response[key]!).sort(), key);
     }

@@ -9,12 +9,18 @@ export interface Grant {
   readonly scopeEnvironmentId: string | null;
 }
 
-/** Who is calling: an application (worker) identified by its token, with its role grants. */
+/**
+ * Who is calling, with its role grants: an application (worker) by its client-credentials token,
+ * or a user by the access token it got signing on to an application granted the PingOne API
+ * resource (`id` is then the user's, `applicationId` the application's).
+ */
 export interface Actor {
-  readonly kind: 'application';
+  readonly kind: 'application' | 'user';
   readonly id: string;
   /** The application's name, for audit activities. */
   readonly name?: string | undefined;
+  /** The application the token was issued to (the worker itself for an application). */
+  readonly applicationId?: string | undefined;
   readonly environmentId: string;
   readonly organizationId: string;
   /**

@@ -6,7 +6,8 @@ import type { ScopeType } from './roles.js';
 export interface RoleAssignment {
   readonly id: string;
   readonly environmentId: string;
-  readonly actorType: 'application' | 'user';
+  /** Who holds it: a worker application, a user, or a group (its members, nested ones included). */
+  readonly actorType: 'application' | 'user' | 'group';
   readonly actorId: string;
   readonly roleId: string;
   readonly scopeType: ScopeType;
@@ -28,14 +29,16 @@ const toAssignment = (row: Selectable<RoleAssignmentsTable>): RoleAssignment => 
 });
 
 /** The grants of an actor, with the environment of each population-scoped grant resolved. */
-export async function loadGrants(db: Db, actorId: string): Promise<Grant[]> {
+export async function loadGrants(db: Db, actorId: string | readonly string[]): Promise<Grant[]> {
+  const actorIds = typeof actorId === 'string' ? [actorId] : [...actorId];
+  if (actorIds.length === 0) return [];
   const rows = await db
     .selectFrom('role_assignments as ra')
     .leftJoin('populations as p', (join) =>
       join.onRef('p.id', '=', 'ra.scope_id').on('ra.scope_type', '=', 'POPULATION'),
     )
     .select(['ra.role_id', 'ra.scope_type', 'ra.scope_id', 'p.environment_id as population_environment_id'])
-    .where('ra.actor_id', '=', actorId)
+    .where('ra.actor_id', 'in', actorIds)
     .execute();
   return rows.map((row) => ({
     roleId: row.role_id,

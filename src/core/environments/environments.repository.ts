@@ -114,3 +114,22 @@ export async function findEnvironmentIdsNamed(db: Db, name: string): Promise<str
     .execute();
   return byName.map((r) => r.id);
 }
+
+export async function findOrganization(
+  db: Db,
+  id: string,
+): Promise<{ id: string; name: string; createdAt: number } | undefined> {
+  const row = await db.selectFrom('organizations').selectAll().where('id', '=', id).executeTakeFirst();
+  return row ? { id: row.id, name: row.name, createdAt: Number(row.created_at) } : undefined;
+}
+
+/** Whether an environment of the organization names the license. */
+export async function licenseInUse(db: Db, organizationId: string, licenseId: string): Promise<boolean> {
+  const row = await db
+    .selectFrom('environments')
+    .select('id')
+    .where('organization_id', '=', organizationId)
+    .where('license_id', '=', licenseId)
+    .executeTakeFirst();
+  return row !== undefined;
+}

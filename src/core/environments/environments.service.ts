@@ -21,6 +21,8 @@ import {
   insertEnvironment,
   listEnvironments,
   updateEnvironment,
+  findOrganization,
+  licenseInUse,
 } from './environments.repository.js';
 
 /** Seeds a new environment inside the transaction that creates it (policies, templates...). */
@@ -107,6 +109,27 @@ export function createEnvironmentsService({ store, clock, seeders, cacheMs }: En
      */
     idsNamed: (name: string): Promise<string[]> => findEnvironmentIdsNamed(store.db, name),
     createWithin,
+
+    /**
+     * The caller's own organization (the target of every environment's `organization` link);
+     * another organization is not found. Every token belongs to exactly one organization.
+     */
+    async organization(actor: Actor, id: string) {
+      const organization = actor.organizationId === id ? await findOrganization(store.db, id) : undefined;
+      if (!organization) throw notFound();
+      return organization;
+    },
+
+    /** A license an environment of the caller's organization names (its `license` link). */
+    async license(actor: Actor, organizationId: string, licenseId: string) {
+      const organization =
+        actor.organizationId === organizationId
+          ? await findOrganization(store.db, organizationId)
+          : undefined;
+      if (!organization) throw notFound();
+      if (!(await licenseInUse(store.db, organization.id, licenseId))) throw notFound();
+      return { id: licenseId, organizationId: organization.id };
+    },
 
     async get(actor: Actor, id: string): Promise<Environment> {
       const env = await require(id);

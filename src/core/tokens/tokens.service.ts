@@ -1,5 +1,5 @@
 import { decodeProtectedHeader, errors as joseErrors, jwtVerify, SignJWT } from 'jose';
-import type { Actor } from '../access/actor.js';
+import type { Actor, Grant } from '../access/actor.js';
 import type { ClientAuthentication } from '../applications/application.js';
 import type { ApplicationsService } from '../applications/applications.service.js';
 import type { EnvironmentsService } from '../environments/environments.service.js';
@@ -12,6 +12,15 @@ import type { WriteWatcher } from '../../db/write-watcher.js';
 
 /** Tables whose rows decide who a caller is and what it may do. */
 const ACCESS_TABLES = ['applications', 'role_assignments', 'populations', 'environments'];
+/** A user's rights also depend on the user, its groups and its application's resource grants. */
+const USER_ACCESS_TABLES = [
+  ...ACCESS_TABLES,
+  'application_grants',
+  'users',
+  'group_memberships',
+  'group_nestings',
+  'groups',
+];
 
 /** RFC 6749 §5.2 error, rendered by each face's token endpoint. */
 export class OAuthError extends Error {
@@ -52,6 +61,8 @@ export interface IssuedToken {
 
 interface VerifiedClaims {
   readonly clientId: string;
+  /** The signed-on user of a user's token; absent on a worker's. */
+  readonly userId: string | undefined;
   readonly environmentId: string;
   readonly organizationId: string;
   readonly scopes: readonly string[];
@@ -67,6 +78,8 @@ export interface TokensServiceDeps {
   readonly writes: WriteWatcher;
   /** See Config.accessCacheMs. */
   readonly accessCacheMs: number;
+  /** A user's grants (own and through its groups); undefined when the user may not act. */
+  readonly grantsOfUser: (environmentId: string, userId: string) => Promise<Grant[] | undefined>;
 }
 
 export type TokensService = ReturnType<typeof createTokensService>;
@@ -81,11 +94,18 @@ export function createTokensService({
   audience,
   writes,
   accessCacheMs,
+  grantsOfUser,
 }: TokensServiceDeps) {
   /** The actor behind each token: its application and grants, re-read after a relevant write. */
   const actors = new ReadCache<Actor | undefined>({
     ttlMs: accessCacheMs,
     tables: ACCESS_TABLES,
+    writes,
+  });
+  /** The same for users' tokens, kept apart so directory writes do not drop workers' entries. */
+  const userActors = new ReadCache<Actor | undefined>({
+    ttlMs: accessCacheMs,
+    tables: USER_ACCESS_TABLES,
     writes,
   });
 
@@ -113,9 +133,10 @@ export function createTokensService({
         audience,
         currentDate: new Date(clock.now()),
       });
-      // A user's token (it has a subject) never acts as its application at the management API.
+      // A user's token (it has a subject) acts as the user, never as its application; it must be
+      // for the PingOne API audience (then it carries env/org, checked here like a worker's).
       if (
-        payload.sub !== undefined ||
+        (payload.sub !== undefined && typeof payload.sub !== 'string') ||
         typeof payload.client_id !== 'string' ||
         payload.env !== key.environmentId ||
         typeof payload.org !== 'string'
@@ -124,6 +145,7 @@ export function createTokensService({
       }
       const claims: VerifiedClaims = {
         clientId: payload.client_id,
+        userId: payload.sub,
         environmentId: key.environmentId,
         organizationId: payload.org,
         scopes: typeof payload.scope === 'string' && payload.scope !== '' ? payload.scope.split(' ') : [],
@@ -137,6 +159,27 @@ export function createTokensService({
       if (error instanceof joseErrors.JOSEError) throw invalidToken();
       throw error;
     }
+  }
+
+  /**
+   * The actor of a user's token: accepted only while the token's application holds a grant of
+   * the PingOne API resource (the admin app of reference more §2.3), and authorized by the user's
+   * role assignments, never by the application's.
+   */
+  async function userActor(claims: VerifiedClaims, userId: string): Promise<Actor | undefined> {
+    const granted = await applications.grantedScopes(claims.environmentId, claims.clientId);
+    if (!granted.some((grant) => grant.resource.type === 'PINGONE_API')) return undefined;
+    const grants = await grantsOfUser(claims.environmentId, userId);
+    if (!grants) return undefined;
+    return {
+      kind: 'user',
+      id: userId,
+      applicationId: claims.clientId,
+      environmentId: claims.environmentId,
+      organizationId: claims.organizationId,
+      grants,
+      scopes: claims.scopes,
+    };
   }
 
   return {
@@ -191,15 +234,19 @@ export function createTokensService({
     async authenticate(token: string | undefined): Promise<Actor> {
       if (token === undefined || token === '') throw invalidToken();
       const claims = await verifyJwt(token);
-      const actor = await actors.get(token, async () => {
+      const userId = claims.userId;
+      const cache = userId === undefined ? actors : userActors;
+      const actor = await cache.get(token, async () => {
         const found = await applications.findWithCredentials(claims.environmentId, claims.clientId);
         if (!found || !found.application.enabled) return undefined;
+        if (userId !== undefined) return userActor(claims, userId);
         return {
           kind: 'application',
           id: claims.clientId,
           name: found.application.name,
           environmentId: claims.environmentId,
           organizationId: claims.organizationId,
+          applicationId: claims.clientId,
           grants: await applications.grantsOf(claims.clientId),
           scopes: claims.scopes,
         };

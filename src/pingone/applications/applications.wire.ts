@@ -125,9 +125,13 @@ export const RoleAssignmentSchema = Type.Object({
   role: IdRef,
   scope: Type.Object({ id: Type.String(), type: Type.String() }),
   environment: IdRef,
+  /** On a group's assignments (reference more §2.1). */
+  group: Type.Optional(IdRef),
   readOnly: Type.Boolean(),
   createdAt: Type.String(),
 });
+
+const ASSIGNEE_PATHS = { application: 'applications', user: 'users', group: 'groups' } as const;
 
 export const RoleSchema = Type.Object({
   _links: LinksSchema,
@@ -241,7 +245,9 @@ export function roleAssignmentWire(
 ): Static<typeof RoleAssignmentSchema> {
   return {
     _links: {
-      self: hal.link(hal.env(environmentId, `/applications/${a.actorId}/roleAssignments/${a.id}`)),
+      self: hal.link(
+        hal.env(environmentId, `/${ASSIGNEE_PATHS[a.actorType]}/${a.actorId}/roleAssignments/${a.id}`),
+      ),
       role: hal.link(`/roles/${a.roleId}`),
       environment: hal.link(hal.env(a.environmentId)),
     },
@@ -249,6 +255,7 @@ export function roleAssignmentWire(
     role: { id: a.roleId },
     scope: { id: a.scopeId, type: a.scopeType },
     environment: { id: a.environmentId },
+    ...(a.actorType === 'group' ? { group: { id: a.actorId } } : {}),
     readOnly: a.readOnly,
     createdAt: iso(a.createdAt),
   };

@@ -53,9 +53,10 @@ export const PolicySchema = Type.Object({
   name: Type.String(),
   description: Type.Optional(Type.String()),
   default: Type.Boolean(),
-  excludesCommonlyUsed: Type.Optional(Type.Boolean()),
-  excludesProfileData: Type.Optional(Type.Boolean()),
-  notSimilarToCurrent: Type.Optional(Type.Boolean()),
+  // Always present (PingOne marks them required): false when the rule is off or was never set.
+  excludesCommonlyUsed: Type.Boolean(),
+  excludesProfileData: Type.Boolean(),
+  notSimilarToCurrent: Type.Boolean(),
   history: Type.Optional(
     Type.Object({ count: Type.Optional(Type.Integer()), retentionDays: Type.Optional(Type.Integer()) }),
   ),
@@ -101,6 +102,9 @@ export function policyWire(hal: Hal, p: PolicyWithCount): PolicyWire {
     ...(p.description !== undefined ? { description: p.description } : {}),
     default: p.isDefault,
     ...p.rules,
+    excludesCommonlyUsed: p.rules.excludesCommonlyUsed ?? false,
+    excludesProfileData: p.rules.excludesProfileData ?? false,
+    notSimilarToCurrent: p.rules.notSimilarToCurrent ?? false,
     populationCount: p.populationCount,
     createdAt: iso(p.createdAt),
     updatedAt: iso(p.updatedAt),

@@ -50,7 +50,6 @@ export function userLinks(hal: Hal, user: Pick<User, 'id' | 'environmentId' | 'p
     self: hal.link(self),
     environment: hal.link(hal.env(user.environmentId)),
     population: hal.link(hal.env(user.environmentId, `/populations/${user.populationId}`)),
-    devices: hal.link(`${self}/devices`),
     roleAssignments: hal.link(`${self}/roleAssignments`),
     password,
     'password.reset': password,
