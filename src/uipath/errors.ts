@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../core/shared/errors.js';
 import { RateLimitExceeded, retryAfterSeconds } from '../http/rate-limiter.js';
+import { recordOf } from '../http/records.js';
 import { RequestValidationError } from '../http/validation.js';
 import type { BindingErrors } from './binding.js';
 import { identityErrorsOf, type IdentityError } from './identity-errors.js';
@@ -125,12 +126,11 @@ function fromFastify(error: Partial<FastifyError>): number | undefined {
 
 /** Query strings and route values bind like ASP.NET's model binder reports them. */
 function queryProblem(request: FastifyRequest, error: RequestValidationError): BindingErrors {
-  const values = (error.part === 'params' ? request.params : request.query) as
-    Record<string, unknown> | undefined;
+  const values = recordOf(error.part === 'params' ? request.params : request.query);
   const errors: BindingErrors = {};
   for (const issue of error.issues) {
     const field = issue.field.split('.')[0] ?? '';
-    const value = values?.[field];
+    const value = values[field];
     const range = /must be (<=|>=)/.test(issue.message);
     (errors[field] ??= []).push(
       range
