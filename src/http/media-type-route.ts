@@ -7,14 +7,22 @@ import { RequestValidationError, toIssues, type Validators } from './validation.
 /** The body a handler receives: validated against its schema, or whatever was sent when it has none. */
 export type MediaTypeBody<B extends TSchema | undefined> = B extends TSchema ? Static<B> : unknown;
 
-export interface MediaTypeOperation<B extends TSchema | undefined = TSchema | undefined> {
+/**
+ * One operation of a media-type route; `P` is the route's params (`Static` of its params schema),
+ * so a handler reads `request.params` typed.
+ */
+export interface MediaTypeOperation<B extends TSchema | undefined = TSchema | undefined, P = unknown> {
   /** The media type as the API documents it (matching ignores case and a `+json` suffix). */
   readonly mediaType: string;
   /** The body schema, or undefined for operations without a body. */
   readonly body?: B;
   readonly summary: string;
   // A method, not a property: operations with different bodies then share one list.
-  handle(request: FastifyRequest, reply: FastifyReply, body: MediaTypeBody<B>): Promise<unknown>;
+  handle(
+    request: FastifyRequest<{ Params: P }>,
+    reply: FastifyReply,
+    body: MediaTypeBody<B>,
+  ): Promise<unknown>;
 }
 
 /**
@@ -28,11 +36,22 @@ export const mediaTypeOperation = <B extends TSchema | undefined = undefined>(
   operation: MediaTypeOperation<B>,
 ): MediaTypeOperation<B> => operation;
 
-export interface MediaTypeRouteOptions {
+/**
+ * Declares operations of a route whose params follow `params`: each handler's body is typed by
+ * its body schema and its `request.params` by the route's params schema.
+ */
+export const operationsWithParams =
+  <P extends TSchema>(_params: P) =>
+  <B extends TSchema | undefined = undefined>(
+    operation: MediaTypeOperation<B, Static<P>>,
+  ): MediaTypeOperation<B, Static<P>> =>
+    operation;
+
+export interface MediaTypeRouteOptions<P extends TSchema = TSchema> {
   readonly method: HTTPMethods;
   readonly url: string;
-  readonly schema: Omit<FastifySchema, 'body'>;
-  readonly operations: readonly MediaTypeOperation[];
+  readonly schema: Omit<FastifySchema, 'body' | 'params'> & { readonly params?: P };
+  readonly operations: readonly MediaTypeOperation<TSchema | undefined, Static<P>>[];
 }
 
 declare module 'fastify' {
@@ -43,7 +62,7 @@ declare module 'fastify' {
 }
 
 /** The route's summary and description from its operations' own summaries, one per media type. */
-function documentation(operations: readonly MediaTypeOperation[]): {
+function documentation(operations: readonly MediaTypeOperation<TSchema | undefined, never>[]): {
   summary?: string;
   description?: string;
 } {
@@ -65,12 +84,16 @@ function documentation(operations: readonly MediaTypeOperation[]): {
  * One path and method carrying several operations told apart by Content-Type, as PingOne does
  * (e.g. the ten operations of `/users/{id}/password`). Unknown media types answer 415.
  */
-export function mediaTypeRoute(app: FastifyInstance, validators: Validators, options: MediaTypeRouteOptions) {
+export function mediaTypeRoute<P extends TSchema>(
+  app: FastifyInstance,
+  validators: Validators,
+  options: MediaTypeRouteOptions<P>,
+) {
   const compiled = options.operations.map((operation) => ({
     operation,
     validate: validators.compileBody(operation.body ?? NoBody),
   }));
-  app.route({
+  app.route<{ Params: Static<P> }>({
     method: options.method,
     url: options.url,
     schema: { ...documentation(options.operations), ...options.schema },

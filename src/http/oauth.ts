@@ -6,6 +6,7 @@ import { OAuthError } from '../core/tokens/tokens.service.js';
 import { stringIssue } from './input-policy.js';
 import { essence } from './media-type.js';
 import { RequestValidationError } from './validation.js';
+import { recordOf } from './records.js';
 
 const CLIENT_FIELDS = ['client_id', 'client_secret', 'client_assertion', 'client_assertion_type'] as const;
 
@@ -160,11 +161,7 @@ function isFastifyClientError(error: unknown): boolean {
   return typeof status === 'number' && status >= 400 && status < 500;
 }
 
-export function formOf(request: FastifyRequest): Record<string, unknown> {
-  return typeof request.body === 'object' && request.body !== null
-    ? (request.body as Record<string, unknown>)
-    : {};
-}
+export const formOf = (request: FastifyRequest): Record<string, unknown> => recordOf(request.body);
 
 /**
  * Reads a client_credentials token request (RFC 6749 §4.4.2): form-encoded, the grant type, the

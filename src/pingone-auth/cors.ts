@@ -4,6 +4,7 @@ import type { CorsOperation } from '../core/applications/cors-policy.js';
 import type { FastifyTypebox } from '../http/context.js';
 import type { Services } from '../core/services.js';
 import { formOf } from '../http/oauth.js';
+import { recordOf } from '../http/records.js';
 
 /** Browsers may cache a preflight answer this long (seconds). */
 const PREFLIGHT_MAX_AGE = 600;
@@ -43,7 +44,7 @@ function postedClientId(request: FastifyRequest): string | undefined {
   return request.method === 'OPTIONS' ? undefined : firstString(formOf(request).client_id);
 }
 
-const queryOf = (request: FastifyRequest) => (request.query ?? {}) as Record<string, unknown>;
+const queryOf = (request: FastifyRequest) => recordOf(request.query);
 
 /**
  * Maps an auth-face path to its CORS rule (docs/signon.md, "CORS"). Anything else (the hosted

@@ -27,10 +27,20 @@ export function registerUiPathAuth(
   });
   limitRequests(app, deps.limiter);
   app.addHook('onRequest', async (request) => {
-    const organization = (request.params as { organizationName?: string } | undefined)?.organizationName;
+    const organization = organizationNameOf(request.params);
     if (organization !== undefined) {
       const env = await deps.environments.require(actorOf(request).environmentId);
       if (!namesEnvironment(organization, env)) throw forbidden();
     }
   });
+}
+
+/** The `{organizationName}` route value, when the route has one (hooks see every route's params). */
+function organizationNameOf(params: unknown): string | undefined {
+  return typeof params === 'object' &&
+    params !== null &&
+    'organizationName' in params &&
+    typeof params.organizationName === 'string'
+    ? params.organizationName
+    : undefined;
 }

@@ -3,6 +3,7 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { DomainError } from '../core/shared/errors.js';
 import { stringIssue } from '../http/input-policy.js';
 import { RateLimitExceeded, retryAfterSeconds } from '../http/rate-limiter.js';
+import { recordOf } from '../http/records.js';
 import { RequestValidationError } from '../http/validation.js';
 import type { BindingErrors } from './binding.js';
 import { identityErrorsOf, type IdentityError } from './identity-errors.js';
@@ -146,8 +147,7 @@ function queryProblem(request: FastifyRequest, error: RequestValidationError): B
       (errors[issue.field ? `$.${issue.field}` : '$'] ??= []).push(`The field ${issue.message}.`);
     return errors;
   }
-  const values = (error.part === 'params' ? request.params : request.query) as
-    Record<string, unknown> | undefined;
+  const values = recordOf(error.part === 'params' ? request.params : request.query);
   const errors: BindingErrors = {};
   for (const issue of error.issues) {
     if (issue.field === '') {
@@ -156,7 +156,7 @@ function queryProblem(request: FastifyRequest, error: RequestValidationError): B
       continue;
     }
     const field = issue.field.split('.')[0] ?? '';
-    const value = values?.[field];
+    const value = values[field];
     const range = /must be (<=|>=)/.test(issue.message);
     (errors[field] ??= []).push(
       range

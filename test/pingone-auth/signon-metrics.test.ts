@@ -68,4 +68,40 @@ describeStores('sign-on metrics', (server) => {
       assert.ok(!text.includes(secret), 'no user data in labels');
     }
   });
+
+  it('counts a flow left unfinished past its idle expiry as an expired sign-on', async () => {
+    // Flows other tests left unfinished expire first, so only this test's flow is counted below.
+    server().clock.advance(16 * 60 * 1000);
+    await server().services.flows.purgeExpired();
+    const env = await newEnvironment(server());
+    const user = await newSignOnUser(server(), env);
+    const app = await newOidcApp(server(), env);
+    const config = await relyingParty(server, env, app.id, client.ClientSecretBasic(app.secret));
+    const url = client.buildAuthorizationUrl(config, {
+      redirect_uri: REDIRECT,
+      scope: 'openid',
+      state: 'idle',
+    });
+    const authorized = await server().request('GET', new URL(url).pathname + new URL(url).search, {
+      token: null,
+    });
+    const flowId = new URL(String(authorized.headers.location)).searchParams.get('flowId')!;
+    const before = await scrape(server());
+    server().clock.advance(16 * 60 * 1000);
+    const late = await flowsApi(server(), env).post(flowId, 'usernamePassword.check', {
+      username: user.username,
+      password: user.password,
+    });
+    assert.equal(late.status, 404);
+    // The scheduler purges expired flows; run its purge now rather than wait for its next round.
+    await server().services.flows.purgeExpired();
+    const after = await scrape(server());
+    const key = 'tessera_signon_outcomes_total{outcome="expired"}';
+    assert.equal((after.get(key) ?? 0) - (before.get(key) ?? 0), 1);
+    assert.equal(
+      (after.get('tessera_signon_outcomes_total{outcome="success"}') ?? 0) -
+        (before.get('tessera_signon_outcomes_total{outcome="success"}') ?? 0),
+      0,
+    );
+  });
 });

@@ -131,9 +131,14 @@ export async function deleteFlow(db: Db, id: string, readVersion: number): Promi
   return Number(result.numDeletedRows) === 1;
 }
 
-export async function deleteExpiredFlows(db: Db, now: number): Promise<number> {
-  const result = await db.deleteFrom('signon_flows').where('expires_at', '<=', now).executeTakeFirst();
-  return Number(result.numDeletedRows);
+/** Deletes the flows past their expiry; answers the status of each one deleted. */
+export async function deleteExpiredFlows(db: Db, now: number): Promise<Flow['status'][]> {
+  const rows = await db
+    .deleteFrom('signon_flows')
+    .where('expires_at', '<=', now)
+    .returning('status')
+    .execute();
+  return rows.map((row) => row.status as Flow['status']);
 }
 
 /** The id of the environment's user with this username (case-insensitive, as usernames are unique). */

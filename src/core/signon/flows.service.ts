@@ -280,8 +280,15 @@ export function createFlowsService(deps: FlowsServiceDeps) {
       );
       return { application: app ? { id: app.id, name: app.name } : undefined, passwordPolicy };
     },
-    /** Deletes flows past their idle expiry (scheduler). */
-    purgeExpired: () => deleteExpiredFlows(store.db, clock.now()),
+    /**
+     * Deletes flows past their idle expiry (scheduler); each one left unfinished is a sign-on
+     * that expired. Answers how many were deleted.
+     */
+    async purgeExpired() {
+      const statuses = await deleteExpiredFlows(store.db, clock.now());
+      for (const status of statuses) if (!isTerminal(status)) metrics.signOn('expired');
+      return statuses.length;
+    },
   };
 }
 

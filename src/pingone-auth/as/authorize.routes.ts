@@ -150,10 +150,10 @@ export function authorizeRoutes(app: FastifyTypebox) {
 
   async function authorize(
     request: FastifyRequest,
+    environmentId: string,
     reply: FastifyReply,
     raw: Record<string, string | string[]>,
   ) {
-    const environmentId = (request.params as { envID: string }).envID;
     const params = singleValued(raw);
     const mode = typeof raw.response_mode === 'string' ? raw.response_mode : undefined;
     const json = wantsJson(request, mode);
@@ -209,7 +209,7 @@ export function authorizeRoutes(app: FastifyTypebox) {
         response,
       },
     },
-    (request, reply) => authorize(request, reply, request.query),
+    (request, reply) => authorize(request, request.params.envID, reply, request.query),
   );
   app.post(
     '/:envID/as/authorize',
@@ -223,7 +223,7 @@ export function authorizeRoutes(app: FastifyTypebox) {
         response,
       },
     },
-    (request, reply) => authorize(request, reply, request.body),
+    (request, reply) => authorize(request, request.params.envID, reply, request.body),
   );
   app.get(
     '/:envID/as/resume',

@@ -1,3 +1,4 @@
+import { Type } from '@sinclair/typebox';
 import type { FastifyTypebox } from '../../http/context.js';
 
 /** Methods of each `/{envID}/as/<endpoint>`, so another method is 405, not 404. */
@@ -22,9 +23,9 @@ export function asNotFoundRoutes(app: FastifyTypebox) {
   app.route({
     method: ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'],
     url: '/:envID/as/*',
-    schema: { hide: true },
+    schema: { hide: true, params: Type.Object({ envID: Type.String(), '*': Type.String() }) },
     handler: async (request, reply) => {
-      const rest = (request.params as { '*': string })['*'].replace(/\/$/, '');
+      const rest = request.params['*'].replace(/\/$/, '');
       const allowed = ENDPOINTS[rest];
       void reply.header('Cache-Control', 'no-store');
       if (allowed) {

@@ -2,7 +2,7 @@ import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Flow, FlowAction, FlowResult } from '../../core/signon/flow.js';
 import type { FastifyTypebox } from '../../http/context.js';
-import { mediaTypeOperation, mediaTypeRoute, type MediaTypeOperation } from '../../http/media-type-route.js';
+import { mediaTypeRoute, operationsWithParams } from '../../http/media-type-route.js';
 import { ErrorSchema, sendPingOneError } from '../../pingone-common/errors.js';
 import { acceptPingOneMediaTypes } from '../../pingone-common/media-types.js';
 import { setSessionCookie, signOnContext } from '../session-cookie.js';
@@ -66,32 +66,37 @@ export function flowRoutes(app: FastifyTypebox) {
     },
   );
 
-  const run = async (request: FastifyRequest, reply: FastifyReply, action: FlowAction) => {
-    const params = request.params as Params;
+  const run = async (
+    request: FastifyRequest<{ Params: Params }>,
+    reply: FastifyReply,
+    action: FlowAction,
+  ) => {
+    const params = request.params;
     const result: FlowResult = await flows.act(params.envID, params.flowID, action, signOnContext(request));
     setSessionCookie(reply, config.publicUrl, result.session, services.clock.now());
     void reply.header('cache-control', 'no-store');
     return answer(result.flow);
   };
 
+  const operation = operationsWithParams(Params);
   const withBody = <T extends keyof typeof BODIES>(
     type: T,
     mediaType = `application/vnd.pingidentity.${type}+json`,
   ) =>
-    mediaTypeOperation<TSchema>({
+    operation<TSchema>({
       mediaType,
       summary: SUMMARIES[type],
       body: BODIES[type],
       handle: (request, reply, body) => run(request, reply, { type, ...(body as object) } as FlowAction),
     });
   const withoutBody = (type: 'password.sendRecoveryCode' | 'session.reset', mediaType: string) =>
-    mediaTypeOperation({
+    operation({
       mediaType,
       summary: SUMMARIES[type],
       handle: (request, reply) => run(request, reply, { type }),
     });
 
-  const operations: MediaTypeOperation[] = [
+  const operations = [
     withBody('usernamePassword.check'),
     withBody('password.reset'),
     withBody('password.forgot'),

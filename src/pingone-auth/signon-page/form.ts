@@ -1,4 +1,5 @@
 import { MESSAGES } from '../../pingone-common/errors.js';
+import { recordOf } from '../../http/records.js';
 import {
   PAGE_ACTIONS,
   flowActionMediaType,
@@ -83,10 +84,7 @@ const invalid = (details: PingOneErrorDetail[]): PingOneErrorEnvelope => ({
  * can fix is reported at once as a PingOne error envelope, so the page shows it like a flow error.
  */
 export function parseSignOnForm(body: unknown): ParsedSignOnForm {
-  const form =
-    typeof body === 'object' && body !== null && !Array.isArray(body)
-      ? (body as Record<string, unknown>)
-      : {};
+  const form = recordOf(body);
   const text = (name: string): string | undefined => {
     const value = form[name];
     return typeof value === 'string' ? value : undefined;

@@ -1,5 +1,4 @@
 import { Type } from '@sinclair/typebox';
-import type { FastifyRequest } from 'fastify';
 import { actorOf } from '../../http/actor.js';
 import { collection } from '../../pingone-common/hal.js';
 import { mediaTypeRoute } from '../../http/media-type-route.js';
@@ -16,7 +15,6 @@ import {
 const tags = ['User Credentials'];
 const UserParams = Type.Object({ envID: Type.String(), userID: Type.String() });
 const Params = Type.Object({ envID: Type.String(), userID: Type.String(), credentialID: Type.String() });
-type ParamsOf = { envID: string; userID: string; credentialID: string };
 
 export const REVOKE_MEDIA_TYPE = 'application/vnd.pingidentity.validations.revokeCredential+json';
 
@@ -106,8 +104,8 @@ export function userCredentialsRoutes(app: FastifyTypebox, { services, hal, vali
       {
         mediaType: REVOKE_MEDIA_TYPE,
         summary: 'Revoke a user credential',
-        handle: async (request: FastifyRequest) => {
-          const { envID, userID, credentialID } = request.params as ParamsOf;
+        handle: async (request) => {
+          const { envID, userID, credentialID } = request.params;
           return wire(await credentials.revoke(actorOf(request), envID, userID, credentialID));
         },
       },

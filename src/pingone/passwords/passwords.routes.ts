@@ -1,8 +1,8 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static, type TSchema } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import type { PasswordState } from '../../core/passwords/password.js';
 import { actorOf, actorWithConnectionOf } from '../../http/actor.js';
-import { mediaTypeRoute, type MediaTypeOperation } from '../../http/media-type-route.js';
+import { mediaTypeRoute, type MediaTypeBody, type MediaTypeOperation } from '../../http/media-type-route.js';
 import type { FastifyTypebox } from '../../http/context.js';
 import type { PingOneContext } from '../context.js';
 import { responses } from '../shared/schemas.js';
@@ -26,18 +26,17 @@ export function passwordsRoutes(app: FastifyTypebox, { services, hal, validators
   const passwords = services.passwords;
   const wire = (state: PasswordState) => passwordStateWire(hal, state);
 
-  /** One media-type operation: `run(actor, env, user, body)` returns the new password state. */
-  const op = <B>(
+  /** One media-type operation: `run(request, params, body)` returns the new password state. */
+  const op = <B extends TSchema | undefined = undefined>(
     mediaType: string,
     summary: string,
-    body: MediaTypeOperation['body'],
-    run: (request: FastifyRequest, p: Params, body: B) => Promise<PasswordState>,
-  ): MediaTypeOperation => ({
+    body: B,
+    run: (request: FastifyRequest, p: Params, body: MediaTypeBody<B>) => Promise<PasswordState>,
+  ): MediaTypeOperation<B, Params> => ({
     mediaType: VND + mediaType,
     summary,
     body,
-    handle: async (request, _reply, parsed) =>
-      wire(await run(request, request.params as Params, parsed as B)),
+    handle: async (request, _reply, parsed) => wire(await run(request, request.params, parsed)),
   });
 
   app.get(
@@ -73,19 +72,16 @@ export function passwordsRoutes(app: FastifyTypebox, { services, hal, validators
     url,
     schema,
     operations: [
-      op<Static<typeof SetBody>>(
-        'password.set+json',
-        'Set a password (cleartext or pre-encoded)',
-        SetBody,
-        (r, p, b) => passwords.set(actorWithConnectionOf(r), p.envID, p.userID, b),
+      op('password.set+json', 'Set a password (cleartext or pre-encoded)', SetBody, (r, p, b) =>
+        passwords.set(actorWithConnectionOf(r), p.envID, p.userID, b),
       ),
-      op<Static<typeof SetValueBody>>(
+      op(
         'password.setValue+json',
         'Set a password, or remove it when value is absent',
         SetValueBody,
         (r, p, b) => passwords.set(actorWithConnectionOf(r), p.envID, p.userID, b),
       ),
-      op<Static<typeof ResetBody>>(
+      op(
         'password.reset+json',
         'Change a password (self change with currentPassword, else an administrator temporary password)',
         ResetBody,
@@ -99,7 +95,7 @@ export function passwordsRoutes(app: FastifyTypebox, { services, hal, validators
     url,
     schema,
     operations: [
-      op<Static<typeof CheckBody>>('password.check+json', 'Check a password', CheckBody, (r, p, b) =>
+      op('password.check+json', 'Check a password', CheckBody, (r, p, b) =>
         passwords.checkAs(actorWithConnectionOf(r), p.envID, p.userID, b.password),
       ),
       op('password.forceChange', 'Require a password change at next sign-on', undefined, (r, p) =>
@@ -111,11 +107,8 @@ export function passwordsRoutes(app: FastifyTypebox, { services, hal, validators
       op('password.sendRecoveryCode+json', 'Email a password recovery code', undefined, (r, p) =>
         passwords.sendRecoveryCodeAs(actorWithConnectionOf(r), p.envID, p.userID),
       ),
-      op<Static<typeof RecoverBody>>(
-        'password.recover+json',
-        'Set a new password with a recovery code',
-        RecoverBody,
-        (r, p, b) => passwords.recoverAs(actorWithConnectionOf(r), p.envID, p.userID, b),
+      op('password.recover+json', 'Set a new password with a recovery code', RecoverBody, (r, p, b) =>
+        passwords.recoverAs(actorWithConnectionOf(r), p.envID, p.userID, b),
       ),
     ],
   });

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { User } from '../../core/users/user.js';
 import { actorOf } from '../../http/actor.js';
-import { mediaTypeOperation, mediaTypeRoute, type MediaTypeOperation } from '../../http/media-type-route.js';
+import { mediaTypeRoute, operationsWithParams } from '../../http/media-type-route.js';
 import type { FastifyTypebox } from '../../http/context.js';
 import type { PingOneContext } from '../context.js';
 import { LinksSchema, responses } from '../shared/schemas.js';
@@ -121,13 +121,14 @@ export function userStateRoutes(app: FastifyTypebox, { services, hal, validators
       now: services.clock.now(),
       canAuthenticate: !(await services.passwords.lockedOut([u.id])).has(u.id),
     });
-  const actions: MediaTypeOperation[] = [
-    mediaTypeOperation({
+  const operation = operationsWithParams(UserParams);
+  const actions = [
+    operation({
       mediaType: 'application/vnd.pingidentity.account.lock+json',
       body: LockBody,
       summary: 'Lock the account, optionally until unlockAt',
       async handle(request, _reply, body) {
-        const { envID, userID } = request.params as { envID: string; userID: string };
+        const { envID, userID } = request.params;
         const unlockAt = body.unlockAt;
         return toWire(
           await services.users.lock(
@@ -139,14 +140,14 @@ export function userStateRoutes(app: FastifyTypebox, { services, hal, validators
         );
       },
     }),
-    {
+    operation({
       mediaType: 'application/vnd.pingidentity.account.unlock+json',
       summary: 'Unlock the account',
       async handle(request) {
-        const { envID, userID } = request.params as { envID: string; userID: string };
+        const { envID, userID } = request.params;
         return toWire(await services.users.unlock(actorOf(request), envID, userID));
       },
-    },
+    }),
   ];
   // Other features add their `POST /users/{id}` actions (e.g. user.verify) to this list.
   mediaTypeRoute(app, validators, {

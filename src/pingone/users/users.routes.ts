@@ -1,11 +1,11 @@
-import { Type } from '@sinclair/typebox';
+import { Type, type Static } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { decodeCursor } from '../../core/shared/paging.js';
 import type { User } from '../../core/users/user.js';
 import type { ImportedPassword } from '../../core/users/user.js';
 import { actorOf } from '../../http/actor.js';
 import { collection } from '../../pingone-common/hal.js';
-import { mediaTypeOperation, mediaTypeRoute } from '../../http/media-type-route.js';
+import { mediaTypeRoute, operationsWithParams } from '../../http/media-type-route.js';
 import type { FastifyTypebox } from '../../http/context.js';
 import type { PingOneContext } from '../context.js';
 import { populationWire } from '../populations/populations.wire.js';
@@ -76,20 +76,25 @@ export function usersRoutes(app: FastifyTypebox, { services, hal, validators }: 
     },
   );
 
-  const create = async (request: FastifyRequest, body: typeof UserImportBody.static, isImport: boolean) => {
-    const { envID } = request.params as { envID: string };
+  const create = async (
+    request: FastifyRequest<{ Params: Static<typeof EnvParams> }>,
+    body: typeof UserImportBody.static,
+    isImport: boolean,
+  ) => {
+    const { envID } = request.params;
     const user = await services.users.create(actorOf(request), envID, toNewUser(body, isImport), {
       password: isImport ? importedPassword(body.password) : undefined,
     });
     return wire(user);
   };
 
+  const withParams = operationsWithParams(EnvParams);
   mediaTypeRoute(app, validators, {
     method: 'POST',
     url: '/environments/:envID/users',
     schema: { tags, params: EnvParams, response: responses({ 201: UserSchema }, [400, 401, 403, 404, 415]) },
     operations: [
-      mediaTypeOperation({
+      withParams({
         mediaType: 'application/json',
         body: UserCreateBody,
         summary: 'Create a user',
@@ -98,7 +103,7 @@ export function usersRoutes(app: FastifyTypebox, { services, hal, validators }: 
           return reply.status(201).header('Location', created._links.self!.href).send(created);
         },
       }),
-      mediaTypeOperation({
+      withParams({
         mediaType: 'application/vnd.pingidentity.user.import+json',
         body: UserImportBody,
         summary: 'Create a user with its password and lifecycle state (import)',
