@@ -6,6 +6,7 @@ import type { EnvironmentsService } from '../environments/environments.service.j
 import type { Clock } from '../shared/clock.js';
 import { DomainError, MESSAGES } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
+import { checkJwtRules, JWT_VERIFY_RULES } from './jwt-rules.js';
 import type { SigningKeys } from './signing-keys.js';
 import { ReadCache } from '../shared/read-cache.js';
 import type { WriteWatcher } from '../../db/write-watcher.js';
@@ -115,11 +116,14 @@ export function createTokensService({
     const key = kid ? await keys.byKid(kid) : undefined;
     if (!key) throw invalidToken();
     try {
-      const { payload } = await jwtVerify(token, key.publicKey, {
+      const { payload, protectedHeader } = await jwtVerify(token, key.publicKey, {
+        ...JWT_VERIFY_RULES,
         algorithms: ['RS256'],
         audience,
         currentDate: new Date(clock.now()),
+        requiredClaims: ['exp', 'iat'],
       });
+      checkJwtRules(protectedHeader, payload, clock.now());
       // A user's token (it has a subject) never acts as its application at the management API.
       if (
         payload.sub !== undefined ||
