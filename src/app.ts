@@ -127,7 +127,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       metricsServer = own;
     }
     const allowedMethods = (url: string) => routes.allowedMethods(url);
-    faces = edgeFaces(allowedMethods);
+    faces = edgeFaces();
     registerEdgeNotFound(server, faces, notFound);
     await server.register(pingOneFace, {
       limiter: createRateLimiter(config.rateLimitPerSecond, services.clock),

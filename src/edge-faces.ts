@@ -15,7 +15,7 @@ const AUTH_SERVER_PATH = /^\/[^/]+\/as(?:\/|$)/;
 
 const pingOneOAuth = oauthErrorHandler(pingOneOAuthErrors);
 
-export function edgeFaces(allowedMethods: (url: string) => string[]): EdgeFace[] {
+export function edgeFaces(): EdgeFace[] {
   return [
     {
       owns: (path) => UIPATH_PATH.test(path),
@@ -42,16 +42,9 @@ export function edgeFaces(allowedMethods: (url: string) => string[]): EdgeFace[]
     // The fallback: `/v1/…`, `/{envID}/…` and anything else is answered in PingOne's envelope.
     {
       owns: () => true,
-      send: (request: FastifyRequest, reply: FastifyReply, error: unknown) => {
-        if (error instanceof DomainError && error.kind === 'not_found') {
-          const allowed = allowedMethods(request.url);
-          if (allowed.length > 0) {
-            void reply.header('Allow', allowed.join(', '));
-            return sendPingOneError(request, reply, new DomainError('method_not_allowed'));
-          }
-        }
-        return sendPingOneError(request, reply, error);
-      },
+      // Unknown routes stay 404 here (the /v1 scope itself answers 405 for a known path).
+      send: (request: FastifyRequest, reply: FastifyReply, error: unknown) =>
+        sendPingOneError(request, reply, error),
       raw: (status, id, message) => rawPingOneError(status, id, message),
     },
   ];

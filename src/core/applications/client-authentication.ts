@@ -9,6 +9,7 @@ import {
 } from 'jose';
 import type { Store } from '../../db/store.js';
 import type { Clock } from '../shared/clock.js';
+import { checkJwtRules, JWT_VERIFY_RULES } from '../tokens/jwt-rules.js';
 import { secretMatches } from '../shared/secrets.js';
 import { OAuthError } from '../tokens/tokens.service.js';
 import type { Application, ApplicationCredentials, ClientAuthentication } from './application.js';
@@ -61,7 +62,8 @@ export function createClientAuthenticator(
     clientId: string,
     options: ClientAuthenticationOptions,
   ): Promise<JWTPayload> {
-    const { payload } = await jwtVerify(assertion, key as Uint8Array, {
+    const { payload, protectedHeader } = await jwtVerify(assertion, key as Uint8Array, {
+      ...JWT_VERIFY_RULES,
       algorithms,
       issuer: clientId,
       subject: clientId,
@@ -69,6 +71,7 @@ export function createClientAuthenticator(
       currentDate: new Date(clock.now()),
       requiredClaims: ['exp', 'jti'],
     });
+    checkJwtRules(protectedHeader, payload, clock.now());
     return payload;
   }
 

@@ -1,3 +1,4 @@
+import { checkJwtRules, JWT_VERIFY_RULES } from '../tokens/jwt-rules.js';
 import { compactVerify, decodeProtectedHeader, errors as joseErrors, jwtVerify, type JWTPayload } from 'jose';
 import type { Store } from '../../db/store.js';
 import type { Clock } from '../shared/clock.js';
@@ -40,12 +41,15 @@ export function createTokenVerifier(deps: {
     if (!key) return undefined;
     let payload: JWTPayload;
     try {
-      ({ payload } = await jwtVerify(token, key.publicKey, {
+      const verified = await jwtVerify(token, key.publicKey, {
+        ...JWT_VERIFY_RULES,
         algorithms: ['RS256'],
         issuer: issuerOf(environmentId),
         currentDate: new Date(clock.now()),
         requiredClaims: ['jti', 'exp', 'client_id'],
-      }));
+      });
+      checkJwtRules(verified.protectedHeader, verified.payload, clock.now());
+      payload = verified.payload;
     } catch (error) {
       if (error instanceof joseErrors.JOSEError) return undefined;
       throw error;

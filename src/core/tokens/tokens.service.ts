@@ -6,6 +6,7 @@ import type { EnvironmentsService } from '../environments/environments.service.j
 import type { Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
+import { checkJwtRules, JWT_VERIFY_RULES } from './jwt-rules.js';
 import type { SigningKeys } from './signing-keys.js';
 import { ReadCache } from '../shared/read-cache.js';
 import type { WriteWatcher } from '../../db/write-watcher.js';
@@ -128,11 +129,14 @@ export function createTokensService({
     const key = kid ? await keys.byKid(kid) : undefined;
     if (!key) throw invalidToken();
     try {
-      const { payload } = await jwtVerify(token, key.publicKey, {
+      const { payload, protectedHeader } = await jwtVerify(token, key.publicKey, {
+        ...JWT_VERIFY_RULES,
         algorithms: ['RS256'],
         audience,
         currentDate: new Date(clock.now()),
+        requiredClaims: ['exp', 'iat'],
       });
+      checkJwtRules(protectedHeader, payload, clock.now());
       // A user's token (it has a subject) acts as the user, never as its application; it must be
       // for the PingOne API audience (then it carries env/org, checked here like a worker's).
       if (
