@@ -52,6 +52,8 @@ export interface Config {
   readonly metricsPort: number | undefined;
   /** How long start-up keeps retrying an unreachable PostgreSQL before giving up. */
   readonly storeConnectTimeoutMs: number;
+  /** TESSERA_SEED_FILE: a seed file applied at start (after bootstrap, before serving). */
+  readonly seedFile: string | undefined;
   /** Problems worth a warning that do not stop the start (an unknown TESSERA_* variable). */
   readonly warnings: readonly string[];
 }
@@ -197,6 +199,10 @@ export function loadConfig(env: Env = process.env): Config {
     logFormat: logFormat(env),
     metricsPort: optionalPort(env, 'TESSERA_METRICS_PORT'),
     storeConnectTimeoutMs: integer(env, 'TESSERA_STORE_CONNECT_TIMEOUT_SECONDS', 30, 0, 3600) * 1000,
+    seedFile:
+      env.TESSERA_SEED_FILE === undefined || env.TESSERA_SEED_FILE === ''
+        ? undefined
+        : resolve(env.TESSERA_SEED_FILE),
     warnings: Object.freeze(unknownVariableWarnings(env)),
   });
 }

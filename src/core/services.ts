@@ -27,6 +27,7 @@ import { createFlowsService } from './signon/flows.service.js';
 import { createSessionsService } from './signon/sessions.service.js';
 import { OffsetClock } from './shared/offset-clock.js';
 import { createTestModeService } from './test-mode/test-mode.service.js';
+import { createSeedService } from './seed/seed.service.js';
 
 export interface CoreDeps {
   readonly store: Store;
@@ -151,6 +152,7 @@ export function createServices({ store, clock: baseClock, config, metrics = noMe
   // Expiry first: it may enqueue credential_revoked messages the outbox pass then sends.
   scheduler.register({ name: 'credential-expiry', run: () => userCredentials.expireDue() });
   scheduler.register({ name: 'notification-outbox', run: () => notifications.deliverDue() });
+  const seed = createSeedService({ store, clock, environments, applications, users, passwords });
   const testMode = testClock && createTestModeService({ store, clock: testClock, environments, scheduler });
   return {
     ...{
@@ -167,7 +169,7 @@ export function createServices({ store, clock: baseClock, config, metrics = noMe
       groups,
       schemas,
     },
-    ...{ scheduler, notifications, credentialTypes, userCredentials, wallets },
+    ...{ scheduler, notifications, credentialTypes, userCredentials, wallets, seed },
     ...{ passwordPolicies, passwords, signOnPolicies, directory, resources, flows, sessions, oauth },
     /** Only in test mode (TESSERA_TEST_MODE): the movable clock, mailbox clearing, reset. */
     testMode,
