@@ -7,6 +7,7 @@ import type { Logger } from 'pino';
 import type { Config } from './config/config.js';
 import { bootstrap, type BootstrapResult } from './core/bootstrap/bootstrap.js';
 import { createServices, type Services } from './core/services.js';
+import type { SeedDocument } from './core/seed/seed.js';
 import { systemClock, type Clock } from './core/shared/clock.js';
 import { openStore, type Store } from './db/store.js';
 import { notFound } from './core/shared/errors.js';
@@ -46,6 +47,8 @@ export interface AppOptions {
   readonly logger?: Logger;
   /** Serve on an HTTP server the caller already listens with (so links can use its bound port). */
   readonly serverFactory?: FastifyServerOptions['serverFactory'];
+  /** A validated seed document, applied after bootstrap (and part of what a reset restores). */
+  readonly seed?: SeedDocument | undefined;
 }
 
 export interface TesseraApp {
@@ -79,6 +82,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     const services = createServices({ store, clock, config, metrics: metrics.recorder });
     await requireReadableSealedSecrets(services);
     const bootstrapped = await bootstrap(services, config.bootstrap);
+    if (options.seed) await services.seed.apply(options.seed, bootstrapped);
     // In test mode, what POST /tessera/testing/reset restores.
     await services.testMode?.rememberStartState();
     const validators = createValidators();

@@ -1,36 +1,26 @@
-import { writeFileSync, mkdirSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { createLogger, flushLogger } from './http/logging.js';
 import { ConfigError, loadConfig, type Config } from './config/config.js';
 import type { BootstrapResult } from './core/bootstrap/bootstrap.js';
+import { BootstrapMismatchError } from './core/bootstrap/bootstrap.js';
+import { credentialsBanner, writeCredentialsFile } from './library/credentials-file.js';
 import { launch, type Launched } from './library/launch.js';
 
-/** Writes generated bootstrap credentials once, readable by the owner only, and shows them once. */
+/**
+ * Shows how to make a first call; on the first start also the generated secret, written (for a
+ * file or PostgreSQL store only) to the credentials file. Called once the listener is up, so a
+ * failed start never leaves a credentials file behind.
+ */
 function announceBootstrap(config: Config, result: BootstrapResult) {
-  if (!result.created || result.clientSecret === undefined) return;
-  const file = config.bootstrap.credentialsFile;
-  mkdirSync(dirname(file), { recursive: true });
-  {
-    writeFileSync(
-      file,
-      JSON.stringify(
-        { environmentId: result.environmentId, clientId: result.clientId, clientSecret: result.clientSecret },
-        null,
-        2,
-      ) + '\n',
-      { mode: 0o600 },
-    );
-  }
-  // Deliberately not through the logger: the secret must never reach log storage.
+  const secret = result.created ? result.clientSecret : undefined;
+  const generated = secret !== undefined;
+  const savedTo = generated ? writeCredentialsFile(config, { ...result, clientSecret: secret }) : undefined;
   process.stdout.write(
-    [
-      '',
-      'Tessera bootstrap credentials (shown once; also saved to ' + file + '):',
-      `  environment id: ${result.environmentId}`,
-      `  client id:      ${result.clientId}`,
-      `  client secret:  ${result.clientSecret}`,
-      '',
-    ].join('\n'),
+    credentialsBanner(generated ? result : { ...result, clientSecret: undefined }, config.publicUrl, {
+      title: generated
+        ? 'Tessera bootstrap credentials (shown once)'
+        : 'Tessera organization and worker (client secret: your TESSERA_BOOTSTRAP_CLIENT_SECRET or the saved one)',
+      savedTo,
+    }),
   );
 }
 
@@ -58,7 +48,8 @@ async function main() {
       `Tessera failed to start: ${error instanceof Error ? error.message : String(error)}`,
     );
     await flushLogger(logger);
-    process.exit(1);
+    // A store bootstrapped with other credentials is a configuration error, as ConfigError is.
+    process.exit(error instanceof BootstrapMismatchError ? 2 : 1);
   }
   config = launched.config;
   const app = launched.app;

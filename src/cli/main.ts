@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
+import { adminCommand } from './admin.command.js';
+import { exportCommand, seedCommand } from './seed.command.js';
 import { startCommand } from './start.command.js';
 
 const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {
@@ -13,6 +15,9 @@ const program = new Command('tessera')
       'Every command reads the same environment variables as the server (DATABASE_URL, PORT, TESSERA_*).',
   )
   .version(pkg.version)
-  .addCommand(startCommand());
+  .addCommand(startCommand())
+  .addCommand(seedCommand())
+  .addCommand(exportCommand())
+  .addCommand(adminCommand());
 
 await program.parseAsync(process.argv);

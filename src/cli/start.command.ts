@@ -7,6 +7,7 @@ const START_FLAGS = [
   ['--host <host>', 'HOST', 'interface to listen on'],
   ['--public-url <url>', 'TESSERA_PUBLIC_URL', 'base URL used in links and token issuers'],
   ['--test-mode', 'TESSERA_TEST_MODE', 'enable the test mailbox, clock control and reset'],
+  ['--seed <file>', 'TESSERA_SEED_FILE', 'apply this seed file at start (JSON or YAML)'],
 ] as const;
 
 export function startCommand(): Command {

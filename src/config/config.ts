@@ -73,6 +73,8 @@ export interface Config {
   readonly storeConnectTimeoutMs: number;
   /** Connection and request time limits and per-address connection caps (http/server-limits.ts). */
   readonly http: HttpLimitsConfig;
+  /** TESSERA_SEED_FILE: a seed file applied at start (after bootstrap, before serving). */
+  readonly seedFile: string | undefined;
   /** Problems worth a warning that do not stop the start (an unknown TESSERA_* variable). */
   readonly warnings: readonly string[];
 }
@@ -221,6 +223,10 @@ export function loadConfig(env: Env = process.env): Config {
     metricsPort: optionalPort(env, 'TESSERA_METRICS_PORT'),
     storeConnectTimeoutMs: integer(env, 'TESSERA_STORE_CONNECT_TIMEOUT_SECONDS', 30, 0, 3600) * 1000,
     http: httpLimits(env),
+    seedFile:
+      env.TESSERA_SEED_FILE === undefined || env.TESSERA_SEED_FILE === ''
+        ? undefined
+        : resolve(env.TESSERA_SEED_FILE),
     warnings: Object.freeze(unknownVariableWarnings(env)),
   });
 }

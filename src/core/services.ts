@@ -31,6 +31,7 @@ import { OffsetClock } from './shared/offset-clock.js';
 import { createActivitiesService } from './activities/activities.service.js';
 import { createWebhooksService } from './webhooks/webhooks.service.js';
 import { createTestModeService } from './test-mode/test-mode.service.js';
+import { createSeedService } from './seed/seed.service.js';
 
 export interface CoreDeps {
   readonly store: Store;
@@ -184,6 +185,7 @@ export function createServices({ store, clock: baseClock, config, metrics = noMe
       await webhooks.dropStale();
     },
   });
+  const seed = createSeedService({ store, clock, environments, applications, users, passwords });
   const testMode = testClock && createTestModeService({ store, clock: testClock, environments, scheduler });
   return {
     ...{
@@ -202,7 +204,7 @@ export function createServices({ store, clock: baseClock, config, metrics = noMe
       subjectRoles,
       schemas,
     },
-    ...{ scheduler, notifications, credentialTypes, userCredentials, wallets, activities, webhooks },
+    ...{ scheduler, notifications, credentialTypes, userCredentials, wallets, activities, webhooks, seed },
     ...{ passwordPolicies, passwords, signOnPolicies, directory, resources, flows, sessions, oauth },
     /** Only in test mode (TESSERA_TEST_MODE): the movable clock, mailbox clearing, reset. */
     testMode,

@@ -6,3 +6,5 @@ export {
   type StartTesseraOptions,
   type TesseraInstance,
 } from './start-tessera.js';
+export type * from '../core/seed/seed.js';
+export { SeedFileError } from './seed-file.js';

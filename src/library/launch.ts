@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildApp, type AppOptions, type TesseraApp } from '../app.js';
 import { loadConfig, type Config } from '../config/config.js';
+import { readSeedFile } from './seed-file.js';
 
 /** How long a stop waits for in-flight requests before cutting connections. */
 const DRAIN_MS = 10_000;
@@ -46,6 +47,8 @@ export async function launch(
   options: AppOptions & { readonly defaultPublicHost?: string } = {},
 ): Promise<Launched> {
   const requested = loadConfig(env);
+  // Read before listening: a bad seed file is refused without opening a port.
+  const seed = options.seed ?? (requested.seedFile ? readSeedFile(requested.seedFile) : undefined);
   const raw = createServer();
   const port = await listen(raw, requested.port, requested.host);
   try {
@@ -59,6 +62,7 @@ export async function launch(
     });
     const app = await buildApp(config, {
       ...options,
+      seed,
       serverFactory: (handler) => {
         raw.on('request', handler);
         return raw;

@@ -1,4 +1,6 @@
+import type { SeedDocument } from '../core/seed/seed.js';
 import { launch } from './launch.js';
+import { loadSeed } from './seed-file.js';
 
 /**
  * Where a library instance keeps its data: `sqlite::memory:` (the default), `sqlite:FILE` or a
@@ -26,6 +28,11 @@ export interface StartTesseraOptions {
   readonly testMode?: boolean;
   /** Log level of the server (silent by default). */
   readonly logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /**
+   * A seed applied at start: a file (JSON, or YAML named .yaml/.yml) or the document itself, in
+   * the format of `schemas/seed.schema.json`. `reset()` restores this seeded state.
+   */
+  readonly seed?: string | SeedDocument;
   /** Any other Tessera environment variable (`TESSERA_*`, `PORT`...), as for the server. */
   readonly env?: Readonly<Record<string, string>>;
 }
@@ -83,7 +90,10 @@ export async function startTessera(options: StartTesseraOptions = {}): Promise<T
       TESSERA_DATA_DIR: process.env.TESSERA_DATA_DIR ?? 'data',
       ...(options.env ?? {}),
     },
-    { defaultPublicHost: host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host },
+    {
+      defaultPublicHost: host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host,
+      seed: options.seed === undefined ? undefined : loadSeed(options.seed),
+    },
   );
   const url = launched.config.publicUrl;
   const { organizationId, environmentId, clientId } = launched.app.bootstrap;

@@ -1,27 +1,8 @@
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { startTessera, type TesseraInstance } from '../../src/library/index.js';
-import { createTestStore, STORES, type TestStore } from '../support/harness.js';
-
-/** A database URL for the library on a private test location (PostgreSQL: its own schema). */
-export function libraryDatabase(store: TestStore): string {
-  if (store.kind === 'sqlite') return store.databaseUrl;
-  return `${store.databaseUrl}?options=${encodeURIComponent(`-c search_path=${store.postgresSchema}`)}`;
-}
-
-export async function api(t: TesseraInstance, method: string, path: string, body?: unknown) {
-  const response = await fetch(t.apiPath + path, {
-    method,
-    headers: {
-      authorization: `Bearer ${await t.token()}`,
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-
-  return { status: response.status, body: text === '' ? undefined : JSON.parse(text), text };
-}
+import { startTessera } from '../../src/library/index.js';
+import { createTestStore, STORES } from '../support/harness.js';
+import { api, libraryDatabase } from '../support/library.js';
 
 describe('startTessera (library)', () => {
   it('starts in memory on a free port; many instances run in one process; links carry the port', async () => {

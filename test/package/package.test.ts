@@ -62,7 +62,8 @@ describe('the npm package, installed into an empty project', { timeout: 900_000 
 
   it('npx tessera --help lists the commands', () => {
     const help = run('npx', ['--no-install', 'tessera', '--help'], project());
-    for (const command of ['start']) assert.match(help, new RegExp(`^\\s+${command}\\b`, 'm'), help);
+    for (const command of ['start', 'seed', 'export', 'admin'])
+      assert.match(help, new RegExp(`^\\s+${command}\\b`, 'm'), help);
   });
 
   it("a user's script: links carry the real port, the recovery code is a mailbox field, time moves", () => {

@@ -35,6 +35,7 @@ import {
 } from './applications.repository.js';
 import { createClientAuthenticator } from './client-authentication.js';
 import { createSecretKeeper } from './secret-keeper.js';
+import { secretMatches } from '../shared/secrets.js';
 import { corsAllows, type CorsOperation } from './cors-policy.js';
 import { createRemoteKeySets } from './remote-key-sets.js';
 import { createRequestObjectVerifier } from './request-objects.js';
@@ -127,6 +128,25 @@ export function createApplicationsService({
 
   return {
     createWithin,
+    /** The current secret, without authorization (export; callers authorize). */
+    secretOf: readSecret,
+
+    /** True when `secret` is the application's current secret (bootstrap checks at start). */
+    async secretIs(environmentId: string, id: string, secret: string): Promise<boolean> {
+      const found = await findApplicationWithCredentials(store.db, environmentId, id);
+      return found !== undefined && secretMatches(secret, found.credentials.secretHash);
+    },
+
+    /** Sets a new secret and drops any previous one, inside `trx` (bootstrap recovery). */
+    async replaceSecretWithin(trx: Db, id: string, secret: string): Promise<void> {
+      const stored = await keeper.store(secret, trx);
+      await updateApplicationSecret(
+        trx,
+        id,
+        { secret: stored, previous: undefined, keepPreviousUntil: undefined },
+        clock.now(),
+      );
+    },
 
     /** False when a stored client secret cannot be opened with the sealing key (key changed). */
     async sealedSecretsReadable(): Promise<boolean> {

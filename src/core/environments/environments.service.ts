@@ -7,7 +7,8 @@ import {
 import { insertPopulation } from '../populations/populations.repository.js';
 import type { Clock } from '../shared/clock.js';
 import { ReadCache } from '../shared/read-cache.js';
-import { notFound, uniquenessViolation } from '../shared/errors.js';
+import { notFound, requestFailed, uniquenessViolation } from '../shared/errors.js';
+import { findBootstrapFacts } from '../bootstrap/bootstrap.repository.js';
 import { equalityValue, invalidFilter, parseFilter, type FilterNode } from '../shared/filter.js';
 import { newId } from '../shared/ids.js';
 import { toPage, type Page, type PageRequest } from '../shared/paging.js';
@@ -190,6 +191,13 @@ export function createEnvironmentsService({ store, clock, seeders, cacheMs }: En
     async delete(actor: Actor, id: string): Promise<void> {
       const env = await require(id);
       authorize(actor, 'orgmgt:delete:environment', targetOf(env));
+      // Deleting it would lock every operator out for good (the worker is the way in).
+      if ((await findBootstrapFacts(store.db))?.environmentId === id)
+        throw requestFailed(
+          'INVALID_VALUE',
+          'This environment holds the bootstrap worker (the administrative client of this Tessera instance) and cannot be deleted.',
+          'id',
+        );
       await store.transaction(async (trx) => {
         await deleteRoleAssignmentsScopedToEnvironment(trx, id);
         await deleteEnvironment(trx, id);

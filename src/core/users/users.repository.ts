@@ -281,6 +281,22 @@ export async function emailTaken(
   return (await q.limit(1).executeTakeFirst()) !== undefined;
 }
 
+/** The id of the environment's user with this username (case-insensitive), if any. */
+export async function findUserIdByUsername(
+  db: Db,
+  environmentId: string,
+  username: string,
+): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('users')
+    .select('id')
+    .where('environment_id', '=', environmentId)
+    .where(matchText(sql.ref('username'), 'eq', username))
+    .limit(1)
+    .executeTakeFirst();
+  return row?.id;
+}
+
 /** True when a user of the environment has this username (case-insensitive). */
 export async function usernameTaken(db: Db, environmentId: string, username: string): Promise<boolean> {
   const row = await db
