@@ -3,6 +3,9 @@ import { it } from 'node:test';
 import { recordActivity } from '../../src/core/activities/activities.repository.js';
 import {
   createEnvironment,
+  createPopulation,
+  createWorker,
+  setPassword,
   createUser,
   defaultPopulation,
   ROLE_IDS,
@@ -167,6 +170,37 @@ describeStores('audit activities', (server) => {
       token: scoped,
     });
     assert.equal(refusedScoped.status, 403, refusedScoped.text);
+  });
+
+  it('records population changes, and never a password or a client secret', async () => {
+    const env = await createEnvironment(server());
+    const population = await createPopulation(server(), env, unique('pop'));
+    const renamed = await server().request('PUT', `/v1/environments/${env}/populations/${population}`, {
+      body: { name: unique('renamed') },
+    });
+    assert.equal(renamed.status, 200, renamed.text);
+    assert.equal(
+      (await server().request('DELETE', `/v1/environments/${env}/populations/${population}`)).status,
+      204,
+    );
+    assert.deepEqual(
+      (await activities(server(), env, `resources.id eq "${population}"`)).map((a) => a.action.type),
+      ['POPULATION.CREATED', 'POPULATION.UPDATED', 'POPULATION.DELETED'],
+    );
+    const user = await createUser(server(), env, { username: unique('secretive') });
+    const password = 'Very-Secret-Passw0rd!';
+    await setPassword(server(), env, user.id, password);
+    const worker = await createWorker(server(), env);
+    const all = await server().request('GET', `/v1/environments/${env}/activities`);
+    assert.equal(all.status, 200, all.text);
+    assert.ok(all.body.size >= 4);
+    assert.doesNotMatch(all.text, new RegExp(password));
+    assert.doesNotMatch(all.text, new RegExp(worker.secret.replace(/[^A-Za-z0-9]/g, '.')));
+    const stored = await server().services.store.db.selectFrom('activities').select('document').execute();
+    for (const row of stored) {
+      assert.doesNotMatch(row.document, new RegExp(password));
+      assert.equal(row.document.includes(worker.secret), false);
+    }
   });
 
   it('prunes activities older than the retention period on a scheduler pass', async () => {

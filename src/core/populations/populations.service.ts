@@ -6,6 +6,7 @@ import { invalidFilter, parseFilter, type FilterNode } from '../shared/filter.js
 import { newId } from '../shared/ids.js';
 import { toPage, type Page, type PageRequest } from '../shared/paging.js';
 import type { Store } from '../../db/store.js';
+import { recordActivity } from '../activities/activities.repository.js';
 import type { Db } from '../../db/schema.js';
 import type { Population, PopulationInput } from './population.js';
 import {
@@ -56,7 +57,13 @@ export function createPopulationsService({ store, clock, environments }: Populat
     return { ...population, userCount: await countUsersInPopulation(db, population.id) };
   }
 
-  async function save(environmentId: string, id: string, input: PopulationInput, isNew: boolean) {
+  async function save(
+    actor: Actor,
+    environmentId: string,
+    id: string,
+    input: PopulationInput,
+    isNew: boolean,
+  ) {
     return store.transaction(async (trx) => {
       await checkPolicy(trx, environmentId, input.passwordPolicyId);
       const existing = isNew ? undefined : await findPopulation(trx, environmentId, id);
@@ -80,6 +87,12 @@ export function createPopulationsService({ store, clock, environments }: Populat
         throw error;
       }
       if (isDefault) await clearDefaultPopulation(trx, environmentId, id);
+      await recordActivity(trx, clock.now(), {
+        environmentId,
+        type: isNew ? 'POPULATION.CREATED' : 'POPULATION.UPDATED',
+        actor,
+        resources: [{ type: 'POPULATION', id, name: input.name }],
+      });
       return withCount(trx, (await findPopulation(trx, environmentId, id))!);
     });
   }
@@ -131,12 +144,12 @@ export function createPopulationsService({ store, clock, environments }: Populat
 
     async create(actor: Actor, environmentId: string, input: PopulationInput): Promise<PopulationWithCount> {
       await context(actor, environmentId, 'dir:create:population');
-      return save(environmentId, newId(), input, true);
+      return save(actor, environmentId, newId(), input, true);
     },
 
     async replace(actor: Actor, environmentId: string, id: string, input: PopulationInput) {
       await context(actor, environmentId, 'dir:update:population', id);
-      return save(environmentId, id, input, false);
+      return save(actor, environmentId, id, input, false);
     },
 
     async delete(actor: Actor, environmentId: string, id: string): Promise<void> {
@@ -154,6 +167,12 @@ export function createPopulationsService({ store, clock, environments }: Populat
           );
         }
         await deletePopulation(trx, id);
+        await recordActivity(trx, clock.now(), {
+          environmentId,
+          type: 'POPULATION.DELETED',
+          actor,
+          resources: [{ type: 'POPULATION', id, name: population.name }],
+        });
       });
     },
   };
