@@ -64,6 +64,9 @@ const DEFAULT_LICENSE = '7e550000-0000-4000-8000-000000000001';
 
 /** Why a domain error refused an item, in one line. */
 function reasonOf(error: DomainError): string {
+  const policy = error.factsIf('password_policy');
+  if (policy)
+    return `does not satisfy the password policy (${policy.violations.map((v) => v.rule).join(', ')})`;
   if (error.details.length === 0) return error.message;
   return error.details.map((d) => d.message).join('; ');
 }
