@@ -104,6 +104,8 @@ export function userCredentialsRoutes(app: FastifyTypebox, { services, hal, vali
       {
         mediaType: REVOKE_MEDIA_TYPE,
         summary: 'Revoke a user credential',
+        // PingOne ignores any body of this action (reference, credentials: UC-REVOKE).
+        body: Type.Unknown({ description: 'Ignored' }),
         handle: async (request) => {
           const { envID, userID, credentialID } = request.params;
           return wire(await credentials.revoke(actorOf(request), envID, userID, credentialID));
