@@ -2,6 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { adminCommand } from './admin.command.js';
+import { importUsersCommand } from './import-users.command.js';
 import { exportCommand, seedCommand } from './seed.command.js';
 import { startCommand } from './start.command.js';
 
@@ -18,6 +19,7 @@ const program = new Command('tessera')
   .addCommand(startCommand())
   .addCommand(seedCommand())
   .addCommand(exportCommand())
+  .addCommand(importUsersCommand())
   .addCommand(adminCommand());
 
 await program.parseAsync(process.argv);

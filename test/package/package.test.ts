@@ -62,7 +62,7 @@ describe('the npm package, installed into an empty project', { timeout: 900_000 
 
   it('npx tessera --help lists the commands', () => {
     const help = run('npx', ['--no-install', 'tessera', '--help'], project());
-    for (const command of ['start', 'seed', 'export', 'admin'])
+    for (const command of ['start', 'seed', 'export', 'import-users', 'admin'])
       assert.match(help, new RegExp(`^\\s+${command}\\b`, 'm'), help);
   });
 

@@ -41,6 +41,7 @@ import type { UsersService } from '../users/users.service.js';
 import { applyRoleAssignments } from './seed-roles.js';
 import { SeedError, type SeedDocument, type SeedEnvironment, type SeedUser } from './seed.js';
 import { createSeedExporter } from './seed-export.js';
+import { createUserImporter } from './user-import.js';
 
 export interface SeedDeps {
   readonly store: Store;
@@ -387,5 +388,7 @@ export function createSeedService(deps: SeedDeps) {
         await applyEnvironment(seed, `environments[${i}]`, target);
     },
     export: createSeedExporter({ store, applications }),
+    /** `tessera import-users`: one batch of users, one transaction (see user-import.ts). */
+    importUsers: createUserImporter({ store, users, passwords }),
   };
 }

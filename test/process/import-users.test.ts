@@ -1,0 +1,142 @@
+// `tessera import-users` spawned as a user runs it, on both stores: JSON Lines and CSV, pre-encoded
+// and cleartext passwords checked afterwards through the API, bad lines reported by number while
+// the good lines import, exit code 1 when any line failed.
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, it } from 'node:test';
+import { LIBRARY_BOOTSTRAP, startTessera, type TesseraInstance } from '../../src/library/index.js';
+import { createTestStore, STORES } from '../support/harness.js';
+import { api, libraryDatabase } from '../support/library.js';
+
+/** A `{SSHA512}` value as PingOne's import accepts: base64(sha512(password + salt) + salt). */
+function ssha512(password: string): string {
+  const salt = randomBytes(16);
+  const digest = createHash('sha512').update(password).update(salt).digest();
+  return `{SSHA512}${Buffer.concat([digest, salt]).toString('base64')}`;
+}
+
+/** The real CLI against `database`; resolves with its exit code and output, whatever the code. */
+function cli(args: string[], database: string, dataDir: string) {
+  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+    execFile(
+      process.execPath,
+      ['--import', 'tsx', 'src/cli/main.ts', ...args],
+      {
+        env: {
+          PATH: process.env.PATH ?? '',
+          DATABASE_URL: database,
+          TESSERA_DATA_DIR: dataDir,
+          TESSERA_BOOTSTRAP_ENVIRONMENT_ID: LIBRARY_BOOTSTRAP.environmentId,
+          TESSERA_BOOTSTRAP_CLIENT_ID: LIBRARY_BOOTSTRAP.clientId,
+          TESSERA_BOOTSTRAP_CLIENT_SECRET: LIBRARY_BOOTSTRAP.clientSecret,
+          LOG_LEVEL: 'warn',
+        },
+      },
+      (error, stdout, stderr) =>
+        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
+    );
+  });
+}
+
+async function passwordCheck(t: TesseraInstance, userId: string, password: string) {
+  const response = await fetch(`${t.apiPath}/environments/${t.environmentId}/users/${userId}/password`, {
+    method: 'POST',
+    headers: {
+      authorization: `Bearer ${await t.token()}`,
+      'content-type': 'application/vnd.pingidentity.password.check+json',
+    },
+    body: JSON.stringify({ password }),
+  });
+  return response.status;
+}
+
+async function userNamed(t: TesseraInstance, username: string) {
+  const filter = encodeURIComponent(`username eq "${username}"`);
+  const found = await api(t, 'GET', `/environments/${t.environmentId}/users?filter=${filter}`);
+  assert.equal(found.status, 200, found.text);
+  return (found.body as { _embedded: { users: Array<{ id: string; name?: unknown }> } })._embedded.users[0];
+}
+
+for (const kind of STORES) {
+  describe(`tessera import-users (${kind})`, () => {
+    it('imports JSON Lines and CSV; bad lines are reported by number while the good ones import', async () => {
+      const store = await createTestStore(kind);
+      const dir = mkdtempSync(join(tmpdir(), 'tessera-import-'));
+      after(async () => {
+        rmSync(dir, { recursive: true, force: true });
+        await store.drop();
+      });
+      const database = libraryDatabase(store);
+      // The library bootstraps the store; the CLI then imports into its environment.
+      const first = await startTessera({ database });
+      const environmentId = first.environmentId;
+      await first.close();
+
+      const jsonl = join(dir, 'users.jsonl');
+      writeFileSync(
+        jsonl,
+        [
+          JSON.stringify({ username: 'ann', email: 'ann@example.com', password: ssha512('ann-Passw0rd!') }),
+          'not json',
+          JSON.stringify({
+            username: 'ben',
+            name: { given: 'Ben', family: 'Ng' },
+            password: 'ben-Passw0rd!1',
+          }),
+          JSON.stringify({ username: 'ann' }),
+          JSON.stringify({ username: 'cy', password: '{SSHA512}broken' }),
+          '',
+          JSON.stringify({ username: 'dee', email: 'not-an-email' }),
+          JSON.stringify({ username: 'eve' }),
+        ].join('\n'),
+      );
+      const imported = await cli(
+        ['import-users', jsonl, '--environment', environmentId, '--batch-size', '3'],
+        database,
+        dir,
+      );
+      assert.equal(imported.code, 1, imported.stderr);
+      assert.match(imported.stderr, new RegExp(`${jsonl}:2: not valid JSON`));
+      assert.match(imported.stderr, new RegExp(`${jsonl}:4: username ann is already taken`));
+      assert.match(imported.stderr, new RegExp(`${jsonl}:5: .*pre-encoded password`));
+      assert.match(imported.stderr, new RegExp(`${jsonl}:7: email must be a well-formed`));
+      assert.doesNotMatch(imported.stderr, /Passw0rd/, 'no password in any report');
+      assert.match(imported.stdout, /Imported 3 user\(s\), 4 failed, in .* users\/s\)/);
+
+      const csv = join(dir, 'users.csv');
+      writeFileSync(
+        csv,
+        'username,email,given,family,password\n' +
+          `fay,fay@example.com,"Fay, Jr.",Ray,${ssha512('fay-Passw0rd!')}\n` +
+          'gus,gus@example.com,Gus\n' +
+          'hal,,,,hal-Passw0rd!1\n',
+      );
+      const fromCsv = await cli(['import-users', csv, '--environment', environmentId], database, dir);
+      assert.equal(fromCsv.code, 1, fromCsv.stderr);
+      assert.match(fromCsv.stderr, new RegExp(`${csv}:3: 3 fields, the header has 5`));
+      assert.match(fromCsv.stdout, /Imported 2 user\(s\), 1 failed/);
+
+      const t = await startTessera({ database });
+      after(() => t.close());
+      const ann = await userNamed(t, 'ann');
+      assert.equal(await passwordCheck(t, ann!.id, 'ann-Passw0rd!'), 200);
+      assert.equal(await passwordCheck(t, ann!.id, 'wrong-Passw0rd!'), 400);
+      const ben = await userNamed(t, 'ben');
+      assert.deepEqual(ben!.name, { given: 'Ben', family: 'Ng' });
+      assert.equal(await passwordCheck(t, ben!.id, 'ben-Passw0rd!1'), 200);
+      assert.ok(await userNamed(t, 'eve'));
+      assert.equal(await userNamed(t, 'cy'), undefined, 'a refused line leaves no half-made user');
+      assert.equal(await userNamed(t, 'dee'), undefined);
+      const fay = await userNamed(t, 'fay');
+      assert.deepEqual(fay!.name, { given: 'Fay, Jr.', family: 'Ray' });
+      assert.equal(await passwordCheck(t, fay!.id, 'fay-Passw0rd!'), 200);
+      const hal = await userNamed(t, 'hal');
+      assert.equal(await passwordCheck(t, hal!.id, 'hal-Passw0rd!1'), 200);
+      assert.equal(await userNamed(t, 'gus'), undefined);
+    });
+  });
+}
