@@ -1,3 +1,5 @@
+// Over 300 lines: applying a seed walks every kind of object a seed holds (environments, policies,
+// populations, attributes, users, groups, applications, roles), each matched by id or name.
 import type { Store } from '../../db/store.js';
 import type { Db } from '../../db/schema.js';
 import type { ApplicationsService } from '../applications/applications.service.js';

@@ -1,3 +1,5 @@
+// Over 300 lines: every statement of subscriptions and their delivery outbox (claiming with leases,
+// ordered batches, backoff bookkeeping) sits together so the outbox protocol reads in one place.
 import { sql, type Selectable } from 'kysely';
 import { claimingRows } from '../../db/dialect.js';
 import type { Db, DbBool } from '../../db/schema.js';
