@@ -81,10 +81,20 @@ export function defaultResultDescription(type: string, resource: ActivityResourc
 
 const isActor = (value: Actor | ActivityActors): value is Actor => 'kind' in value;
 
-/** The activity's `actors` for a caller: an application token is a CLIENT actor. */
+/**
+ * The activity's `actors` for a caller: an application token is a CLIENT actor; a user's token is
+ * a USER actor plus the application it was issued to as the CLIENT.
+ */
 export function actorsOf(actor: Actor | ActivityActors | undefined): ActivityActors {
   if (actor === undefined) return {};
   if (!isActor(actor)) return actor;
+  if (actor.kind === 'user')
+    return {
+      user: { id: actor.id, environmentId: actor.environmentId },
+      ...(actor.applicationId !== undefined
+        ? { client: { id: actor.applicationId, environmentId: actor.environmentId } }
+        : {}),
+    };
   return { client: { id: actor.id, name: actor.name, environmentId: actor.environmentId } };
 }
 

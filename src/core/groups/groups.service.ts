@@ -1,3 +1,4 @@
+// Over 300 lines: group CRUD and direct membership share one set of access and population rules; splitting them would duplicate those checks.
 import { sql } from 'kysely';
 import { authorize, permittedPopulations, type Actor } from '../access/actor.js';
 import type { EnvironmentsService } from '../environments/environments.service.js';
@@ -25,10 +26,11 @@ import {
   updateGroup,
 } from './groups.repository.js';
 import { countTotalMembers, effectiveGroupsOfUser } from './nesting.repository.js';
+import { recordGroupActivity, recordMembershipActivity } from './group-activities.js';
 
 /** What adding a user to a group did: joined (or already a member), or why it was refused. */
 export type JoinOutcome =
-  | { readonly group: Group; readonly refused?: undefined }
+  | { readonly group: Group; readonly refused?: undefined; readonly added: boolean }
   | { readonly refused: 'unknown_group' | 'foreign_population' };
 
 const FILTERS = {
@@ -76,7 +78,7 @@ export function createGroupsService({ store, clock, environments }: GroupsServic
     }
   }
 
-  async function write(trx: Db, group: Group, isNew: boolean): Promise<GroupWithCount> {
+  async function write(trx: Db, actor: Actor, group: Group, isNew: boolean): Promise<GroupWithCount> {
     await checkPopulation(trx, group.environmentId, group.populationId);
     try {
       if (isNew) await insertGroup(trx, group);
@@ -85,6 +87,7 @@ export function createGroupsService({ store, clock, environments }: GroupsServic
       if (store.dialect.isUniqueViolation(error)) throw uniquenessViolation('name');
       throw error;
     }
+    await recordGroupActivity(trx, clock.now(), actor, group, isNew ? 'GROUP.CREATED' : 'GROUP.UPDATED');
     return withCount(trx, group);
   }
 
@@ -120,9 +123,9 @@ export function createGroupsService({ store, clock, environments }: GroupsServic
     inspect?.(group);
     if (group.populationId !== undefined && group.populationId !== user.populationId)
       return { refused: 'foreign_population' };
-    if (!(await membershipExists(trx, group.id, user.id)))
-      await insertMembership(trx, group.id, user.id, clock.now());
-    return { group };
+    if (await membershipExists(trx, group.id, user.id)) return { group, added: false };
+    await insertMembership(trx, group.id, user.id, clock.now());
+    return { group, added: true };
   }
 
   const membership = (
@@ -200,7 +203,7 @@ export function createGroupsService({ store, clock, environments }: GroupsServic
         createdAt: now,
         updatedAt: now,
       };
-      return store.transaction((trx) => write(trx, group, true));
+      return store.transaction((trx) => write(trx, actor, group, true));
     },
 
     /** PUT: omitted attributes are cleared. A group cannot move to another population. */
@@ -225,7 +228,7 @@ export function createGroupsService({ store, clock, environments }: GroupsServic
           customData: input.customData,
           updatedAt: clock.now(),
         };
-        return write(trx, next, false);
+        return write(trx, actor, next, false);
       });
     },
 
@@ -236,6 +239,7 @@ export function createGroupsService({ store, clock, environments }: GroupsServic
         authorize(actor, 'dir:delete:group', targetOf(env, group.populationId));
         await deleteRoleAssignmentsOfActor(trx, id);
         await deleteGroup(trx, id);
+        await recordGroupActivity(trx, clock.now(), actor, group, 'GROUP.DELETED');
       });
     },
 
@@ -256,6 +260,10 @@ export function createGroupsService({ store, clock, environments }: GroupsServic
           throw joined.refused === 'unknown_group'
             ? invalidValue('id', 'The group does not exist in this environment.')
             : invalidValue('id', "A population group can only contain users of the group's population.");
+        }
+        if (joined.added) {
+          const change = { environmentId: env.id, group: joined.group, user };
+          await recordMembershipActivity(trx, clock.now(), actor, change, 'MEMBER_OF_GROUP.CREATED');
         }
         return membership(env, userId, joined.group);
       });
@@ -283,8 +291,13 @@ export function createGroupsService({ store, clock, environments }: GroupsServic
     async removeMember(actor: Actor, environmentId: string, userId: string, groupId: string): Promise<void> {
       const env = await environments.require(environmentId);
       await store.transaction(async (trx) => {
-        await membershipContext(trx, actor, env, userId, 'dir:update:user');
-        if (await deleteMembership(trx, groupId, userId)) return;
+        const user = await membershipContext(trx, actor, env, userId, 'dir:update:user');
+        const group = await findGroup(trx, env.id, groupId);
+        if (group && (await deleteMembership(trx, groupId, userId))) {
+          const change = { environmentId: env.id, group, user };
+          await recordMembershipActivity(trx, clock.now(), actor, change, 'MEMBER_OF_GROUP.DELETED');
+          return;
+        }
         // Reference more §1.2: only direct members can be removed; an indirect one is named as such.
         if ((await effectiveGroupsOfUser(trx, userId)).some((g) => g.id === groupId)) {
           throw requestFailed(

@@ -9,6 +9,7 @@ import type { Store } from '../../db/store.js';
 import type { Group } from './group.js';
 import { findGroup, findGroupsHeld } from './groups.repository.js';
 import { deleteNesting, findParent, insertNesting, parentsOf } from './nesting.repository.js';
+import { recordNestingActivity } from './group-activities.js';
 
 /** "The child group is a member of this parent group" (PingOne's GroupNesting). */
 export interface GroupNesting {
@@ -125,6 +126,7 @@ export function createGroupNestingService({ store, clock, environments }: GroupN
           now: clock.now(),
         });
         if (!added) throw invalidValue('id', 'The group is already nested in that group.');
+        await recordNestingActivity(trx, clock.now(), actor, child, parent, 'nested');
         return nesting(env, child.id, parent);
       });
     },
@@ -132,8 +134,10 @@ export function createGroupNestingService({ store, clock, environments }: GroupN
     async unnest(actor: Actor, environmentId: string, childId: string, parentId: string): Promise<void> {
       const env = await environments.require(environmentId);
       await store.transaction(async (trx) => {
-        await requireChild(trx, actor, env, childId, 'dir:update:group');
-        if (!(await deleteNesting(trx, childId, parentId))) throw notFound();
+        const child = await requireChild(trx, actor, env, childId, 'dir:update:group');
+        const parent = await findGroup(trx, env.id, parentId);
+        if (!parent || !(await deleteNesting(trx, childId, parentId))) throw notFound();
+        await recordNestingActivity(trx, clock.now(), actor, child, parent, 'unnested');
       });
     },
   };

@@ -12,6 +12,7 @@ import { authorizeUser, type UsersService } from '../users/users.service.js';
 import type { PasswordState } from './password.js';
 import { normalize, stateOf } from './password-state.js';
 import { emptyRecord, findRecord, saveRecord, type PasswordRecord } from './passwords.repository.js';
+import { recordPasswordActivities, type PasswordActivityType } from './password-activities.js';
 
 /** What every password operation starts from: the user, their environment, policy and record. */
 export interface LoadedPassword {
@@ -63,7 +64,11 @@ export function createPasswordRecords(deps: {
       policy: PasswordPolicy | undefined,
       user: User,
       now: number,
-    ) => Promise<{ record?: PasswordRecord; error?: DomainError }>,
+    ) => Promise<{
+      record?: PasswordRecord;
+      error?: DomainError;
+      activities?: readonly PasswordActivityType[];
+    }>,
   ): Promise<PasswordState> {
     const outcome = await store.transaction(async (trx) => {
       const user = await users.requireUser(trx, environmentId, userId, true);
@@ -73,6 +78,9 @@ export function createPasswordRecords(deps: {
       const result = await change(trx, current, policy, user, now);
       const record = result.record ?? current;
       if (result.record) await saveRecord(trx, record, now);
+      // In the same transaction: counted failures commit with their activity even when refused.
+      const types = result.activities ?? [];
+      await recordPasswordActivities(trx, now, { user, before: current, after: record, types });
       return { ...result, state: stateOf(user, record, policy, now) };
     });
     if (outcome.error) throw outcome.error;

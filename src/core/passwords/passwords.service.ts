@@ -6,12 +6,17 @@ import type { Environment } from '../environments/environment.js';
 import type { EnvironmentsService } from '../environments/environments.service.js';
 import type { PasswordPoliciesService } from '../password-policies/password-policies.service.js';
 import type { Clock } from '../shared/clock.js';
-import type { User } from '../users/user.js';
+import { isAccountLocked, type User } from '../users/user.js';
 import type { UsersService } from '../users/users.service.js';
 import { createHasher, type Hasher } from './hashing.js';
 import { noMetrics, type Metrics } from '../shared/metrics.js';
 import { createNewPasswordCheck } from './new-password-check.js';
 import { createPasswordRecords } from './password-records.js';
+import {
+  passwordCaller,
+  recordPasswordActivities,
+  type PasswordActivityType,
+} from './password-activities.js';
 import type { ChangePasswordInput, PasswordState, SetPasswordInput } from './password.js';
 import {
   concurrentChange,
@@ -101,6 +106,7 @@ export function createPasswordsService(deps: PasswordsServiceDeps) {
 
   /** Replaces the password, keeping the old hash in the history, in one transaction. */
   async function replacePassword(
+    type: PasswordActivityType,
     environmentId: string,
     userId: string,
     hash: string | undefined,
@@ -111,7 +117,7 @@ export function createPasswordsService(deps: PasswordsServiceDeps) {
       if (expectedHash !== undefined && (current.hash ?? null) !== expectedHash)
         return { error: concurrentChange() };
       if (current.hash !== undefined) await addHistory(trx, userId, current.hash, now);
-      return { record: withNewHash(current, hash, mustChange, now) };
+      return { record: withNewHash(current, hash, mustChange, now), activities: [type] };
     });
   }
 
@@ -124,9 +130,10 @@ export function createPasswordsService(deps: PasswordsServiceDeps) {
     input: SetPasswordInput,
   ): Promise<PasswordState> {
     const loaded = await load(environmentId, userId);
-    if (input.value === undefined) return replacePassword(environmentId, userId, undefined, false);
+    if (input.value === undefined)
+      return replacePassword('PASSWORD.UNSET', environmentId, userId, undefined, false);
     const hash = await newPasswords.encodeForSet(loaded, input.value, !input.bypassPolicy);
-    return replacePassword(environmentId, userId, hash, input.forceChange ?? false);
+    return replacePassword('PASSWORD.SET', environmentId, userId, hash, input.forceChange ?? false);
   }
 
   /**
@@ -148,7 +155,10 @@ export function createPasswordsService(deps: PasswordsServiceDeps) {
       // Another change in between would make this set skip its history and policy checks.
       if ((current.hash ?? null) !== expectedHash) throw concurrentChange();
       if (current.hash !== undefined) await addHistory(trx, userId, current.hash, now);
-      await saveRecord(trx, withNewHash(current, hash, false, now), now);
+      const next = withNewHash(current, hash, false, now);
+      await saveRecord(trx, next, now);
+      const change = { user: loaded.user, before: current, after: next, types: ['PASSWORD.SET'] as const };
+      await recordPasswordActivities(trx, now, change);
     };
   }
 
@@ -160,7 +170,7 @@ export function createPasswordsService(deps: PasswordsServiceDeps) {
   ): Promise<PasswordState> {
     const loaded = await load(environmentId, userId);
     await newPasswords.check(loaded, newPassword, { target: 'newPassword', policy: false });
-    return replacePassword(environmentId, userId, await hasher.hash(newPassword), true);
+    return replacePassword('PASSWORD.RESET', environmentId, userId, await hasher.hash(newPassword), true);
   }
 
   /**
@@ -193,7 +203,7 @@ export function createPasswordsService(deps: PasswordsServiceDeps) {
       currentPassword: input.currentPassword,
     });
     const hash = await hasher.hash(input.newPassword);
-    return replacePassword(environmentId, userId, hash, false, record.hash);
+    return replacePassword('PASSWORD.RESET', environmentId, userId, hash, false, record.hash);
   }
 
   /** password.check: a match answers the state; a mismatch counts toward lockout. */
@@ -215,8 +225,9 @@ export function createPasswordsService(deps: PasswordsServiceDeps) {
       if (isLocked(current, at)) return { error: lockedOut(secondsUntilUnlock(current, at)) };
       if (current.hash !== record.hash) return { error: wrongPassword('password', undefined) };
       if (verified.match) {
-        if (current.failedAttempts === 0 && rehashed === undefined) return {};
-        return { record: { ...current, failedAttempts: 0, hash: rehashed ?? current.hash } };
+        const activities = ['PASSWORD.CHECK_SUCCEEDED'] as const;
+        if (current.failedAttempts === 0 && rehashed === undefined) return { activities };
+        return { record: { ...current, failedAttempts: 0, hash: rehashed ?? current.hash }, activities };
       }
       const f = countedFailure(current, policy, at);
       return { record: f.record, error: wrongPassword('password', f.remaining) };
@@ -227,12 +238,23 @@ export function createPasswordsService(deps: PasswordsServiceDeps) {
     return write(environmentId, userId, async (_trx, current) => {
       if (current.hash === undefined) return { error: noPassword() };
       // Also ends a password lockout (an account lock is separate and stays).
-      return { record: { ...withoutLockout(current), mustChange: true } };
+      return {
+        record: { ...withoutLockout(current), mustChange: true },
+        activities: ['PASSWORD.FORCE_CHANGE'],
+      };
     });
   }
 
   async function unlock(environmentId: string, userId: string): Promise<PasswordState> {
-    return write(environmentId, userId, async (_trx, current) => ({ record: withoutLockout(current) }));
+    return write(environmentId, userId, async (_trx, current, _policy, user, now) => {
+      // Directory §4.3: USER.UNLOCKED too when the password lockout was the user's only lock.
+      const onlyLock = isLocked(current, now) && !isAccountLocked(user, now);
+      const activities: PasswordActivityType[] = [
+        'PASSWORD.UNLOCKED',
+        ...(onlyLock ? ['USER.UNLOCKED' as const] : []),
+      ];
+      return { record: withoutLockout(current), activities };
+    });
   }
 
   async function sendRecoveryCode(environmentId: string, userId: string): Promise<PasswordState> {
@@ -291,7 +313,7 @@ export function createPasswordsService(deps: PasswordsServiceDeps) {
       if (current.recoveryCodeHash !== record.recoveryCodeHash)
         return { error: invalidRecoveryCode(undefined) };
       if (current.hash !== undefined) await addHistory(trx, userId, current.hash, at);
-      return { record: withNewHash(current, hash, false, at) };
+      return { record: withNewHash(current, hash, false, at), activities: ['PASSWORD.RECOVERY'] };
     });
   }
 
@@ -307,11 +329,10 @@ export function createPasswordsService(deps: PasswordsServiceDeps) {
   ): Promise<void> {
     const policy = await policies.effectivePolicy(trx, env.id, user.populationId);
     const hash = await newPasswords.encodeForImport(policy, user, input.value, input.bypassPolicy ?? false);
-    await saveRecord(
-      trx,
-      withNewHash(emptyRecord(user.id, env.id), hash, input.forceChange ?? false, clock.now()),
-      clock.now(),
-    );
+    const before = emptyRecord(user.id, env.id);
+    const after = withNewHash(before, hash, input.forceChange ?? false, clock.now());
+    await saveRecord(trx, after, clock.now());
+    await recordPasswordActivities(trx, clock.now(), { user, before, after, types: ['PASSWORD.SET'] });
   }
 
   /** PingOne actions: authorize on the user's population, then run the core operation. */
@@ -322,7 +343,9 @@ export function createPasswordsService(deps: PasswordsServiceDeps) {
     ) =>
     async (actor: Actor, environmentId: string, userId: string, ...args: A): Promise<PasswordState> => {
       await load(environmentId, userId, actor, permission);
-      return hasher.onBehalfOf(actor.connection, () => op(environmentId, userId, ...args));
+      return passwordCaller.run(actor, () =>
+        hasher.onBehalfOf(actor.connection, () => op(environmentId, userId, ...args)),
+      );
     };
   const READ = 'dir:read:userPassword';
   const UPDATE = 'dir:update:userPassword';
