@@ -1,17 +1,9 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Actor } from '../access/actor.js';
 import { recordActivity } from '../activities/activities.repository.js';
 import type { Db } from '../../db/schema.js';
 import type { User } from '../users/user.js';
 import { userResource } from '../users/user-writes.js';
 import type { PasswordRecord } from './passwords.repository.js';
-
-/**
- * The caller of the password operation running now, for its activities. The core operations are
- * shared with callers that have no actor (sign-on, imports, benchmarks), so the PingOne wrappers
- * set it around the call instead of every operation's signature carrying it.
- */
-export const passwordCaller = new AsyncLocalStorage<Actor>();
 
 /** A password action type of the reference's list (more §3.5), or a user lock change. */
 export type PasswordActivityType =
@@ -39,6 +31,8 @@ export async function recordPasswordActivities(
     readonly before: PasswordRecord;
     readonly after: PasswordRecord;
     readonly types: readonly PasswordActivityType[];
+    /** Who asked; undefined for sign-on, imports and other callers without an actor. */
+    readonly actor: Actor | undefined;
   },
 ): Promise<void> {
   const { user, before, after } = change;
@@ -53,7 +47,7 @@ export async function recordPasswordActivities(
     await recordActivity(trx, now, {
       environmentId: user.environmentId,
       type,
-      actor: passwordCaller.getStore(),
+      actor: change.actor,
       resources: [userResource(user)],
       status: type === 'PASSWORD.CHECK_FAILED' ? 'FAILED' : 'SUCCESS',
     });

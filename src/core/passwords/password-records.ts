@@ -29,8 +29,10 @@ export function createPasswordRecords(deps: {
   environments: EnvironmentsService;
   users: UsersService;
   policies: PasswordPoliciesService;
+  /** The actor of the operation running now, for its activities. */
+  callerOf: () => Actor | undefined;
 }) {
-  const { store, clock, environments, users, policies } = deps;
+  const { store, clock, environments, users, policies, callerOf } = deps;
 
   /** Reads everything an operation needs, outside any transaction (slow hashing comes next). */
   async function load(
@@ -80,7 +82,13 @@ export function createPasswordRecords(deps: {
       if (result.record) await saveRecord(trx, record, now);
       // In the same transaction: counted failures commit with their activity even when refused.
       const types = result.activities ?? [];
-      await recordPasswordActivities(trx, now, { user, before: current, after: record, types });
+      await recordPasswordActivities(trx, now, {
+        user,
+        before: current,
+        after: record,
+        types,
+        actor: callerOf(),
+      });
       return { ...result, state: stateOf(user, record, policy, now) };
     });
     if (outcome.error) throw outcome.error;

@@ -1,3 +1,4 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { HashingConfig } from '../../config/config.js';
 import type { Db } from '../../db/schema.js';
 import type { Store } from '../../db/store.js';
@@ -12,11 +13,7 @@ import { createHasher, type Hasher } from './hashing.js';
 import { noMetrics, type Metrics } from '../shared/metrics.js';
 import { createNewPasswordCheck } from './new-password-check.js';
 import { createPasswordRecords } from './password-records.js';
-import {
-  passwordCaller,
-  recordPasswordActivities,
-  type PasswordActivityType,
-} from './password-activities.js';
+import { recordPasswordActivities, type PasswordActivityType } from './password-activities.js';
 import type { ChangePasswordInput, PasswordState, SetPasswordInput } from './password.js';
 import {
   concurrentChange,
@@ -46,6 +43,7 @@ import {
   findLockedOutUsers,
   findRecord,
   saveRecord,
+  type PasswordRecord,
 } from './passwords.repository.js';
 import {
   canonicalRecoveryCode,
@@ -102,7 +100,13 @@ export function createPasswordsService(deps: PasswordsServiceDeps) {
     return result;
   };
 
-  const { load, write } = createPasswordRecords({ store, clock, environments, users, policies });
+  // The actor of the running operation, for its activities: set by `as` (below), since the core
+  // operations also serve callers without one (sign-on, imports) and keep their signatures.
+  const caller = new AsyncLocalStorage<Actor>();
+  const callerOf = () => caller.getStore();
+  const recordSet = (trx: Db, now: number, user: User, before: PasswordRecord, after: PasswordRecord) =>
+    recordPasswordActivities(trx, now, { user, before, after, types: ['PASSWORD.SET'], actor: callerOf() });
+  const { load, write } = createPasswordRecords({ store, clock, environments, users, policies, callerOf });
 
   /** Replaces the password, keeping the old hash in the history, in one transaction. */
   async function replacePassword(
@@ -157,8 +161,7 @@ export function createPasswordsService(deps: PasswordsServiceDeps) {
       if (current.hash !== undefined) await addHistory(trx, userId, current.hash, now);
       const next = withNewHash(current, hash, false, now);
       await saveRecord(trx, next, now);
-      const change = { user: loaded.user, before: current, after: next, types: ['PASSWORD.SET'] as const };
-      await recordPasswordActivities(trx, now, change);
+      await recordSet(trx, now, loaded.user, current, next);
     };
   }
 
@@ -332,7 +335,7 @@ export function createPasswordsService(deps: PasswordsServiceDeps) {
     const before = emptyRecord(user.id, env.id);
     const after = withNewHash(before, hash, input.forceChange ?? false, clock.now());
     await saveRecord(trx, after, clock.now());
-    await recordPasswordActivities(trx, clock.now(), { user, before, after, types: ['PASSWORD.SET'] });
+    await recordSet(trx, clock.now(), user, before, after);
   }
 
   /** PingOne actions: authorize on the user's population, then run the core operation. */
@@ -343,7 +346,7 @@ export function createPasswordsService(deps: PasswordsServiceDeps) {
     ) =>
     async (actor: Actor, environmentId: string, userId: string, ...args: A): Promise<PasswordState> => {
       await load(environmentId, userId, actor, permission);
-      return passwordCaller.run(actor, () =>
+      return caller.run(actor, () =>
         hasher.onBehalfOf(actor.connection, () => op(environmentId, userId, ...args)),
       );
     };
