@@ -23,6 +23,7 @@ import { BODY_LIMITS, enforceInputPolicy } from './http/input-policy.js';
 import { trackRoutes } from './http/method-not-allowed.js';
 import { applyServerLimits, enforceBodyTimeout } from './http/server-limits.js';
 import { createRateLimiter } from './http/rate-limiter.js';
+import { createCredentialThrottle } from './http/credential-throttle.js';
 import { createValidators } from './http/validation.js';
 import { registerOpenApi } from './http/openapi.js';
 import { registerHealth } from './http/health.js';
@@ -104,7 +105,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     }).withTypeProvider<TypeBoxTypeProvider>();
     applyServerLimits(server.server, config.http);
     server.setValidatorCompiler(validators.compiler);
-    server.decorate('tessera', { config, services, validators } satisfies TesseraContext);
+    const credentialThrottle = createCredentialThrottle(config.credentialThrottle, services.clock);
+    server.decorate('tessera', { config, services, validators, credentialThrottle } satisfies TesseraContext);
     decorateActor(server);
     server.addHook('onResponse', async (request, reply) => metrics.observeRequest(request, reply));
 
@@ -133,13 +135,15 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     const allowedMethods = (url: string) => routes.allowedMethods(url);
     faces = edgeFaces();
     registerEdgeNotFound(server, faces, notFound);
+    // One limiter for both faces: a client has one budget, whichever face it calls.
+    const limiter = createRateLimiter(config.rateLimitPerSecond, services.clock);
     await server.register(pingOneFace, {
-      limiter: createRateLimiter(config.rateLimitPerSecond, services.clock),
+      limiter,
       allowedMethods,
     });
     await server.register(pingOneAuthFace);
     await server.register(uipathFace, {
-      limiter: createRateLimiter(config.rateLimitPerSecond, services.clock),
+      limiter,
       allowedMethods,
     });
     // Tessera's test-mode routes live outside the PingOne API and exist only in test mode.

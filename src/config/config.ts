@@ -46,6 +46,12 @@ export interface Config {
   };
   /** Requests per second allowed to one client; 0 turns rate limiting off. */
   readonly rateLimitPerSecond: number;
+  /** Failed client authentications allowed at the token endpoints (docs/security.md). */
+  readonly credentialThrottle: {
+    readonly failuresPerAddress: number;
+    readonly failuresPerClient: number;
+    readonly windowMs: number;
+  };
   /** How long (ms) a process may reuse the calling worker's grants and an environment; 0 = off. */
   readonly accessCacheMs: number;
   readonly hashing: HashingConfig;
@@ -203,6 +209,11 @@ export function loadConfig(env: Env = process.env): Config {
       credentialsFile: resolve(dataDir, 'bootstrap-credentials.json'),
     }),
     rateLimitPerSecond: integer(env, 'TESSERA_RATE_LIMIT_PER_SECOND', 0, 0, 1_000_000),
+    credentialThrottle: Object.freeze({
+      failuresPerAddress: integer(env, 'TESSERA_AUTH_FAILURES_PER_ADDRESS', 10, 0, 1_000_000),
+      failuresPerClient: integer(env, 'TESSERA_AUTH_FAILURES_PER_CLIENT', 50, 0, 1_000_000),
+      windowMs: integer(env, 'TESSERA_AUTH_FAILURE_WINDOW_SECONDS', 60, 1, 86_400) * 1000,
+    }),
     accessCacheMs: integer(env, 'TESSERA_ACCESS_CACHE_MS', 1000, 0, 60_000),
     hashing: Object.freeze({
       memoryKiB,

@@ -8,6 +8,7 @@ import type {
 } from 'fastify';
 import type { Config } from '../config/config.js';
 import type { Services } from '../core/services.js';
+import type { CredentialThrottle } from './credential-throttle.js';
 import type { Validators } from './validation.js';
 
 /**
@@ -18,6 +19,8 @@ export interface TesseraContext {
   readonly config: Config;
   readonly services: Services;
   readonly validators: Validators;
+  /** Failed client authentications, one budget per client and per address across all faces. */
+  readonly credentialThrottle: CredentialThrottle;
 }
 
 declare module 'fastify' {

@@ -6,6 +6,7 @@ import { OAuthError } from '../core/tokens/tokens.service.js';
 import { stringIssue } from './input-policy.js';
 import { essence } from './media-type.js';
 import { RequestValidationError } from './validation.js';
+import { RateLimitExceeded } from './rate-limiter.js';
 import { recordOf } from './records.js';
 
 const CLIENT_FIELDS = ['client_id', 'client_secret', 'client_assertion', 'client_assertion_type'] as const;
@@ -109,6 +110,23 @@ export interface OAuthErrorStyle {
  */
 export function oauthErrorHandler(style: OAuthErrorStyle) {
   return (error: unknown, request: FastifyRequest, reply: FastifyReply) => {
+    if (error instanceof RateLimitExceeded) {
+      // Too many failed client authentications (see credential-throttle.ts); RFC 6749 has no
+      // code for this, so the error names the condition, like HTTP's own 429.
+      request.server.tessera.services.metrics.tokenRequest(grantTypeLabel(request), 'error');
+      return reply
+        .status(429)
+        .header('Retry-After', String(error.retryAfterSeconds))
+        .header('Cache-Control', 'no-store')
+        .header('Pragma', 'no-cache')
+        .send({
+          error: 'too_many_requests',
+          error_description: style.describe(
+            request,
+            `Too many failed client authentications; retry after ${error.retryAfterSeconds} seconds`,
+          ),
+        });
+    }
     const oauth =
       error instanceof OAuthError
         ? error

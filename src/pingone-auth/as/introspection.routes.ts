@@ -2,6 +2,7 @@ import { Type } from '@sinclair/typebox';
 import type { FastifyRequest } from 'fastify';
 import { OAuthError } from '../../core/tokens/tokens.service.js';
 import type { FastifyTypebox } from '../../http/context.js';
+import { throttleClientAuthentication } from '../../http/credential-throttle.js';
 import { essence } from '../../http/media-type.js';
 import { formOf, OAuthErrorSchema, oauthErrorHandler } from '../../http/oauth.js';
 import { pingOneOAuthErrors } from '../../pingone-common/oauth.js';
@@ -25,7 +26,8 @@ function tokenParameter(request: FastifyRequest): { token: string; hint: string 
 export function introspectionRoutes(app: FastifyTypebox) {
   const { services } = app.tessera;
   app.setErrorHandler(oauthErrorHandler(pingOneOAuthErrors));
-  const errors = { 400: OAuthErrorSchema, 401: OAuthErrorSchema };
+  throttleClientAuthentication(app, app.tessera.credentialThrottle);
+  const errors = { 400: OAuthErrorSchema, 401: OAuthErrorSchema, 429: OAuthErrorSchema };
 
   app.post(
     '/:envID/as/introspect',

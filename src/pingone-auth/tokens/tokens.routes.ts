@@ -1,5 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyTypebox } from '../../http/context.js';
+import { throttleClientAuthentication } from '../../http/credential-throttle.js';
 import { essence } from '../../http/media-type.js';
 import { clientCredentialsGrant, formOf, OAuthErrorSchema, oauthErrorHandler } from '../../http/oauth.js';
 import { userTokenGrant } from '../as/token-grants.js';
@@ -19,6 +20,7 @@ const TokenResponse = Type.Object({
 export function tokenRoutes(app: FastifyTypebox) {
   const { services, config } = app.tessera;
   app.setErrorHandler(oauthErrorHandler(pingOneOAuthErrors));
+  throttleClientAuthentication(app, app.tessera.credentialThrottle);
 
   app.post(
     '/:envID/as/token',
@@ -28,7 +30,7 @@ export function tokenRoutes(app: FastifyTypebox) {
         summary: 'Token endpoint (authorization_code, refresh_token, client_credentials)',
         params: Params,
         consumes: ['application/x-www-form-urlencoded'],
-        response: { 200: TokenResponse, 400: OAuthErrorSchema, 401: OAuthErrorSchema },
+        response: { 200: TokenResponse, 400: OAuthErrorSchema, 401: OAuthErrorSchema, 429: OAuthErrorSchema },
       },
     },
     async (request, reply) => {

@@ -1,6 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { OAuthError } from '../../core/tokens/tokens.service.js';
 import type { FastifyTypebox } from '../../http/context.js';
+import { throttleClientAuthentication } from '../../http/credential-throttle.js';
 import { clientCredentialsGrant, OAuthErrorSchema, oauthErrorHandler } from '../../http/oauth.js';
 import { orgParams } from '../shared/schemas.js';
 
@@ -26,6 +27,7 @@ export function uipathTokenRoutes(app: FastifyTypebox, prefix: string) {
   const { services, config } = app.tessera;
   // RFC 6749 §5.2 errors as IdentityServer sends them: no correlation suffix.
   app.setErrorHandler(oauthErrorHandler({ describe: (_request, description) => description }));
+  throttleClientAuthentication(app, app.tessera.credentialThrottle);
 
   app.post(
     '/connect/token',
@@ -35,7 +37,7 @@ export function uipathTokenRoutes(app: FastifyTypebox, prefix: string) {
         summary: 'External application access token (client_credentials)',
         params: Type.Object(orgParams(prefix)),
         consumes: ['application/x-www-form-urlencoded'],
-        response: { 200: TokenResponse, 400: OAuthErrorSchema, 401: OAuthErrorSchema },
+        response: { 200: TokenResponse, 400: OAuthErrorSchema, 401: OAuthErrorSchema, 429: OAuthErrorSchema },
       },
     },
     async (request, reply) => {
