@@ -1,6 +1,6 @@
-import { createHash, randomBytes } from 'node:crypto';
 import type { Db } from '../../db/schema.js';
-import { createSecretBox, opens, type SecretBox } from '../shared/secrets.js';
+import { opens, type SecretBox } from '../shared/secrets.js';
+import { storedSecretBox } from '../shared/stored-secret-box.js';
 
 const SETTING = 'notification_secret_box_key';
 
@@ -9,26 +9,7 @@ const SETTING = 'notification_secret_box_key';
  * generated once and kept in the store (shared by every process on the store).
  */
 export function notificationSecretBox(secretKey: string | undefined) {
-  let box: SecretBox | undefined;
-  return async (db: Db): Promise<SecretBox> => {
-    if (box) return box;
-    if (secretKey !== undefined) {
-      box = createSecretBox(createHash('sha256').update(`notifications:${secretKey}`, 'utf8').digest());
-      return box;
-    }
-    await db
-      .insertInto('instance_settings')
-      .values({ name: SETTING, value: randomBytes(32).toString('base64') })
-      .onConflict((oc) => oc.column('name').doNothing())
-      .execute();
-    const row = await db
-      .selectFrom('instance_settings')
-      .select('value')
-      .where('name', '=', SETTING)
-      .executeTakeFirstOrThrow();
-    box = createSecretBox(Buffer.from(row.value, 'base64'));
-    return box;
-  };
+  return storedSecretBox('notifications', SETTING, secretKey);
 }
 
 /** False when a stored delivery secret cannot be opened with the sealing key (key changed). */

@@ -1,4 +1,3 @@
-import { createHash, randomBytes } from 'node:crypto';
 import { authorize, type Actor } from '../access/actor.js';
 import { recordActivity } from '../activities/activities.repository.js';
 import type { EnvironmentsService } from '../environments/environments.service.js';
@@ -7,7 +6,7 @@ import type { Clock } from '../shared/clock.js';
 import { DomainError, notFound } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import { noMetrics, type Metrics } from '../shared/metrics.js';
-import { createSecretBox, type SecretBox } from '../shared/secrets.js';
+import { storedSecretBox } from '../shared/stored-secret-box.js';
 import type { Db } from '../../db/schema.js';
 import type { Store } from '../../db/store.js';
 import { postJson, WebhookDeliveryError } from './http-post.js';
@@ -59,27 +58,8 @@ export type WebhooksService = ReturnType<typeof createWebhooksService>;
 
 export function createWebhooksService(deps: WebhooksServiceDeps) {
   const { store, clock, environments, timeoutMs, metrics = noMetrics } = deps;
-  let box: SecretBox | undefined;
   /** Header values are sealed like notification secrets: key from TESSERA_SECRET_KEY or the store. */
-  async function secretBox(db: Db): Promise<SecretBox> {
-    if (box) return box;
-    if (deps.secretKey !== undefined) {
-      box = createSecretBox(createHash('sha256').update(`webhooks:${deps.secretKey}`, 'utf8').digest());
-      return box;
-    }
-    await db
-      .insertInto('instance_settings')
-      .values({ name: SETTING, value: randomBytes(32).toString('base64') })
-      .onConflict((oc) => oc.column('name').doNothing())
-      .execute();
-    const row = await db
-      .selectFrom('instance_settings')
-      .select('value')
-      .where('name', '=', SETTING)
-      .executeTakeFirstOrThrow();
-    box = createSecretBox(Buffer.from(row.value, 'base64'));
-    return box;
-  }
+  const secretBox = storedSecretBox('webhooks', SETTING, deps.secretKey);
 
   metrics.gauge('webhook_backlog', () => countPendingDeliveries(store.db));
 
