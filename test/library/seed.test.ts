@@ -1,22 +1,14 @@
 // Seeds through the library and the CLI, on both stores: fixed ids, secrets and passwords;
 // errors naming the path in the file; idempotence; export → seed → export gives the same file.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { after, describe, it } from 'node:test';
-import {
-  LIBRARY_BOOTSTRAP,
-  startTessera,
-  type SeedDocument,
-  type TesseraInstance,
-} from '../../src/library/index.js';
+import { startTessera, type SeedDocument, type TesseraInstance } from '../../src/library/index.js';
 import { createTestStore, STORES } from '../support/harness.js';
-import { api, libraryDatabase } from '../support/library.js';
+import { api, libraryDatabase, passwordCheckStatus, runCli } from '../support/library.js';
 
-const run = promisify(execFile);
 const ENV = '5eed0000-0000-4000-8000-000000000001';
 const POLICY = '5eed0000-0000-4000-8000-000000000002';
 const POPULATION = '5eed0000-0000-4000-8000-000000000003';
@@ -61,17 +53,7 @@ export const SEED: SeedDocument = {
   ],
 };
 
-async function checkPassword(t: TesseraInstance, env: string, user: string, password: string) {
-  const response = await fetch(`${t.apiPath}/environments/${env}/users/${user}/password`, {
-    method: 'POST',
-    headers: {
-      authorization: `Bearer ${await t.token()}`,
-      'content-type': 'application/vnd.pingidentity.password.check+json',
-    },
-    body: JSON.stringify({ password }),
-  });
-  return response.status;
-}
+const checkPassword = passwordCheckStatus;
 
 async function tokenStatus(t: TesseraInstance, env: string, clientId: string, secret: string) {
   const response = await fetch(`${t.url}/${env}/as/token`, {
@@ -91,19 +73,11 @@ function tempDir() {
   return dir;
 }
 
-/** The real CLI, as a user runs it, against `database`. */
-function cli(args: string[], database: string, dataDir: string) {
-  return run(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', ...args], {
-    env: {
-      PATH: process.env.PATH ?? '',
-      DATABASE_URL: database,
-      TESSERA_DATA_DIR: dataDir,
-      TESSERA_BOOTSTRAP_ENVIRONMENT_ID: LIBRARY_BOOTSTRAP.environmentId,
-      TESSERA_BOOTSTRAP_CLIENT_ID: LIBRARY_BOOTSTRAP.clientId,
-      TESSERA_BOOTSTRAP_CLIENT_SECRET: LIBRARY_BOOTSTRAP.clientSecret,
-      LOG_LEVEL: 'warn',
-    },
-  });
+/** The real CLI, as a user runs it, against `database`; a failing command fails the test. */
+async function cli(args: string[], database: string, dataDir: string) {
+  const result = await runCli(args, database, dataDir);
+  assert.equal(result.code, 0, result.stderr);
+  return result;
 }
 
 describe('seed files (library)', () => {

@@ -2,15 +2,14 @@
 // and cleartext passwords checked afterwards through the API, bad lines reported by number while
 // the good lines import, exit code 1 when any line failed.
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { LIBRARY_BOOTSTRAP, startTessera, type TesseraInstance } from '../../src/library/index.js';
+import { startTessera, type TesseraInstance } from '../../src/library/index.js';
 import { createTestStore, STORES } from '../support/harness.js';
-import { api, libraryDatabase } from '../support/library.js';
+import { api, libraryDatabase, passwordCheckStatus, runCli } from '../support/library.js';
 
 /** A `{SSHA512}` value as PingOne's import accepts: base64(sha512(password + salt) + salt). */
 function ssha512(password: string): string {
@@ -19,40 +18,10 @@ function ssha512(password: string): string {
   return `{SSHA512}${Buffer.concat([digest, salt]).toString('base64')}`;
 }
 
-/** The real CLI against `database`; resolves with its exit code and output, whatever the code. */
-function cli(args: string[], database: string, dataDir: string) {
-  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', 'tsx', 'src/cli/main.ts', ...args],
-      {
-        env: {
-          PATH: process.env.PATH ?? '',
-          DATABASE_URL: database,
-          TESSERA_DATA_DIR: dataDir,
-          TESSERA_BOOTSTRAP_ENVIRONMENT_ID: LIBRARY_BOOTSTRAP.environmentId,
-          TESSERA_BOOTSTRAP_CLIENT_ID: LIBRARY_BOOTSTRAP.clientId,
-          TESSERA_BOOTSTRAP_CLIENT_SECRET: LIBRARY_BOOTSTRAP.clientSecret,
-          LOG_LEVEL: 'warn',
-        },
-      },
-      (error, stdout, stderr) =>
-        resolve({ code: error ? Number((error as { code?: number }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const cli = runCli;
 
-async function passwordCheck(t: TesseraInstance, userId: string, password: string) {
-  const response = await fetch(`${t.apiPath}/environments/${t.environmentId}/users/${userId}/password`, {
-    method: 'POST',
-    headers: {
-      authorization: `Bearer ${await t.token()}`,
-      'content-type': 'application/vnd.pingidentity.password.check+json',
-    },
-    body: JSON.stringify({ password }),
-  });
-  return response.status;
-}
+const passwordCheck = (t: TesseraInstance, userId: string, password: string) =>
+  passwordCheckStatus(t, t.environmentId, userId, password);
 
 async function userNamed(t: TesseraInstance, username: string) {
   const filter = encodeURIComponent(`username eq "${username}"`);

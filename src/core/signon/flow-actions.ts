@@ -17,7 +17,8 @@ import {
   toFlowError,
   wrongFlowUser,
 } from './flow-errors.js';
-import { findUserIdByUsername, type FlowInternals, type StoredFlow } from './flows.repository.js';
+import { findUserIdByUsername } from '../users/users.repository.js';
+import type { FlowInternals, StoredFlow } from './flows.repository.js';
 
 export interface FlowActionDeps {
   readonly store: Store;

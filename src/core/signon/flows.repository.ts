@@ -1,6 +1,5 @@
-import { sql, type Selectable } from 'kysely';
+import type { Selectable } from 'kysely';
 import type { Db } from '../../db/schema.js';
-import { matchText } from '../../db/text-match.js';
 import type { Flow } from './flow.js';
 
 export interface SignonFlowsTable {
@@ -139,21 +138,6 @@ export async function deleteExpiredFlows(db: Db, now: number): Promise<Flow['sta
     .returning('status')
     .execute();
   return rows.map((row) => row.status as Flow['status']);
-}
-
-/** The id of the environment's user with this username (case-insensitive, as usernames are unique). */
-export async function findUserIdByUsername(
-  db: Db,
-  environmentId: string,
-  username: string,
-): Promise<string | undefined> {
-  const row = await db
-    .selectFrom('users')
-    .select('id')
-    .where('environment_id', '=', environmentId)
-    .where(matchText(sql.ref('username'), 'eq', username))
-    .executeTakeFirst();
-  return row?.id;
 }
 
 /** Slides a flow's expiry without changing its state (so it never beats a real change to the version). */
