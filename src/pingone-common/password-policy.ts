@@ -1,7 +1,38 @@
 import { Type, type Static } from '@sinclair/typebox';
 import type { PasswordPolicy } from '../core/password-policies/password-policy.js';
 
-const MaxLength = Type.Object({ maxLength: Type.Integer() });
+type NumberKind = typeof Type.Integer | typeof Type.Number;
+
+/**
+ * The rule fields of PingOne's password-policy shape, shared by the management face (input with
+ * `Type.Number`, since PingOne truncates floats and range errors come from the core; output with
+ * `Type.Integer`) and the Flows API's `_embedded.passwordPolicy`.
+ */
+export function passwordRuleFields(number: NumberKind) {
+  const maxLength = Type.Object({ maxLength: number() });
+  return {
+    excludesCommonlyUsed: Type.Optional(Type.Boolean()),
+    excludesProfileData: Type.Optional(Type.Boolean()),
+    notSimilarToCurrent: Type.Optional(Type.Boolean()),
+    history: Type.Optional(
+      Type.Object({ count: Type.Optional(number()), retentionDays: Type.Optional(number()) }),
+    ),
+    length: Type.Optional(Type.Object({ min: Type.Optional(number()), max: Type.Optional(number()) })),
+    lockout: Type.Optional(
+      Type.Object({ failureCount: Type.Optional(number()), durationSeconds: Type.Optional(number()) }),
+    ),
+    maxAgeDays: Type.Optional(number()),
+    minAgeDays: Type.Optional(number()),
+    maxRepeatedCharacters: Type.Optional(number()),
+    minUniqueCharacters: Type.Optional(number()),
+    minComplexity: Type.Optional(number()),
+    minCharacters: Type.Optional(Type.Record(Type.String(), number())),
+    alphabetSequenceRule: Type.Optional(maxLength),
+    numberSequenceRule: Type.Optional(maxLength),
+    qwertySequenceRule: Type.Optional(maxLength),
+    shiftedNumberRowSequenceRule: Type.Optional(maxLength),
+  };
+}
 
 /**
  * A password policy's rules in PingOne's password-policy shape, as the Flows API embeds it
@@ -13,31 +44,7 @@ export const PasswordPolicyRulesSchema = Type.Object(
     environment: Type.Object({ id: Type.String() }),
     name: Type.String(),
     default: Type.Boolean(),
-    excludesCommonlyUsed: Type.Optional(Type.Boolean()),
-    excludesProfileData: Type.Optional(Type.Boolean()),
-    notSimilarToCurrent: Type.Optional(Type.Boolean()),
-    history: Type.Optional(
-      Type.Object({ count: Type.Optional(Type.Integer()), retentionDays: Type.Optional(Type.Integer()) }),
-    ),
-    length: Type.Optional(
-      Type.Object({ min: Type.Optional(Type.Integer()), max: Type.Optional(Type.Integer()) }),
-    ),
-    lockout: Type.Optional(
-      Type.Object({
-        failureCount: Type.Optional(Type.Integer()),
-        durationSeconds: Type.Optional(Type.Integer()),
-      }),
-    ),
-    maxAgeDays: Type.Optional(Type.Integer()),
-    minAgeDays: Type.Optional(Type.Integer()),
-    maxRepeatedCharacters: Type.Optional(Type.Integer()),
-    minUniqueCharacters: Type.Optional(Type.Integer()),
-    minComplexity: Type.Optional(Type.Integer()),
-    minCharacters: Type.Optional(Type.Record(Type.String(), Type.Integer())),
-    alphabetSequenceRule: Type.Optional(MaxLength),
-    numberSequenceRule: Type.Optional(MaxLength),
-    qwertySequenceRule: Type.Optional(MaxLength),
-    shiftedNumberRowSequenceRule: Type.Optional(MaxLength),
+    ...passwordRuleFields(Type.Integer),
   },
   { title: 'PasswordPolicyRules' },
 );
