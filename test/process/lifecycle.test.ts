@@ -1,80 +1,12 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import pg from 'pg';
 import { POSTGRES_URL, STORES } from '../support/harness.js';
-
-/** A Tessera process started the way `npm run dev` does, with its output collected. */
-class TesseraProcess {
-  readonly child: ChildProcess;
-  output = '';
-  private waiters: Array<() => void> = [];
-  readonly exited: Promise<number | null>;
-
-  constructor(env: Record<string, string>) {
-    this.child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-      env: { PATH: process.env.PATH ?? '', PORT: '0', LOG_LEVEL: 'info', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const collect = (chunk: Buffer) => {
-      this.output += chunk.toString('utf8');
-      for (const wake of this.waiters.splice(0)) wake();
-    };
-    this.child.stdout!.on('data', collect);
-    this.child.stderr!.on('data', collect);
-    this.exited = new Promise((resolve) => this.child.on('exit', (code) => resolve(code)));
-    void this.exited.then(() => {
-      for (const wake of this.waiters.splice(0)) wake();
-    });
-  }
-
-  /** Resolves with the first match of `pattern` in the output; fails if the process exits first. */
-  async waitFor(pattern: RegExp): Promise<RegExpMatchArray> {
-    for (;;) {
-      const match = pattern.exec(this.output);
-      if (match) return match;
-      if (this.child.exitCode !== null) {
-        throw new Error(`process exited (${this.child.exitCode}) before ${pattern}:\n${this.output}`);
-      }
-      await new Promise<void>((resolve) => this.waiters.push(resolve));
-    }
-  }
-
-  async baseUrl(): Promise<string> {
-    return (await this.waitFor(/Server listening at (http:\/\/127\.0\.0\.1:\d+)/))[1]!;
-  }
-
-  async stop(): Promise<number | null> {
-    if (this.child.exitCode === null) this.child.kill('SIGTERM');
-    return this.exited;
-  }
-}
-
-/** A safety net so a hung child cannot hang CI (not a speed assertion). */
-const PROCESS_TEST_TIMEOUT = 300_000;
-
-const started: TesseraProcess[] = [];
-function start(env: Record<string, string>) {
-  const tessera = new TesseraProcess(env);
-  started.push(tessera);
-  return tessera;
-}
-after(async () => {
-  for (const tessera of started) {
-    if (tessera.child.exitCode === null) tessera.child.kill('SIGKILL');
-  }
-});
-
-function tempDir() {
-  const dir = mkdtempSync(join(tmpdir(), 'tessera-process-'));
-  after(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
+import { PROCESS_TEST_TIMEOUT, startProcess, tempDir } from '../support/tessera-process.js';
 
 async function tokenStatus(base: string, env: string, clientId: string, secret: string): Promise<number> {
   const response = await fetch(`${base}/${env}/as/token`, {
@@ -100,7 +32,7 @@ describe('the Tessera process', () => {
     { timeout: PROCESS_TEST_TIMEOUT },
     async () => {
       const dataDir = tempDir();
-      const first = start({ TESSERA_DATA_DIR: dataDir });
+      const first = startProcess({ TESSERA_DATA_DIR: dataDir });
       const base = await first.baseUrl();
       const live = await fetch(`${base}/health/live`);
       assert.equal(live.status, 200);
@@ -125,7 +57,7 @@ describe('the Tessera process', () => {
       );
       assert.equal(await first.stop(), 0);
 
-      const second = start({ TESSERA_DATA_DIR: dataDir });
+      const second = startProcess({ TESSERA_DATA_DIR: dataDir });
       const secondBase = await second.baseUrl();
       await second.waitFor(/Tessera is ready/);
       assert.doesNotMatch(second.output, /bootstrap credentials/i, 'a restart creates no second set');
@@ -154,7 +86,7 @@ describe('the Tessera process', () => {
         TESSERA_BOOTSTRAP_CLIENT_ID: '0c0c0c0c-0000-4000-8000-000000000002',
         TESSERA_BOOTSTRAP_CLIENT_SECRET: 'process-test-secret-0123456789-abcdefgh',
       };
-      const tessera = start(env);
+      const tessera = startProcess(env);
       const base = await tessera.baseUrl();
       assert.equal(
         await tokenStatus(
@@ -177,7 +109,7 @@ describe('the Tessera process', () => {
     async () => {
       const dataDir = tempDir();
       // At debug level Tessera logs each request as it arrives (info logs it once answered).
-      const tessera = start({ TESSERA_DATA_DIR: dataDir, LOG_LEVEL: 'debug' });
+      const tessera = startProcess({ TESSERA_DATA_DIR: dataDir, LOG_LEVEL: 'debug' });
       const base = new URL(await tessera.baseUrl());
       const credentials = JSON.parse(
         readFileSync(join(dataDir, 'bootstrap-credentials.json'), 'utf8'),
@@ -224,7 +156,7 @@ describe('the Tessera process', () => {
     'refuses an invalid configuration with a message naming the variable',
     { timeout: PROCESS_TEST_TIMEOUT },
     async () => {
-      const tessera = start({ PORT: 'eighty' });
+      const tessera = startProcess({ PORT: 'eighty' });
       assert.equal(await tessera.exited, 2);
       assert.match(tessera.output, /PORT/);
     },
@@ -246,7 +178,9 @@ describe('the Tessera process', () => {
         const url = new URL(POSTGRES_URL);
         url.searchParams.set('options', `-c search_path=${schema}`);
         const dirs = [tempDir(), tempDir()];
-        const processes = dirs.map((dir) => start({ TESSERA_DATA_DIR: dir, DATABASE_URL: url.toString() }));
+        const processes = dirs.map((dir) =>
+          startProcess({ TESSERA_DATA_DIR: dir, DATABASE_URL: url.toString() }),
+        );
         const bases = await Promise.all(processes.map((p) => p.baseUrl()));
         const files = dirs.map((dir) => {
           try {

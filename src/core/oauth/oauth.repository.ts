@@ -141,6 +141,27 @@ export async function insertCode(db: Db, codeHash: string, code: AuthorizationCo
     .execute();
 }
 
+interface SingleUseRow {
+  grant_id: string;
+  environment_id: string;
+  application_id: string;
+  created_at: number | string | bigint;
+  expires_at: number | string | bigint;
+  used_at: number | string | bigint | null;
+}
+
+/** The columns codes and refresh tokens share: their grant and their lifetime. */
+function singleUseFields(row: SingleUseRow): RefreshTokenRecord {
+  return {
+    grantId: row.grant_id,
+    environmentId: row.environment_id,
+    applicationId: row.application_id,
+    createdAt: Number(row.created_at),
+    expiresAt: Number(row.expires_at),
+    usedAt: row.used_at === null ? undefined : Number(row.used_at),
+  };
+}
+
 export async function findCode(db: Db, codeHash: string): Promise<AuthorizationCode | undefined> {
   const row = await db
     .selectFrom('oauth_authorization_codes')
@@ -149,16 +170,11 @@ export async function findCode(db: Db, codeHash: string): Promise<AuthorizationC
     .executeTakeFirst();
   if (!row) return undefined;
   return {
-    grantId: row.grant_id,
-    environmentId: row.environment_id,
-    applicationId: row.application_id,
+    ...singleUseFields(row),
     redirectUri: row.redirect_uri ?? undefined,
     codeChallenge: row.code_challenge ?? undefined,
     codeChallengeMethod: (row.code_challenge_method as 'S256' | 'plain' | null) ?? undefined,
     nonce: row.nonce ?? undefined,
-    createdAt: Number(row.created_at),
-    expiresAt: Number(row.expires_at),
-    usedAt: row.used_at === null ? undefined : Number(row.used_at),
   };
 }
 
@@ -167,10 +183,21 @@ export async function findCode(db: Db, codeHash: string): Promise<AuthorizationC
  * both stores, so of two concurrent redemptions exactly one gets `true`.
  */
 export async function claimCode(db: Db, codeHash: string, now: number): Promise<boolean> {
+  return claimOnce(db, 'oauth_authorization_codes', 'code_hash', codeHash, now);
+}
+
+/** The conditional update both single-use secrets share (see `claimCode`). */
+async function claimOnce(
+  db: Db,
+  table: 'oauth_authorization_codes' | 'oauth_refresh_tokens',
+  hashColumn: 'code_hash' | 'token_hash',
+  hash: string,
+  now: number,
+): Promise<boolean> {
   const result = await db
-    .updateTable('oauth_authorization_codes')
+    .updateTable(table)
     .set({ used_at: now })
-    .where('code_hash', '=', codeHash)
+    .where(hashColumn, '=', hash)
     .where('used_at', 'is', null)
     .executeTakeFirst();
   return Number(result.numUpdatedRows) === 1;
@@ -201,25 +228,11 @@ export async function findRefreshToken(db: Db, tokenHash: string): Promise<Refre
     .selectAll()
     .where('token_hash', '=', tokenHash)
     .executeTakeFirst();
-  if (!row) return undefined;
-  return {
-    grantId: row.grant_id,
-    environmentId: row.environment_id,
-    applicationId: row.application_id,
-    createdAt: Number(row.created_at),
-    expiresAt: Number(row.expires_at),
-    usedAt: row.used_at === null ? undefined : Number(row.used_at),
-  };
+  return row && singleUseFields(row);
 }
 
 export async function claimRefreshToken(db: Db, tokenHash: string, now: number): Promise<boolean> {
-  const result = await db
-    .updateTable('oauth_refresh_tokens')
-    .set({ used_at: now })
-    .where('token_hash', '=', tokenHash)
-    .where('used_at', 'is', null)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+  return claimOnce(db, 'oauth_refresh_tokens', 'token_hash', tokenHash, now);
 }
 
 export async function expireRefreshToken(db: Db, tokenHash: string, now: number): Promise<void> {
