@@ -1,12 +1,4 @@
-import {
-  createLocalJWKSet,
-  decodeJwt,
-  errors as joseErrors,
-  jwtVerify,
-  type JSONWebKeySet,
-  type JWTPayload,
-  type JWTVerifyGetKey,
-} from 'jose';
+import { decodeJwt, errors as joseErrors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import type { Store } from '../../db/store.js';
 import type { Clock } from '../shared/clock.js';
 import { checkJwtRules, JWT_VERIFY_RULES } from '../tokens/jwt-rules.js';
@@ -15,14 +7,20 @@ import { OAuthError } from '../tokens/tokens.service.js';
 import type { Application, ApplicationCredentials, ClientAuthentication } from './application.js';
 import { findApplicationWithCredentials, markPreviousSecretUsed } from './applications.repository.js';
 import { insertAssertionId, pruneAssertionIds } from './client-assertions.repository.js';
+import {
+  CLIENT_HMAC_ALGORITHMS,
+  CLIENT_KEY_ALGORITHMS,
+  clientKeySet,
+  previousSecretValid,
+} from './client-keys.js';
 import type { SecretKeeper } from './secret-keeper.js';
 
 /** One answer for an unknown client, a wrong secret or a bad signature: clients cannot be enumerated. */
 const INVALID_CLIENT = 'Request denied: Unsupported authentication method or invalid client credentials';
 const refuse = (description = INVALID_CLIENT) => new OAuthError('invalid_client', description);
 
-const HMAC_ALGORITHMS = ['HS256', 'HS384', 'HS512'];
-const KEY_ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512'];
+const HMAC_ALGORITHMS = [...CLIENT_HMAC_ALGORITHMS];
+const KEY_ALGORITHMS = [...CLIENT_KEY_ALGORITHMS];
 
 export interface ClientAuthenticationOptions {
   /** The values a client assertion's `aud` may take (RFC 7523 §3: the token endpoint or issuer). */
@@ -41,7 +39,7 @@ export function createClientAuthenticator(
   remoteKeySet: (url: string) => JWTVerifyGetKey,
 ) {
   const previousValid = (credentials: ApplicationCredentials) =>
-    credentials.previous !== undefined && credentials.previous.expiresAt > clock.now();
+    previousSecretValid(credentials, clock.now());
 
   async function checkSecret(app: Application, credentials: ApplicationCredentials, presented: string) {
     // Both comparisons always run, so the time taken says nothing about which secret matched.
@@ -110,11 +108,7 @@ export function createClientAuthenticator(
     assertion: string,
     options: ClientAuthenticationOptions,
   ) {
-    const keys = app.jwks
-      ? createLocalJWKSet(JSON.parse(app.jwks) as JSONWebKeySet)
-      : app.jwksUrl
-        ? remoteKeySet(app.jwksUrl)
-        : undefined;
+    const keys = clientKeySet(app, remoteKeySet);
     if (!keys) throw refuse();
     return verifyAssertion(assertion, keys, KEY_ALGORITHMS, app.id, options);
   }

@@ -1,9 +1,7 @@
 import {
-  createLocalJWKSet,
   decodeProtectedHeader,
   errors as joseErrors,
   jwtVerify,
-  type JSONWebKeySet,
   type JWTPayload,
   type JWTVerifyGetKey,
 } from 'jose';
@@ -11,12 +9,16 @@ import type { Store } from '../../db/store.js';
 import type { Clock } from '../shared/clock.js';
 import type { ApplicationCredentials } from './application.js';
 import { findApplicationWithCredentials } from './applications.repository.js';
+import {
+  CLIENT_HMAC_ALGORITHMS,
+  CLIENT_KEY_ALGORITHMS,
+  clientKeySet,
+  previousSecretValid,
+} from './client-keys.js';
 import type { SecretKeeper } from './secret-keeper.js';
 
-export const REQUEST_OBJECT_HMAC_ALGORITHMS = ['HS256', 'HS384', 'HS512'] as const;
-export const REQUEST_OBJECT_KEY_ALGORITHMS = [
-  ...['RS256', 'RS384', 'RS512', 'PS256', 'PS384', 'PS512', 'ES256', 'ES384', 'ES512'],
-] as const;
+export const REQUEST_OBJECT_HMAC_ALGORITHMS = CLIENT_HMAC_ALGORITHMS;
+export const REQUEST_OBJECT_KEY_ALGORITHMS = CLIENT_KEY_ALGORITHMS;
 
 const CLOCK_TOLERANCE_SECONDS = 15;
 
@@ -36,7 +38,7 @@ export function createRequestObjectVerifier(
   remoteKeySet: (url: string) => JWTVerifyGetKey,
 ) {
   const previousValid = (credentials: ApplicationCredentials) =>
-    credentials.previous !== undefined && credentials.previous.expiresAt > clock.now();
+    previousSecretValid(credentials, clock.now());
 
   return async function verifyRequestObject(
     environmentId: string,
@@ -81,11 +83,7 @@ export function createRequestObjectVerifier(
         }
       }
       if ((REQUEST_OBJECT_KEY_ALGORITHMS as readonly string[]).includes(alg)) {
-        const keys = application.jwks
-          ? createLocalJWKSet(JSON.parse(application.jwks) as JSONWebKeySet)
-          : application.jwksUrl
-            ? remoteKeySet(application.jwksUrl)
-            : undefined;
+        const keys = clientKeySet(application, remoteKeySet);
         if (!keys)
           throw new RequestObjectError('The application has no keys (jwks) to verify the request object');
         return (await jwtVerify(jwt, keys, { ...options, algorithms: [...REQUEST_OBJECT_KEY_ALGORITHMS] }))
