@@ -3,7 +3,7 @@
 // only (nonce'd) script, with a button for browsers without JavaScript.
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { it } from 'node:test';
+import { before, it } from 'node:test';
 import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose';
 import { describeStores, type TestServer } from '../support/harness.js';
 import { REDIRECT, issuerOf, newOidcApp } from './as-helpers.js';
@@ -90,7 +90,8 @@ describeStores('authorize with response_mode=form_post', (server) => {
     return form;
   }
 
-  it('sets up an environment, a user and an app allowed code and hybrid responses', async () => {
+  // Every test below uses an environment, a user and an app allowed code and hybrid responses.
+  before(async () => {
     env = await newEnvironment(server());
     user = await newSignOnUser(server(), env);
     app = await newOidcApp(server(), env, {

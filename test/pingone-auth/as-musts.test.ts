@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { it } from 'node:test';
+import { before, it } from 'node:test';
 import { decodeJwt } from 'jose';
 import { describeStores, type TestServer } from '../support/harness.js';
 import { REDIRECT, newOidcApp, signOnInBrowser } from './as-helpers.js';
@@ -48,7 +48,8 @@ describeStores('authorization server MUSTs', (server) => {
     return { fields, cookie: result.cookie, location: result.location };
   }
 
-  it('sets up an environment, a user and a web app', async () => {
+  // Every test below uses an environment, a user and a web app.
+  before(async () => {
     env = await newEnvironment(server());
     user = await newSignOnUser(server(), env);
     app = await newOidcApp(server(), env, {

@@ -44,7 +44,8 @@ describeStores('authorize with request objects', (server) => {
       .setExpirationTime('5m')
       .sign(new TextEncoder().encode(secret));
 
-  it('sets up an environment, a user and a confidential web app', async () => {
+  // Every test below uses an environment, a user and a confidential web app.
+  before(async () => {
     env = await newEnvironment(server());
     user = await newSignOnUser(server(), env);
     secretApp = await newOidcApp(server(), env);
