@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import { assertContract } from '../support/contract.js';
+import { createEnvironment, unique } from '../support/fixtures.js';
 import { BOOTSTRAP, describeStores } from '../support/harness.js';
 
 const ENV = BOOTSTRAP.environmentId;
@@ -53,11 +54,8 @@ describeStores('resources and application grants', (server) => {
     assertContract('GET', `${base}/resources/${openid.id}/scopes/${openid.scopes[0]!.id}`, scope);
     assert.equal((await server().request('GET', `${base}/resources/${openid.id}/scopes/nope`)).status, 404);
 
-    const env = await server().request('POST', '/v1/environments', {
-      body: { name: 'with resources', type: 'SANDBOX', region: 'NA' },
-    });
-    assert.equal(env.status, 201, env.text);
-    const other = await server().request('GET', `/v1/environments/${env.body.id}/resources`);
+    const env = await createEnvironment(server(), unique('with resources'));
+    const other = await server().request('GET', `/v1/environments/${env}/resources`);
     assert.equal(other.body.size, 2);
     assert.ok(!(other.body._embedded.resources as Body[]).some((r) => r.id === openid.id));
   });
@@ -65,7 +63,7 @@ describeStores('resources and application grants', (server) => {
   it('creates, reads, replaces and deletes grants; grantedScopes reports them', async () => {
     const app = await server().request('POST', `${base}/applications`, {
       body: {
-        name: 'granted',
+        name: unique('granted'),
         type: 'WEB_APP',
         tokenEndpointAuthMethod: 'CLIENT_SECRET_BASIC',
         grantTypes: ['AUTHORIZATION_CODE'],
