@@ -10,7 +10,7 @@ import { decodeJwt } from 'jose';
 import * as client from 'openid-client';
 import { launchBrowser, type BrowserKit, type RecordedPage } from '../support/browser.js';
 import { startTessera, STORES, type TestServer } from '../support/harness.js';
-import { newOidcApp } from './as-helpers.js';
+import { newOidcApp, pkceAuthorization } from './as-helpers.js';
 import { newEnvironment, newSignOnUser } from './flows-helpers.js';
 import { startSpa } from './spa-fixture.js';
 
@@ -155,16 +155,11 @@ for (const kind of STORES) {
           { execute: [client.allowInsecureRequests] },
         );
         client.enableNonRepudiationChecks(config);
-        const verifier = client.randomPKCECodeVerifier();
-        const state = client.randomState();
-        const nonce = client.randomNonce();
-        const url = client.buildAuthorizationUrl(config, {
-          redirect_uri: redirect,
+        const { url, checks } = await pkceAuthorization(config, {
+          redirect,
           scope: 'openid profile email',
-          code_challenge: await client.calculatePKCECodeChallenge(verifier),
-          code_challenge_method: 'S256',
-          state,
-          nonce,
+          state: true,
+          nonce: true,
         });
 
         const page = await kit.openPage();
@@ -175,9 +170,7 @@ for (const kind of STORES) {
         assert.equal(await page.page.textContent('h1'), 'Web app');
 
         const tokens = await client.authorizationCodeGrant(config, new URL(page.page.url()), {
-          pkceCodeVerifier: verifier,
-          expectedState: state,
-          expectedNonce: nonce,
+          ...checks,
           idTokenExpected: true,
         });
         const claims = tokens.claims()!;

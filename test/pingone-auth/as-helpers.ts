@@ -98,3 +98,30 @@ export async function signOnInBrowser(
   assert.equal(resumed.status, 302, resumed.text);
   return { location: String(resumed.headers.location), cookie: st, flowId };
 }
+
+/**
+ * A code-flow authorization URL with PKCE (S256), plus the checks its callback is redeemed with:
+ * pass `checks` to `client.authorizationCodeGrant`. `state`/`nonce`: `true` draws a random one.
+ */
+export async function pkceAuthorization(
+  config: client.Configuration,
+  options: { scope: string; redirect?: string; state?: string | true; nonce?: true },
+) {
+  const verifier = client.randomPKCECodeVerifier();
+  const state = options.state === true ? client.randomState() : options.state;
+  const nonce = options.nonce ? client.randomNonce() : undefined;
+  const url = client.buildAuthorizationUrl(config, {
+    redirect_uri: options.redirect ?? REDIRECT,
+    scope: options.scope,
+    code_challenge: await client.calculatePKCECodeChallenge(verifier),
+    code_challenge_method: 'S256',
+    ...(state !== undefined ? { state } : {}),
+    ...(nonce !== undefined ? { nonce } : {}),
+  });
+  const checks = {
+    pkceCodeVerifier: verifier,
+    ...(state !== undefined ? { expectedState: state } : {}),
+    ...(nonce !== undefined ? { expectedNonce: nonce } : {}),
+  };
+  return { url, state, nonce, checks };
+}

@@ -2,7 +2,14 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import * as client from 'openid-client';
 import { describeStores } from '../support/harness.js';
-import { LOGGED_OUT, REDIRECT, newOidcApp, relyingParty, signOnInBrowser } from './as-helpers.js';
+import {
+  LOGGED_OUT,
+  REDIRECT,
+  newOidcApp,
+  pkceAuthorization,
+  relyingParty,
+  signOnInBrowser,
+} from './as-helpers.js';
 import { newEnvironment, newSignOnUser } from './flows-helpers.js';
 
 describeStores('authorization server with openid-client', (server) => {
@@ -14,24 +21,16 @@ describeStores('authorization server with openid-client', (server) => {
     const app = await newOidcApp(server(), env);
     const config = await relyingParty(server, env, app.id, client.ClientSecretBasic(app.secret));
 
-    const verifier = client.randomPKCECodeVerifier();
-    const state = client.randomState();
-    const nonce = client.randomNonce();
-    const url = client.buildAuthorizationUrl(config, {
-      redirect_uri: REDIRECT,
+    const { url, checks } = await pkceAuthorization(config, {
       scope: 'openid profile email',
-      code_challenge: await client.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-      state,
-      nonce,
+      state: true,
+      nonce: true,
     });
     const signedOn = await signOnInBrowser(server(), env, url, user);
     assert.ok(signedOn.location.startsWith(`${REDIRECT}?`), signedOn.location);
 
     const tokens = await client.authorizationCodeGrant(config, new URL(signedOn.location), {
-      pkceCodeVerifier: verifier,
-      expectedState: state,
-      expectedNonce: nonce,
+      ...checks,
       idTokenExpected: true,
     });
     const claims = tokens.claims()!;
@@ -105,19 +104,10 @@ describeStores('authorization server with openid-client', (server) => {
       [],
     );
     const config = await relyingParty(server, env, app.id, client.None());
-    const verifier = client.randomPKCECodeVerifier();
-    const nonce = client.randomNonce();
-    const url = client.buildAuthorizationUrl(config, {
-      redirect_uri: REDIRECT,
-      scope: 'openid',
-      code_challenge: await client.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
-      nonce,
-    });
+    const { url, checks } = await pkceAuthorization(config, { scope: 'openid', nonce: true });
     const signedOn = await signOnInBrowser(server(), env, url, user);
     const tokens = await client.authorizationCodeGrant(config, new URL(signedOn.location), {
-      pkceCodeVerifier: verifier,
-      expectedNonce: nonce,
+      ...checks,
       idTokenExpected: true,
     });
     assert.equal(tokens.claims()?.sub, user.id);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import * as client from 'openid-client';
 import { describeStores, type TestServer } from '../support/harness.js';
-import { REDIRECT, newOidcApp, relyingParty, signOnInBrowser } from './as-helpers.js';
+import { REDIRECT, newOidcApp, pkceAuthorization, relyingParty, signOnInBrowser } from './as-helpers.js';
 import { flowsApi, newEnvironment, newSignOnUser, populationWithRules } from './flows-helpers.js';
 
 /** Every sample of the exposition text by `name{labels}`. */
@@ -30,19 +30,12 @@ describeStores('sign-on metrics', (server) => {
     const before = await scrape(server());
 
     const config = await relyingParty(server, env, app.id, client.ClientSecretBasic(app.secret));
-    const verifier = client.randomPKCECodeVerifier();
-    const url = client.buildAuthorizationUrl(config, {
-      redirect_uri: REDIRECT,
+    const { url, checks } = await pkceAuthorization(config, {
       scope: 'openid offline_access',
-      code_challenge: await client.calculatePKCECodeChallenge(verifier),
-      code_challenge_method: 'S256',
       state: 'metrics',
     });
     const signedOn = await signOnInBrowser(server(), env, url, user);
-    const tokens = await client.authorizationCodeGrant(config, new URL(signedOn.location), {
-      pkceCodeVerifier: verifier,
-      expectedState: 'metrics',
-    });
+    const tokens = await client.authorizationCodeGrant(config, new URL(signedOn.location), checks);
     await client.refreshTokenGrant(config, tokens.refresh_token!);
 
     const authorized = await server().request('GET', new URL(url).pathname + new URL(url).search, {

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
 import * as client from 'openid-client';
-import { REDIRECT, newOidcApp, relyingParty, signOnInBrowser } from '../pingone-auth/as-helpers.js';
+import { newOidcApp, pkceAuthorization, relyingParty, signOnInBrowser } from '../pingone-auth/as-helpers.js';
 import { newSignOnUser } from '../pingone-auth/flows-helpers.js';
 import { assertContract } from '../support/contract.js';
 import { createEnvironment, createUser, ROLE_IDS, unique } from '../support/fixtures.js';
@@ -90,17 +90,9 @@ describeStores('role assignments of users and groups (issue 12)', (server) => {
     const app = await newOidcApp(server(), env);
     const config = await relyingParty(server, env, app.id, client.ClientSecretBasic(app.secret));
     const signOn = async () => {
-      const verifier = client.randomPKCECodeVerifier();
-      const url = client.buildAuthorizationUrl(config, {
-        redirect_uri: REDIRECT,
-        scope: 'openid profile',
-        code_challenge: await client.calculatePKCECodeChallenge(verifier),
-        code_challenge_method: 'S256',
-      });
+      const { url, checks } = await pkceAuthorization(config, { scope: 'openid profile' });
       const signedOn = await signOnInBrowser(server(), env, url, admin);
-      const tokens = await client.authorizationCodeGrant(config, new URL(signedOn.location), {
-        pkceCodeVerifier: verifier,
-      });
+      const tokens = await client.authorizationCodeGrant(config, new URL(signedOn.location), checks);
       return tokens.access_token;
     };
     const call = (token: string, method = 'GET', path = `${base()}/users`, body?: unknown) =>
