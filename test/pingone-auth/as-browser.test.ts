@@ -3,7 +3,6 @@
 // redirect URI (a test-local server) receives a code that openid-client redeems.
 import assert from 'node:assert/strict';
 import { createServer as createHttpServer, type Server } from 'node:http';
-import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { decodeJwt } from 'jose';
@@ -13,17 +12,7 @@ import { startTessera, STORES, type TestServer } from '../support/harness.js';
 import { newOidcApp, pkceAuthorization } from './as-helpers.js';
 import { newEnvironment, newSignOnUser } from './flows-helpers.js';
 import { startSpa } from './spa-fixture.js';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
+import { freePort } from '../support/free-port.js';
 
 const close = (server: Server | undefined) =>
   new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));

@@ -2,8 +2,6 @@
 // flow service and ends at the flow's resume URL (the resume endpoint itself is the
 // authorization server's; its answer is not asserted here).
 import assert from 'node:assert/strict';
-import { createServer } from 'node:net';
-import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { launchBrowser, type BrowserKit, type RecordedPage } from '../support/browser.js';
 import { startTessera, STORES, type TestServer } from '../support/harness.js';
@@ -15,19 +13,9 @@ import {
   populationWithRules,
   startFlow,
 } from './flows-helpers.js';
+import { freePort } from '../support/free-port.js';
 
 const NEW_PASSWORD = 'Quartz!River92x';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const probe = createServer();
-    probe.once('error', reject);
-    probe.listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as AddressInfo;
-      probe.close(() => resolve(port));
-    });
-  });
-}
 
 for (const kind of STORES) {
   describe(`hosted sign-on page in Chromium [${kind}]`, () => {

@@ -7,6 +7,7 @@ import {
   type FlowPasswordPolicy,
   type SignOnPageInput,
 } from '../../src/pingone-auth/signon-page/index.js';
+import { STANDARD_POLICY } from '../../src/core/password-policies/password-policy.js';
 
 export const ENV = '11111111-2222-4333-8444-555555555555';
 export const FLOW_ID = '66666666-7777-4888-9999-000000000000';
@@ -18,27 +19,8 @@ export const SIGN_ON_RELS = ['usernamePassword.check', 'password.forgot', 'user.
 
 const link = { href: `https://auth.example.test/${ENV}/flows/${FLOW_ID}` };
 
-/** PingOne's Standard policy as the Flows API embeds it. */
-export const STANDARD: FlowPasswordPolicy = {
-  id: 'policy-1',
-  name: 'Standard',
-  excludesProfileData: true,
-  notSimilarToCurrent: true,
-  excludesCommonlyUsed: true,
-  maxAgeDays: 182,
-  minAgeDays: 1,
-  maxRepeatedCharacters: 2,
-  minUniqueCharacters: 5,
-  history: { count: 6, retentionDays: 365 },
-  lockout: { failureCount: 5, durationSeconds: 900 },
-  length: { min: 8, max: 255 },
-  minCharacters: {
-    '~!@#$%^&*()-_=+[]{}|;:,.<>/?': 1,
-    '0123456789': 1,
-    ABCDEFGHIJKLMNOPQRSTUVWXYZ: 1,
-    abcdefghijklmnopqrstuvwxyz: 1,
-  },
-};
+/** PingOne's Standard policy as the Flows API embeds it (rules as Tessera seeds them). */
+export const STANDARD: FlowPasswordPolicy = { id: 'policy-1', name: 'Standard', ...STANDARD_POLICY.rules };
 
 export function flow(status: string, rels: readonly string[], extra: Partial<FlowJson> = {}): FlowJson {
   return {
