@@ -108,19 +108,7 @@ export function setCookieOf(headers: Record<string, unknown>): string {
   return list.find((c) => c.startsWith('ST=')) ?? '';
 }
 
-/** The newest recovery code sent to the environment, read from the test mailbox. */
-export async function lastRecoveryCode(server: TestServer, env: string): Promise<string> {
-  const res = await server.request<{ messages: Array<{ template: string; body: string }> }>(
-    'GET',
-    `/tessera/testing/environments/${env}/messages`,
-  );
-  assert.equal(res.status, 200, res.text);
-  const message = res.body.messages.find((m) => m.template === 'recovery_code_template');
-  assert.ok(message, 'a recovery code was sent');
-  const code = /<b>([A-Z0-9]{8})<\/b>/.exec(message.body)?.[1];
-  assert.ok(code, message.body);
-  return code;
-}
+export { lastRecoveryCode } from '../support/mailbox.js';
 
 /** A password policy (management API) and a population using it. */
 export async function populationWithRules(

@@ -1,21 +1,8 @@
 import assert from 'node:assert/strict';
 import { it } from 'node:test';
-import { describeStores, type TestServer } from '../support/harness.js';
+import { describeStores } from '../support/harness.js';
+import { lastRecoveryCode } from '../support/mailbox.js';
 import { newEnvironment, newUser, pw, STRONG, STRONG2, travel } from './password-helpers.js';
-
-/** The newest recovery code sent to the environment, read from the test mailbox. */
-async function lastRecoveryCode(server: TestServer, env: string): Promise<string> {
-  const res = await server.request<{ messages: Array<{ template: string; body: string }> }>(
-    'GET',
-    `/tessera/testing/environments/${env}/messages`,
-  );
-  assert.equal(res.status, 200, res.text);
-  const message = res.body.messages.find((m) => m.template === 'recovery_code_template');
-  assert.ok(message, 'a recovery code was sent');
-  const code = /<b>([A-Z0-9]{8})<\/b>/.exec(message.body)?.[1];
-  assert.ok(code, message.body);
-  return code;
-}
 
 describeStores(
   'password recovery',
