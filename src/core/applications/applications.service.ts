@@ -164,8 +164,12 @@ export function createApplicationsService({
       return store.transaction(async (trx) => {
         const created = await createWithin(trx, environmentId, input);
         // PingOne: a worker created by an admin inherits the creator's role assignments, so it
-        // can get a token at once (a worker without any role is refused one).
+        // can get a token at once (a worker without any role is refused one). Least privilege: a
+        // worker created with its own OAuth scopes (e.g. UiPath's PM.User.Read) is authorized by
+        // those scopes and inherits no role; roles are then granted only explicitly, through
+        // its role assignments (docs/security.md).
         if (created.application.type !== 'WORKER') return created.application;
+        if (created.application.scopes.length > 0) return created.application;
         const now = clock.now();
         for (const inherited of await listRoleAssignments(trx, actor.id)) {
           await insertRoleAssignment(trx, {
