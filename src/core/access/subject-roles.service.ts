@@ -10,6 +10,7 @@ import type { Db } from '../../db/schema.js';
 import type { Store } from '../../db/store.js';
 import { authorize, type Actor, type Grant } from './actor.js';
 import { checkAssignable } from './assignment-rules.js';
+import { recordRoleAssignmentActivity } from './role-assignment-activities.js';
 import {
   deleteRoleAssignment,
   findRoleAssignment,
@@ -47,7 +48,7 @@ export function createSubjectRolesService({ store, clock, environments }: Subjec
     env: Environment,
     subject: Subject,
     permission: string,
-  ): Promise<void> {
+  ): Promise<{ readonly name: string; readonly populationId?: string | undefined }> {
     const found =
       subject.kind === 'user'
         ? await findUser(db, env.id, subject.id)
@@ -58,6 +59,10 @@ export function createSubjectRolesService({ store, clock, environments }: Subjec
       organizationId: env.organizationId,
       populationId: found.populationId,
     });
+    return {
+      name: 'username' in found ? found.username : found.name,
+      populationId: found.populationId ?? undefined,
+    };
   }
 
   return {
@@ -83,7 +88,7 @@ export function createSubjectRolesService({ store, clock, environments }: Subjec
     ): Promise<RoleAssignment> {
       const env = await environments.require(environmentId);
       return store.transaction(async (trx) => {
-        await requireSubject(trx, actor, env, subject, 'permissions:create:roleAssignments');
+        const holder = await requireSubject(trx, actor, env, subject, 'permissions:create:roleAssignments');
         await checkAssignable(trx, actor, request);
         const assignment: RoleAssignment = {
           id: newId(),
@@ -109,6 +114,7 @@ export function createSubjectRolesService({ store, clock, environments }: Subjec
             throw invalidValue('role.id', 'The role is already assigned at that scope.');
           throw error;
         }
+        await recordRoleAssignmentActivity(trx, clock.now(), actor, assignment, holder, 'CREATED');
         return assignment;
       });
     },
@@ -116,7 +122,7 @@ export function createSubjectRolesService({ store, clock, environments }: Subjec
     async unassign(actor: Actor, environmentId: string, subject: Subject, id: string): Promise<void> {
       const env = await environments.require(environmentId);
       await store.transaction(async (trx) => {
-        await requireSubject(trx, actor, env, subject, 'permissions:delete:roleAssignments');
+        const holder = await requireSubject(trx, actor, env, subject, 'permissions:delete:roleAssignments');
         const assignment = await findRoleAssignment(trx, subject.id, id);
         if (!assignment) throw notFound();
         if (assignment.readOnly) {
@@ -126,6 +132,7 @@ export function createSubjectRolesService({ store, clock, environments }: Subjec
           );
         }
         await deleteRoleAssignment(trx, id);
+        await recordRoleAssignmentActivity(trx, clock.now(), actor, assignment, holder, 'DELETED');
       });
     },
 

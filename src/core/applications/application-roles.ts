@@ -7,13 +7,19 @@ import {
   type RoleAssignment,
 } from '../access/role-assignments.repository.js';
 import { checkAssignable } from '../access/assignment-rules.js';
+import { recordRoleAssignmentActivity } from '../access/role-assignment-activities.js';
 import type { ScopeType } from '../access/roles.js';
 import type { Clock } from '../shared/clock.js';
 import { invalidValue, notFound, requestFailed } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import type { Store } from '../../db/store.js';
 
-type RequireApp = (actor: Actor, environmentId: string, id: string, permission: string) => Promise<unknown>;
+type RequireApp = (
+  actor: Actor,
+  environmentId: string,
+  id: string,
+  permission: string,
+) => Promise<{ app: { readonly name: string } }>;
 
 /** Role assignments of applications (workers): PingOne's `/applications/{appID}/roleAssignments`. */
 export function createApplicationRoles(store: Store, clock: Clock, requireApp: RequireApp) {
@@ -36,7 +42,7 @@ export function createApplicationRoles(store: Store, clock: Clock, requireApp: R
       id: string,
       request: { roleId: string; scopeType: ScopeType; scopeId: string },
     ): Promise<RoleAssignment> {
-      await requireApp(actor, environmentId, id, 'permissions:create:roleAssignments');
+      const { app } = await requireApp(actor, environmentId, id, 'permissions:create:roleAssignments');
       await checkAssignable(store.db, actor, request);
       const assignment: RoleAssignment = {
         id: newId(),
@@ -50,7 +56,10 @@ export function createApplicationRoles(store: Store, clock: Clock, requireApp: R
         createdAt: clock.now(),
       };
       try {
-        await insertRoleAssignment(store.db, assignment);
+        await store.transaction(async (trx) => {
+          await insertRoleAssignment(trx, assignment);
+          await recordRoleAssignmentActivity(trx, clock.now(), actor, assignment, app, 'CREATED');
+        });
       } catch (error) {
         if (store.dialect.isUniqueViolation(error)) {
           throw invalidValue('role.id', 'The role is already assigned at that scope.');
@@ -61,7 +70,7 @@ export function createApplicationRoles(store: Store, clock: Clock, requireApp: R
     },
 
     async unassignRole(actor: Actor, environmentId: string, id: string, assignmentId: string): Promise<void> {
-      await requireApp(actor, environmentId, id, 'permissions:delete:roleAssignments');
+      const { app } = await requireApp(actor, environmentId, id, 'permissions:delete:roleAssignments');
       const assignment = await findRoleAssignment(store.db, id, assignmentId);
       if (!assignment) throw notFound();
       if (assignment.readOnly) {
@@ -70,7 +79,10 @@ export function createApplicationRoles(store: Store, clock: Clock, requireApp: R
           `Role assignment ${assignment.id} cannot be deleted as it is read only`,
         );
       }
-      await deleteRoleAssignment(store.db, assignmentId);
+      await store.transaction(async (trx) => {
+        await deleteRoleAssignment(trx, assignmentId);
+        await recordRoleAssignmentActivity(trx, clock.now(), actor, assignment, app, 'DELETED');
+      });
     },
   };
 }

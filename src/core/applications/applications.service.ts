@@ -1,4 +1,5 @@
 import { authorize, type Actor } from '../access/actor.js';
+import { recordRoleAssignmentActivity } from '../access/role-assignment-activities.js';
 import {
   insertRoleAssignment,
   listRoleAssignments,
@@ -19,6 +20,7 @@ import type {
   ApplicationSecret,
   GrantedResourceScopes,
 } from './application.js';
+import { recordApplicationActivity, recordSecretActivity } from './application-activities.js';
 import { createApplicationRoles } from './application-roles.js';
 import { resolveApplicationSettings } from './application-validation.js';
 import {
@@ -163,20 +165,27 @@ export function createApplicationsService({
       });
       return store.transaction(async (trx) => {
         const created = await createWithin(trx, environmentId, input);
+        await recordApplicationActivity(trx, clock.now(), actor, created.application, 'CREATED');
         // PingOne: a worker created by an admin inherits the creator's role assignments, so it
-        // can get a token at once (a worker without any role is refused one).
+        // can get a token at once (a worker without any role is refused one). Least privilege: a
+        // worker created with its own OAuth scopes (e.g. UiPath's PM.User.Read) is authorized by
+        // those scopes and inherits no role; roles are then granted only explicitly, through
+        // its role assignments (docs/security.md).
         if (created.application.type !== 'WORKER') return created.application;
+        if (created.application.scopes.length > 0) return created.application;
         const now = clock.now();
         for (const inherited of await listRoleAssignments(trx, actor.id)) {
-          await insertRoleAssignment(trx, {
+          const assignment = {
             ...inherited,
             id: newId(),
             environmentId,
-            actorType: 'application',
+            actorType: 'application' as const,
             actorId: created.application.id,
             readOnly: false,
             createdAt: now,
-          });
+          };
+          await insertRoleAssignment(trx, assignment);
+          await recordRoleAssignmentActivity(trx, now, actor, assignment, created.application, 'CREATED');
         }
         return created.application;
       });
@@ -215,21 +224,28 @@ export function createApplicationsService({
             clock.now(),
           );
         }
+        await recordApplicationActivity(trx, clock.now(), actor, { ...app, ...settings }, 'UPDATED');
       });
       return (await findApplication(store.db, environmentId, id))!;
     },
 
     async delete(actor: Actor, environmentId: string, id: string): Promise<void> {
-      await requireApp(actor, environmentId, id, 'apps:delete:application');
+      const { app } = await requireApp(actor, environmentId, id, 'apps:delete:application');
       if (id === actor.id)
         throw requestFailed('CONSTRAINT_VIOLATION', 'An application cannot delete itself.');
-      await store.transaction((trx) => deleteApplication(trx, id));
+      await store.transaction(async (trx) => {
+        await deleteApplication(trx, id);
+        await recordApplicationActivity(trx, clock.now(), actor, app, 'DELETED');
+      });
     },
 
     /** The current secret and, while it lasts, the previous one. NONE applications have none. */
     async readSecret(actor: Actor, environmentId: string, id: string): Promise<ApplicationSecret> {
-      await requireApp(actor, environmentId, id, 'apps:read:applicationSecret');
-      return readSecret(environmentId, id);
+      const { app } = await requireApp(actor, environmentId, id, 'apps:read:applicationSecret');
+      const secret = await readSecret(environmentId, id);
+      // Reading a secret is itself audited (SECRET.READ), once the read succeeded.
+      await store.transaction((trx) => recordSecretActivity(trx, clock.now(), actor, app, 'read'));
+      return secret;
     },
 
     /**
@@ -265,6 +281,7 @@ export function createApplicationsService({
           { secret, previous: found.credentials, keepPreviousUntil: until },
           now,
         );
+        await recordSecretActivity(trx, now, actor, app, 'regenerated');
       });
       return readSecret(environmentId, id);
     },
@@ -273,7 +290,10 @@ export function createApplicationsService({
     async deletePreviousSecret(actor: Actor, environmentId: string, id: string): Promise<void> {
       const { app } = await requireApp(actor, environmentId, id, 'apps:update:applicationSecret');
       if (app.tokenEndpointAuthMethod === 'NONE') throw noSecret();
-      await deletePreviousSecret(store.db, id);
+      await store.transaction(async (trx) => {
+        await deletePreviousSecret(trx, id);
+        await recordSecretActivity(trx, clock.now(), actor, app, 'previous revoked');
+      });
     },
 
     ...createApplicationRoles(store, clock, requireApp),

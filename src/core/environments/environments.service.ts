@@ -14,6 +14,7 @@ import { newId } from '../shared/ids.js';
 import { toPage, type Page, type PageRequest } from '../shared/paging.js';
 import type { Db } from '../../db/schema.js';
 import type { Store } from '../../db/store.js';
+import { recordEnvironmentActivity } from './environment-activities.js';
 import type { Environment, EnvironmentInput } from './environment.js';
 import {
   deleteEnvironment,
@@ -82,6 +83,7 @@ export function createEnvironmentsService({ store, clock, seeders, cacheMs }: En
     });
     const environment = (await findEnvironment(trx, id))!;
     for (const seed of seeders) await seed(trx, environment);
+    await recordEnvironmentActivity(trx, now, options.creator, environment, 'CREATED');
     if (options.creator) {
       // PingOne gives the creating worker Identity Data Admin and Client Application Developer
       // on the new environment.
@@ -180,7 +182,10 @@ export function createEnvironmentsService({ store, clock, seeders, cacheMs }: En
       const env = await require(id);
       authorize(actor, 'orgmgt:update:environment', targetOf(env));
       try {
-        await updateEnvironment(store.db, id, input, clock.now());
+        await store.transaction(async (trx) => {
+          await updateEnvironment(trx, id, input, clock.now());
+          await recordEnvironmentActivity(trx, clock.now(), actor, { id, name: input.name }, 'UPDATED');
+        });
       } catch (error) {
         if (store.dialect.isUniqueViolation(error)) throw uniquenessViolation('name');
         throw error;
@@ -201,6 +206,9 @@ export function createEnvironmentsService({ store, clock, seeders, cacheMs }: En
       await store.transaction(async (trx) => {
         await deleteRoleAssignmentsScopedToEnvironment(trx, id);
         await deleteEnvironment(trx, id);
+        // Recorded in the caller's environment unless the caller deletes its own.
+        if (actor.environmentId !== id)
+          await recordEnvironmentActivity(trx, clock.now(), actor, env, 'DELETED');
       });
     },
   };

@@ -1,9 +1,11 @@
 import { authorize, type Actor } from '../access/actor.js';
+import { recordGrantActivity } from '../applications/application-activities.js';
 import { findApplication } from '../applications/applications.repository.js';
 import type { EnvironmentSeeder, EnvironmentsService } from '../environments/environments.service.js';
 import type { Clock } from '../shared/clock.js';
 import { invalidValue, notFound, requiredValue, uniquenessViolation } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
+import type { Db } from '../../db/schema.js';
 import type { Store } from '../../db/store.js';
 import {
   BUILT_IN_RESOURCES,
@@ -58,7 +60,22 @@ export function createResourcesService({ store, clock, environments }: Resources
 
   async function requireApplication(actor: Actor, environmentId: string, id: string, permission: string) {
     await context(actor, environmentId, permission);
-    if (!(await findApplication(store.db, environmentId, id))) throw notFound();
+    const app = await findApplication(store.db, environmentId, id);
+    if (!app) throw notFound();
+    return app;
+  }
+
+  /** A grant's activity, in its transaction, named after the granted resource. */
+  async function audit(
+    trx: Db,
+    actor: Actor,
+    app: { id: string; name: string },
+    grant: { id: string; environmentId: string; resourceId: string },
+    verb: 'CREATED' | 'UPDATED' | 'DELETED',
+  ) {
+    const resource = await findResource(trx, grant.environmentId, grant.resourceId);
+    const resourceName = resource?.name ?? grant.resourceId;
+    await recordGrantActivity(trx, clock.now(), actor, { ...grant, resourceName }, app, verb);
   }
 
   /** Checks that the resource exists here and every scope is one of its own. */
@@ -161,7 +178,7 @@ export function createResourcesService({ store, clock, environments }: Resources
       applicationId: string,
       input: GrantInput,
     ): Promise<ApplicationGrant> {
-      await requireApplication(actor, environmentId, applicationId, UPDATE);
+      const app = await requireApplication(actor, environmentId, applicationId, UPDATE);
       const now = clock.now();
       const grant: ApplicationGrant = {
         id: newId(),
@@ -172,9 +189,14 @@ export function createResourcesService({ store, clock, environments }: Resources
         createdAt: now,
         updatedAt: now,
       };
-      await insertGrant(store.db, grant).catch((error: unknown) => {
-        throw duplicate(error);
-      });
+      await store
+        .transaction(async (trx) => {
+          await insertGrant(trx, grant);
+          await audit(trx, actor, app, grant, 'CREATED');
+        })
+        .catch((error: unknown) => {
+          throw duplicate(error);
+        });
       return grant;
     },
 
@@ -185,21 +207,28 @@ export function createResourcesService({ store, clock, environments }: Resources
       id: string,
       input: GrantInput,
     ): Promise<ApplicationGrant> {
-      await requireApplication(actor, environmentId, applicationId, UPDATE);
+      const app = await requireApplication(actor, environmentId, applicationId, UPDATE);
       if (!(await findGrant(store.db, applicationId, id))) throw notFound();
       const scopeIds = await checkGrant(environmentId, input);
-      await updateGrant(store.db, id, { resourceId: input.resourceId, scopeIds, now: clock.now() }).catch(
-        (error: unknown) => {
+      await store
+        .transaction(async (trx) => {
+          await updateGrant(trx, id, { resourceId: input.resourceId, scopeIds, now: clock.now() });
+          await audit(trx, actor, app, { id, environmentId, resourceId: input.resourceId }, 'UPDATED');
+        })
+        .catch((error: unknown) => {
           throw duplicate(error);
-        },
-      );
+        });
       return (await findGrant(store.db, applicationId, id))!;
     },
 
     async deleteGrant(actor: Actor, environmentId: string, applicationId: string, id: string): Promise<void> {
-      await requireApplication(actor, environmentId, applicationId, UPDATE);
-      if (!(await findGrant(store.db, applicationId, id))) throw notFound();
-      await deleteGrant(store.db, id);
+      const app = await requireApplication(actor, environmentId, applicationId, UPDATE);
+      const grant = await findGrant(store.db, applicationId, id);
+      if (!grant) throw notFound();
+      await store.transaction(async (trx) => {
+        await deleteGrant(trx, id);
+        await audit(trx, actor, app, grant, 'DELETED');
+      });
     },
   };
 }

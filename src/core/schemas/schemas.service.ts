@@ -14,6 +14,7 @@ import { RESERVED_ATTRIBUTE_NAMES } from '../users/user-profile.js';
 import { removeProfileAttribute } from '../users/users.repository.js';
 import type { Db } from '../../db/schema.js';
 import type { Store } from '../../db/store.js';
+import { recordChange, type ChangeVerb } from '../activities/record-change.js';
 import { compilePattern } from './attribute-values.js';
 import { userSchema, type SchemaAttribute, type SchemaAttributeInput, type UserSchema } from './schema.js';
 import {
@@ -94,7 +95,22 @@ export function createSchemasService({ store, clock, environments }: SchemasServ
     return attribute;
   }
 
-  async function save(attribute: SchemaAttribute, isNew: boolean, trx: Db): Promise<SchemaAttribute> {
+  /** SCHEMA_ATTRIBUTE.* (reference more §3.5) about the attribute, then its schema. */
+  const audit = (trx: Db, actor: Actor, attribute: SchemaAttribute, verb: ChangeVerb) =>
+    recordChange(trx, clock.now(), {
+      environmentId: attribute.environmentId,
+      actor,
+      type: `SCHEMA_ATTRIBUTE.${verb}`,
+      resource: { type: 'SCHEMA_ATTRIBUTE', id: attribute.id, name: attribute.name },
+      related: [{ type: 'SCHEMA', id: attribute.schemaId, name: 'User' }],
+    });
+
+  async function save(
+    actor: Actor,
+    attribute: SchemaAttribute,
+    isNew: boolean,
+    trx: Db,
+  ): Promise<SchemaAttribute> {
     checkDefinition(attribute);
     try {
       if (isNew) await insertAttribute(trx, attribute);
@@ -103,6 +119,7 @@ export function createSchemasService({ store, clock, environments }: SchemasServ
       if (store.dialect.isUniqueViolation(error)) throw uniquenessViolation('name');
       throw error;
     }
+    await audit(trx, actor, attribute, isNew ? 'CREATED' : 'UPDATED');
     return attribute;
   }
 
@@ -132,7 +149,7 @@ export function createSchemasService({ store, clock, environments }: SchemasServ
       }
       if (next.name !== current.name)
         throw invalidValue('name', 'The name of an attribute cannot be changed.');
-      return save(next, false, trx);
+      return save(actor, next, false, trx);
     });
   }
 
@@ -194,7 +211,7 @@ export function createSchemasService({ store, clock, environments }: SchemasServ
         createdAt: now,
         updatedAt: now,
       };
-      return store.transaction((trx) => save(attribute, true, trx));
+      return store.transaction((trx) => save(actor, attribute, true, trx));
     },
 
     replaceAttribute(
@@ -232,6 +249,7 @@ export function createSchemasService({ store, clock, environments }: SchemasServ
         const attribute = await requireAttribute(trx, environmentId, id);
         await removeProfileAttribute(trx, store.dialect, environmentId, attribute.name, clock.now());
         await deleteAttribute(trx, id);
+        await audit(trx, actor, attribute, 'DELETED');
       });
     },
   };
