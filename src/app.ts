@@ -76,6 +76,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     connectTimeoutMs: config.storeConnectTimeoutMs,
     onConnectRetry: (retry) => logger.warn(retry, 'PostgreSQL is not reachable yet; retrying'),
     onGroupCommit: metrics.groupCommitted,
+    sqliteReadWorkers: config.sqliteReadWorkers,
   });
   let metricsServer: FastifyInstance | undefined;
   try {

@@ -77,6 +77,8 @@ export interface Config {
   readonly metricsPort: number | undefined;
   /** How long start-up keeps retrying an unreachable PostgreSQL before giving up. */
   readonly storeConnectTimeoutMs: number;
+  /** SQLite file: worker threads that run filtered list queries off the event loop (0: none). */
+  readonly sqliteReadWorkers: number;
   /** Connection and request time limits and per-address connection caps (http/server-limits.ts). */
   readonly http: HttpLimitsConfig;
   /** TESSERA_SEED_FILE: a seed file applied at start (after bootstrap, before serving). */
@@ -233,6 +235,7 @@ export function loadConfig(env: Env = process.env): Config {
     logFormat: logFormat(env),
     metricsPort: optionalPort(env, 'TESSERA_METRICS_PORT'),
     storeConnectTimeoutMs: integer(env, 'TESSERA_STORE_CONNECT_TIMEOUT_SECONDS', 30, 0, 3600) * 1000,
+    sqliteReadWorkers: integer(env, 'TESSERA_SQLITE_READ_WORKERS', 2, 0, 16),
     http: httpLimits(env),
     seedFile:
       env.TESSERA_SEED_FILE === undefined || env.TESSERA_SEED_FILE === ''

@@ -4,6 +4,8 @@ import { Kysely, Migrator } from 'kysely';
 import type { StoreConfig } from '../config/config.js';
 import { createStoreDialect, type StoreDialect } from './dialect.js';
 import { SqliteGroupCommit } from './group-commit.js';
+import { SqliteReadPoolDialect } from './sqlite-read-dialect.js';
+import { SqliteReadPool } from './sqlite-read-pool.js';
 import { requireCurrentSchema, waitForPostgres, type ConnectRetry } from './store-startup.js';
 import { migrations } from './migrations/index.js';
 import { TableWriteRecorder, WriteWatcher } from './write-watcher.js';
@@ -11,6 +13,12 @@ import type { Database, Db } from './schema.js';
 
 export interface Store {
   readonly db: Db;
+  /**
+   * For reads whose cost a client controls (filtered lists), outside transactions. On a SQLite
+   * file it runs them on worker threads (sqlite-read-pool.ts) so they never stall the event loop;
+   * elsewhere it is `db`. It sees what has been committed.
+   */
+  readonly readDb: Db;
   readonly dialect: StoreDialect;
   /** SQLite only: how many transactions each fsync'ed COMMIT carried. */
   readonly groupCommit: SqliteGroupCommit['stats'] | undefined;
@@ -31,6 +39,8 @@ export interface OpenStoreOptions {
   readonly onConnectRetry?: (retry: ConnectRetry) => void;
   /** SQLite: told the units of each group COMMIT (metrics). */
   readonly onGroupCommit?: (units: number) => void;
+  /** SQLite file: worker threads for `readDb` (0: reads run on the main connection). */
+  readonly sqliteReadWorkers?: number;
 }
 
 export async function openStore(config: StoreConfig, options: OpenStoreOptions = {}): Promise<Store> {
@@ -55,9 +65,15 @@ export async function openStore(config: StoreConfig, options: OpenStoreOptions =
   // PostgreSQL commits concurrent transactions in parallel on its own; SQLite needs help.
   const groupCommit =
     dialect.kind === 'sqlite' ? new SqliteGroupCommit(db, options.onGroupCommit) : undefined;
+  const readPool =
+    config.kind === 'sqlite' && config.filename !== ':memory:' && (options.sqliteReadWorkers ?? 0) > 0
+      ? new SqliteReadPool(config.filename, options.sqliteReadWorkers!)
+      : undefined;
+  const readDb = readPool ? new Kysely<Database>({ dialect: new SqliteReadPoolDialect(readPool) }) : db;
   let closed = false;
   return {
     db,
+    readDb,
     dialect,
     writes,
     groupCommit: groupCommit?.stats,
@@ -73,6 +89,7 @@ export async function openStore(config: StoreConfig, options: OpenStoreOptions =
     async close() {
       if (closed) return;
       closed = true;
+      await readPool?.close();
       await db.destroy();
       await dialect.close();
     },

@@ -7,7 +7,7 @@ import pg from 'pg';
 import { buildApp, type TesseraApp } from '../../src/app.js';
 import { loadConfig } from '../../src/config/config.js';
 import { ManualClock } from '../../src/core/shared/clock.js';
-import { openStore, type Store } from '../../src/db/store.js';
+import { openStore, type OpenStoreOptions, type Store } from '../../src/db/store.js';
 
 export type StoreKind = 'sqlite' | 'postgres';
 
@@ -78,12 +78,12 @@ export async function createTestStore(kind: StoreKind): Promise<TestStore> {
 }
 
 /** Opens the store itself (no server) at a test location, for storage-level tests. */
-export function openTestStore(location: TestStore): Promise<Store> {
+export function openTestStore(location: TestStore, options: OpenStoreOptions = {}): Promise<Store> {
   return openStore(
     location.kind === 'sqlite'
       ? { kind: 'sqlite', filename: location.databaseUrl.slice('sqlite:'.length) }
       : { kind: 'postgres', url: location.databaseUrl },
-    { postgresSchema: location.postgresSchema },
+    { postgresSchema: location.postgresSchema, ...options },
   );
 }
 

@@ -50,7 +50,7 @@ export function createActivitiesService({
       await requireReader(actor, environmentId);
       const filter = activityFilterSql(request.filter);
       const limit = Math.min(request.limit ?? MAX_ACTIVITY_PAGE, MAX_ACTIVITY_PAGE);
-      const rows = await listActivities(store.db, environmentId, {
+      const rows = await listActivities(store.readDb, environmentId, {
         filter,
         after: decodeCursor(request.cursor),
         limit: limit + 1,

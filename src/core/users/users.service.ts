@@ -268,7 +268,7 @@ export function createUsersService({ store, clock, environments, passwords }: Us
         populationIds: visible === 'all' ? undefined : visible,
         where: filter ? compileFilter(filter, userFilterCompiler(store.dialect)) : undefined,
       };
-      return listUserPage(store.db, query, request.after, Math.min(request.limit, USER_PAGE_CAP));
+      return listUserPage(store.readDb, query, request.after, Math.min(request.limit, USER_PAGE_CAP));
     },
 
     /** Creates a user; with `password` (an import), the user and its password commit together. */
