@@ -1,4 +1,5 @@
-import { createServer, type Server } from 'node:http';
+import { randomUUID } from 'node:crypto';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { buildApp, type AppOptions, type TesseraApp } from '../app.js';
 import { loadConfig, type Config } from '../config/config.js';
@@ -28,6 +29,30 @@ function listen(server: Server, port: number, host: string): Promise<number> {
   });
 }
 
+type Handler = (request: IncomingMessage, response: ServerResponse) => void;
+
+/**
+ * Until the app is ready (migrations, bootstrap, a PostgreSQL still starting), the open listener
+ * answers 503 with `Retry-After`: Fastify's own handler must not see a request before its routes
+ * are ready.
+ */
+function answerStarting(_request: IncomingMessage, response: ServerResponse): void {
+  const id = randomUUID();
+  const body = JSON.stringify({
+    id,
+    code: 'SERVICE_UNAVAILABLE',
+    message: 'Tessera is starting. Retry shortly.',
+  });
+  response.writeHead(503, {
+    'content-type': 'application/json',
+    'content-length': Buffer.byteLength(body),
+    'retry-after': '1',
+    'correlation-id': id,
+    connection: 'close',
+  });
+  response.end(body);
+}
+
 function closeServer(server: Server): Promise<void> {
   return new Promise((resolve) => {
     if (!server.listening) return resolve();
@@ -49,7 +74,9 @@ export async function launch(
   const requested = loadConfig(env);
   // Read before listening: a bad seed file is refused without opening a port.
   const seed = options.seed ?? (requested.seedFile ? readSeedFile(requested.seedFile) : undefined);
-  const raw = createServer();
+  let serve: Handler = answerStarting;
+  let ready: Handler | undefined;
+  const raw = createServer((request, response) => serve(request, response));
   const port = await listen(raw, requested.port, requested.host);
   try {
     const publicUrlSet = env.TESSERA_PUBLIC_URL !== undefined && env.TESSERA_PUBLIC_URL !== '';
@@ -64,10 +91,11 @@ export async function launch(
       ...options,
       seed,
       serverFactory: (handler) => {
-        raw.on('request', handler);
+        ready = handler;
         return raw;
       },
     });
+    serve = ready ?? answerStarting;
     let closing: Promise<void> | undefined;
     return {
       app,

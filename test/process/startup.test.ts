@@ -2,6 +2,7 @@
 // that is not up yet, one line when stopped.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
+import { freePort } from '../support/free-port.js';
 import { PROCESS_TEST_TIMEOUT, startProcess, tempDir } from '../support/tessera-process.js';
 
 describe('Tessera start-up', () => {
@@ -42,13 +43,24 @@ describe('Tessera start-up', () => {
     { timeout: PROCESS_TEST_TIMEOUT },
     async () => {
       // Port 1 on the loopback refuses connections at once: PostgreSQL "not up yet".
+      const port = await freePort();
       const tessera = startProcess({
+        PORT: String(port),
         TESSERA_DATA_DIR: tempDir(),
         DATABASE_URL: 'postgres://tessera:hunter2-secret@127.0.0.1:1/tessera',
-        TESSERA_STORE_CONNECT_TIMEOUT_SECONDS: '2',
+        // Long enough for the early requests below, short enough to end the test soon.
+        TESSERA_STORE_CONNECT_TIMEOUT_SECONDS: '6',
       });
       await tessera.waitFor(/PostgreSQL is not reachable yet; retrying/, 3);
       assert.equal(tessera.child.exitCode, null, 'still running while it retries');
+      // The listener is open while it waits: requests are told to come back, not crash it.
+      for (const path of ['/health/ready', '/v1/environments', '/nope']) {
+        const early = await fetch(`http://127.0.0.1:${port}${path}`);
+        assert.equal(early.status, 503, path);
+        assert.equal(early.headers.get('retry-after'), '1');
+        assert.equal(((await early.json()) as { code: string }).code, 'SERVICE_UNAVAILABLE');
+      }
+      assert.equal(tessera.child.exitCode, null, 'still running after early requests');
       assert.equal(await tessera.exited, 1);
       const retries = tessera.lines().filter((l) => l.msg === 'PostgreSQL is not reachable yet; retrying');
       assert.ok(retries.length >= 3);
