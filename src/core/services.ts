@@ -77,7 +77,7 @@ export function createServices({ store, clock: baseClock, config, metrics = noMe
       audience: config.publicUrl,
       writes: store.writes,
       accessCacheMs: config.accessCacheMs,
-      grantsOfUser: subjectRoles.grantsOfUser,
+      userAuthority: subjectRoles.userAuthority,
     }),
     metrics,
   );

@@ -3,6 +3,7 @@ import { before, it } from 'node:test';
 import * as client from 'openid-client';
 import { newOidcApp, pkceAuthorization, relyingParty, signOnInBrowser } from '../pingone-auth/as-helpers.js';
 import { newSignOnUser } from '../pingone-auth/flows-helpers.js';
+import { activitiesOf, activitiesWhere } from '../support/activities.js';
 import { assertContract } from '../support/contract.js';
 import { createEnvironment, createUser, ROLE_IDS, unique } from '../support/fixtures.js';
 import { describeStores, type TestServer } from '../support/harness.js';
@@ -131,6 +132,20 @@ describeStores('role assignments of users and groups (issue 12)', (server) => {
     assert.equal(direct.status, 201, direct.text);
     const created = await call(token, 'POST', `${base()}/users`, { username: unique('made-by-user') });
     assert.equal(created.status, 201, created.text);
+    // The activity names the signed-on user as well as the application the token was issued to.
+    const [activity] = await activitiesOf(server(), env, created);
+    assert.equal(activity?.action.type, 'USER.CREATED');
+    assert.deepEqual(
+      [activity?.actors.user?.id, activity?.actors.user?.name, activity?.actors.user?.type],
+      [admin.id, admin.username, 'USER'],
+    );
+    assert.ok(activity?.actors.user?.population?.id, "the acting user's population");
+    assert.equal(activity?.actors.client?.id, app.id);
+    const byName = await activitiesWhere(server(), env, `actors.user.name eq "${admin.username}"`);
+    assert.deepEqual(
+      byName.map((a) => a.id),
+      [activity?.id],
+    );
     const lacking = await call(token, 'POST', `${base()}/users/${created.body.id}/roleAssignments`, {
       role: { id: ROLE_IDS.identityDataReadOnly },
       scope: envScope(),

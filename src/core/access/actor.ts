@@ -17,8 +17,10 @@ export interface Grant {
 export interface Actor {
   readonly kind: 'application' | 'user';
   readonly id: string;
-  /** The application's name, for audit activities. */
+  /** The application's name, or the user's username, for audit activities. */
   readonly name?: string | undefined;
+  /** A user actor's population, for audit activities (`actors.user.population`). */
+  readonly populationId?: string | undefined;
   /** The application the token was issued to (the worker itself for an application). */
   readonly applicationId?: string | undefined;
   readonly environmentId: string;

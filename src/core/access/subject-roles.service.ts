@@ -27,6 +27,13 @@ export interface Subject {
   readonly id: string;
 }
 
+/** What a signed-on user acts with: its grants, and its name and population (for audit). */
+export interface UserAuthority {
+  readonly grants: Grant[];
+  readonly username: string;
+  readonly populationId: string;
+}
+
 export interface SubjectRolesDeps {
   readonly store: Store;
   readonly clock: Clock;
@@ -38,7 +45,7 @@ export type SubjectRolesService = ReturnType<typeof createSubjectRolesService>;
 /**
  * Role assignments of users and groups (reference more §2), under the same rules as those of
  * applications (`checkAssignable`). They take effect when a user's own token calls the
- * management API: `grantsOfUser` is what such a caller holds.
+ * management API: `userAuthority` is what such a caller holds.
  */
 export function createSubjectRolesService({ store, clock, environments }: SubjectRolesDeps) {
   /** The subject exists in the environment and the caller holds `permission` where it lives. */
@@ -141,10 +148,14 @@ export function createSubjectRolesService({ store, clock, environments }: Subjec
      * group it belongs to, directly or through nesting (reference more §2.3 [?]: Tessera counts
      * nested members, as it does everywhere else). Undefined for an unknown or disabled user.
      */
-    grantsOfUser: async (environmentId: string, userId: string): Promise<Grant[] | undefined> => {
+    userAuthority: async (environmentId: string, userId: string): Promise<UserAuthority | undefined> => {
       const user = await findUser(store.db, environmentId, userId);
       if (!user?.enabled) return undefined;
-      return loadGrants(store.db, [userId, ...(await effectiveGroupIdsOfUser(store.db, userId))]);
+      const grants = await loadGrants(store.db, [
+        userId,
+        ...(await effectiveGroupIdsOfUser(store.db, userId)),
+      ]);
+      return { grants, username: user.username, populationId: user.populationId };
     },
   };
 }

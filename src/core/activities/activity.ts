@@ -90,7 +90,12 @@ export function actorsOf(actor: Actor | ActivityActors | undefined): ActivityAct
   if (!isActor(actor)) return actor;
   if (actor.kind === 'user')
     return {
-      user: { id: actor.id, environmentId: actor.environmentId },
+      user: {
+        id: actor.id,
+        name: actor.name,
+        environmentId: actor.environmentId,
+        populationId: actor.populationId,
+      },
       ...(actor.applicationId !== undefined
         ? { client: { id: actor.applicationId, environmentId: actor.environmentId } }
         : {}),

@@ -5,6 +5,7 @@ import { invalidData, invalidValue, notFound, type ErrorDetail } from '../shared
 import { newId } from '../shared/ids.js';
 import type { JsonObject, JsonValue } from '../shared/json.js';
 import type { Store } from '../../db/store.js';
+import { recordCredentialTypeActivity } from './credential-activities.js';
 import {
   revokesOnDelete,
   type CredentialType,
@@ -175,6 +176,7 @@ export function createCredentialTypesService({ store, clock, environments }: Cre
       await store.transaction(async (trx) => {
         await insertCredentialType(trx, type);
         await insertVersion(trx, snapshotOf(type));
+        await recordCredentialTypeActivity(trx, now, actor, type, 'CREATED');
       });
       return type;
     },
@@ -207,6 +209,7 @@ export function createCredentialTypesService({ store, clock, environments }: Cre
         };
         await updateCredentialType(trx, next);
         await insertVersion(trx, snapshotOf(next));
+        await recordCredentialTypeActivity(trx, now, actor, next, 'UPDATED');
         return next;
       });
     },
@@ -223,6 +226,7 @@ export function createCredentialTypesService({ store, clock, environments }: Cre
         const now = clock.now();
         await updateCredentialType(trx, { ...existing, deletedAt: now, updatedAt: now });
         await deleteCredentialsOfType(trx, id, revokesOnDelete(existing) ? 'all' : 'pending');
+        await recordCredentialTypeActivity(trx, now, actor, existing, 'DELETED');
       });
     },
 

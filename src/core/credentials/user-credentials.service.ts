@@ -1,3 +1,5 @@
+// Over 300 lines: one service for a user's credentials (issue, update, revoke, delete, expiry),
+// each with its notification and audit activity in the same transaction.
 import type { Actor } from '../access/actor.js';
 import type { EnvironmentsService } from '../environments/environments.service.js';
 import type { NotificationsService } from '../notifications/notifications.service.js';
@@ -26,6 +28,7 @@ import {
   updateCredential,
 } from './user-credentials.repository.js';
 import { hasActiveWallet } from './wallets.repository.js';
+import { recordUserCredentialActivity } from './credential-activities.js';
 
 export interface UserCredentialsServiceDeps {
   readonly store: Store;
@@ -122,9 +125,15 @@ export function createUserCredentialsService({
       : undefined;
 
   /** Revokes inside `trx`; only the caller that flips the status sends `credential_revoked`. */
-  async function revokeWithin(trx: Db, credential: UserCredential, expiresAt: number): Promise<boolean> {
+  async function revokeWithin(
+    trx: Db,
+    credential: UserCredential,
+    expiresAt: number,
+    by: { actor: Actor; user: User } | undefined,
+  ): Promise<boolean> {
     const now = clock.now();
     if (!(await markRevoked(trx, credential.id, { expiresAt, updatedAt: now }))) return false;
+    await recordUserCredentialActivity(trx, now, by?.actor, credential, by?.user ?? {}, 'REVOKED');
     const results = await notify(
       trx,
       { ...credential, status: 'REVOKED' },
@@ -194,6 +203,14 @@ export function createUserCredentialsService({
           updatedAt: now,
         };
         await insertCredential(trx, credential);
+        await recordUserCredentialActivity(
+          trx,
+          now,
+          actor,
+          credential,
+          user,
+          credential.status === 'PENDING' ? 'PENDING' : 'ISSUED',
+        );
         const results = await notify(trx, credential, 'credential_issued', notification);
         if (results) {
           credential = { ...credential, notification: { ...notification!, results } };
@@ -226,7 +243,7 @@ export function createUserCredentialsService({
       input: CredentialInput,
     ): Promise<UserCredential> {
       return store.transaction(async (trx) => {
-        await context(actor, environmentId, userId, 'credentials:update:userCredential', trx);
+        const user = await context(actor, environmentId, userId, 'credentials:update:userCredential', trx);
         const existing = await requireCredential(trx, environmentId, userId, id, true);
         if (input.credentialTypeId !== existing.credentialTypeId)
           throw invalidValue('credentialType.id', 'credentialType.id cannot be changed.');
@@ -252,6 +269,17 @@ export function createUserCredentialsService({
           updatedAt: now,
         };
         await updateCredential(trx, credential);
+        // The reference lists no USER_CREDENTIAL.UPDATED: an update re-issues (docs/audit.md).
+        const event = effectiveStatus(credential, now) === 'PENDING' ? 'PENDING' : 'ISSUED';
+        await recordUserCredentialActivity(
+          trx,
+          now,
+          actor,
+          credential,
+          user,
+          event,
+          `Updated User Credential ${credential.title}`,
+        );
         const results = await notify(trx, credential, 'credential_updated', requested);
         if (results) {
           credential = { ...credential, notification: { ...requested!, results } };
@@ -264,21 +292,22 @@ export function createUserCredentialsService({
     /** Revokes at once: status REVOKED, `expiresAt` set to the revocation time. Idempotent. */
     async revoke(actor: Actor, environmentId: string, userId: string, id: string): Promise<UserCredential> {
       return store.transaction(async (trx) => {
-        await context(actor, environmentId, userId, 'credentials:update:userCredential', trx);
+        const user = await context(actor, environmentId, userId, 'credentials:update:userCredential', trx);
         const existing = await requireCredential(trx, environmentId, userId, id, true);
         const now = clock.now();
         // An expired credential keeps its expiry instant as its revocation time.
         const at = existing.expiresAt !== undefined && existing.expiresAt <= now ? existing.expiresAt : now;
-        await revokeWithin(trx, existing, at);
+        await revokeWithin(trx, existing, at, { actor, user });
         return requireCredential(trx, environmentId, userId, id);
       });
     },
 
     async delete(actor: Actor, environmentId: string, userId: string, id: string): Promise<void> {
       await store.transaction(async (trx) => {
-        await context(actor, environmentId, userId, 'credentials:delete:userCredential', trx);
-        await requireCredential(trx, environmentId, userId, id, true);
+        const user = await context(actor, environmentId, userId, 'credentials:delete:userCredential', trx);
+        const credential = await requireCredential(trx, environmentId, userId, id, true);
         await deleteCredential(trx, id);
+        await recordUserCredentialActivity(trx, clock.now(), actor, credential, user, 'DELETED');
       });
     },
 
@@ -292,7 +321,7 @@ export function createUserCredentialsService({
         const due = await lockExpired(trx, clock.now(), limit);
         let count = 0;
         for (const credential of due)
-          if (await revokeWithin(trx, credential, credential.expiresAt!)) count += 1;
+          if (await revokeWithin(trx, credential, credential.expiresAt!, undefined)) count += 1;
         return count;
       });
     },

@@ -7,6 +7,7 @@ import { newId } from '../shared/ids.js';
 import type { UsersService } from '../users/users.service.js';
 import type { Db } from '../../db/schema.js';
 import type { Store } from '../../db/store.js';
+import { recordWalletActivity, recordWalletApplicationActivity } from './credential-activities.js';
 import { issuePending } from './user-credentials.repository.js';
 import type { DigitalWallet, WalletApplication, WalletApplicationInput } from './wallet.js';
 import {
@@ -116,15 +117,19 @@ export function createWalletsService({ store, clock, environments, users }: Wall
         createdAt: existing?.createdAt ?? now,
         updatedAt: now,
       };
-      await saveWalletApp(store.db, app, !existing);
+      await store.transaction(async (trx) => {
+        await saveWalletApp(trx, app, !existing);
+        await recordWalletApplicationActivity(trx, now, actor, app, existing ? 'UPDATED' : 'CREATED');
+      });
       return app;
     },
 
     async deleteApp(actor: Actor, environmentId: string, id: string): Promise<void> {
       await envContext(actor, environmentId, 'credentials:delete:digitalWalletApplication');
       await store.transaction(async (trx) => {
-        await requireApp(trx, environmentId, id);
+        const app = await requireApp(trx, environmentId, id);
         await deleteWalletApp(trx, id, clock.now());
+        await recordWalletApplicationActivity(trx, clock.now(), actor, app, 'DELETED');
       });
     },
 
@@ -147,7 +152,7 @@ export function createWalletsService({ store, clock, environments, users }: Wall
       input: WalletInput,
     ): Promise<DigitalWallet> {
       return store.transaction(async (trx) => {
-        await userContext(actor, environmentId, userId, 'credentials:create:digitalWallet', trx);
+        const user = await userContext(actor, environmentId, userId, 'credentials:create:digitalWallet', trx);
         const app = await findWalletApp(trx, environmentId, input.walletApplicationId);
         if (!app)
           throw invalidValue(
@@ -182,6 +187,7 @@ export function createWalletsService({ store, clock, environments, users }: Wall
           updatedAt: now,
         };
         await saveWallet(trx, wallet, true);
+        await recordWalletActivity(trx, now, actor, wallet, user, paired ? 'ACTIVE' : 'PAIRING_REQUIRED');
         if (paired) await issuePending(trx, userId, now);
         return wallet;
       });
@@ -196,7 +202,7 @@ export function createWalletsService({ store, clock, environments, users }: Wall
       applicationInstanceId: string | undefined,
     ) {
       return store.transaction(async (trx) => {
-        await userContext(actor, environmentId, userId, 'credentials:update:digitalWallet', trx);
+        const user = await userContext(actor, environmentId, userId, 'credentials:update:digitalWallet', trx);
         const wallet = await requireWallet(trx, environmentId, userId, id);
         if (applicationInstanceId === undefined) return wallet;
         if (wallet.status === 'DISABLED') throw invalidValue('status', 'A DISABLED wallet cannot be paired.');
@@ -211,6 +217,7 @@ export function createWalletsService({ store, clock, environments, users }: Wall
           updatedAt: now,
         };
         await saveWallet(trx, next, false);
+        await recordWalletActivity(trx, now, actor, next, user, 'ACTIVE');
         await issuePending(trx, userId, now);
         return next;
       });
@@ -218,9 +225,10 @@ export function createWalletsService({ store, clock, environments, users }: Wall
 
     async delete(actor: Actor, environmentId: string, userId: string, id: string): Promise<void> {
       await store.transaction(async (trx) => {
-        await userContext(actor, environmentId, userId, 'credentials:delete:digitalWallet', trx);
-        await requireWallet(trx, environmentId, userId, id);
+        const user = await userContext(actor, environmentId, userId, 'credentials:delete:digitalWallet', trx);
+        const wallet = await requireWallet(trx, environmentId, userId, id);
         await deleteWallet(trx, id);
+        await recordWalletActivity(trx, clock.now(), actor, wallet, user, 'DELETED');
       });
     },
   };

@@ -7,7 +7,9 @@ import type { Clock } from '../shared/clock.js';
 import type { Metrics } from '../shared/metrics.js';
 import { invalidValue, notFound, requestFailed, uniquenessViolation } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
+import type { Db } from '../../db/schema.js';
 import type { Store } from '../../db/store.js';
+import { recordNotificationActivity, type NotificationActivity } from './notification-activities.js';
 import {
   deleteContent,
   findContent,
@@ -59,6 +61,8 @@ const LOCALE = /^[a-z]{2,3}(-[a-z0-9]{2,8})*$/;
  * (`{method, sent, notification: {id}}` or `{method, sent: false, error}`). The scheduler's
  * `deliverDue` job sends what the outbox holds.
  */
+type Write = (trx: Db) => Promise<unknown>;
+
 export function createNotificationsService({
   store,
   clock,
@@ -107,10 +111,19 @@ export function createNotificationsService({
       throw invalidValue('content', 'content is required for SMS content.');
   }
 
-  async function saveContent(content: TemplateContent, isNew: boolean): Promise<TemplateContent> {
+  /** Runs a write and records its activity in one transaction (notification-activities.ts). */
+  const audited = (actor: Actor, environmentId: string, activity: NotificationActivity, write: Write) =>
+    store.transaction(async (trx) => {
+      await write(trx);
+      await recordNotificationActivity(trx, clock.now(), actor, environmentId, activity);
+    });
+
+  async function saveContent(actor: Actor, content: TemplateContent, isNew: boolean) {
     try {
-      if (isNew) await insertContent(store.db, content);
-      else await updateContent(store.db, content);
+      const verb = isNew ? 'CREATED' : 'UPDATED';
+      await audited(actor, content.environmentId, { content, verb }, (trx) =>
+        isNew ? insertContent(trx, content) : updateContent(trx, content),
+      );
     } catch (error) {
       if (store.dialect.isUniqueViolation(error)) throw uniquenessViolation('variant');
       throw error;
@@ -172,7 +185,7 @@ export function createNotificationsService({
         createdAt: now,
         updatedAt: now,
       };
-      return saveContent(content, true);
+      return saveContent(actor, content, true);
     },
 
     /** Replaces a custom content; locale and delivery method are immutable, default content is read-only. */
@@ -196,6 +209,7 @@ export function createNotificationsService({
       if (normalizeLocale(input.locale) !== existing.locale)
         throw invalidValue('locale', 'locale cannot be changed.');
       return saveContent(
+        actor,
         {
           ...existing,
           variant: input.variant?.trim() ?? '',
@@ -213,8 +227,9 @@ export function createNotificationsService({
       if (defaultContents(environmentId, definition).some((c) => c.id === id)) {
         throw requestFailed('INVALID_VALUE', 'The default content cannot be deleted.', 'default');
       }
-      if (!(await findContent(store.db, environmentId, name, id))) throw notFound();
-      await deleteContent(store.db, id);
+      const content = await findContent(store.db, environmentId, name, id);
+      if (!content) throw notFound();
+      await audited(actor, environmentId, { content, verb: 'DELETED' }, (trx) => deleteContent(trx, id));
     },
 
     // ---- /notificationsSettings
@@ -250,13 +265,17 @@ export function createNotificationsService({
       }
       const now = clock.now();
       const settings = { ...input, environmentId, updatedAt: now };
-      await settingsRepo.saveNotificationsSettings(store.db, settings, now);
+      await audited(actor, environmentId, { settings: 'notificationsSettings' }, (trx) =>
+        settingsRepo.saveNotificationsSettings(trx, settings, now),
+      );
       return settings;
     },
 
     async resetSettings(actor: Actor, environmentId: string): Promise<void> {
       await context(actor, environmentId, 'notifications:update:settings');
-      await settingsRepo.deleteNotificationsSettings(store.db, environmentId);
+      await audited(actor, environmentId, { settings: 'notificationsSettings' }, (trx) =>
+        settingsRepo.deleteNotificationsSettings(trx, environmentId),
+      );
     },
 
     // ---- emailDeliverySettings (one SMTP server per environment)
@@ -276,14 +295,19 @@ export function createNotificationsService({
       await context(actor, environmentId, 'notifications:update:settings');
       const { password, ...rest } = input;
       const settings: EmailDeliverySettings = { ...rest, environmentId, updatedAt: clock.now() };
-      await settingsRepo.saveEmailSettings(store.db, settings, (await secretBox(store.db)).seal(password));
+      const sealed = (await secretBox(store.db)).seal(password);
+      await audited(actor, environmentId, { settings: 'emailDeliverySettings' }, (trx) =>
+        settingsRepo.saveEmailSettings(trx, settings, sealed),
+      );
       return settings;
     },
 
     async deleteEmailSettings(actor: Actor, environmentId: string): Promise<void> {
       await context(actor, environmentId, 'notifications:update:settings');
       if (!(await settingsRepo.findEmailSettings(store.db, environmentId))) throw notFound();
-      await settingsRepo.deleteEmailSettings(store.db, environmentId);
+      await audited(actor, environmentId, { settings: 'emailDeliverySettings' }, (trx) =>
+        settingsRepo.deleteEmailSettings(trx, environmentId),
+      );
     },
 
     // ---- phoneDeliverySettings (custom HTTP providers)
@@ -329,14 +353,22 @@ export function createNotificationsService({
       const sealed = hasSecrets
         ? (await secretBox(store.db)).seal(JSON.stringify(input.secrets))
         : (existing?.secretsSealed ?? null);
-      await settingsRepo.savePhoneSettings(store.db, settings, sealed, !existing);
+      await audited(actor, environmentId, { settings: `phoneDeliverySettings ${settings.name}` }, (trx) =>
+        settingsRepo.savePhoneSettings(trx, settings, sealed, !existing),
+      );
       return settings;
     },
 
     async deletePhoneSettings(actor: Actor, environmentId: string, id: string): Promise<void> {
       await context(actor, environmentId, 'notifications:update:settings');
-      if (!(await settingsRepo.findPhoneSettings(store.db, environmentId, id))) throw notFound();
-      await settingsRepo.deletePhoneSettings(store.db, id);
+      const found = await settingsRepo.findPhoneSettings(store.db, environmentId, id);
+      if (!found) throw notFound();
+      await audited(
+        actor,
+        environmentId,
+        { settings: `phoneDeliverySettings ${found.settings.name}` },
+        (trx) => settingsRepo.deletePhoneSettings(trx, id),
+      );
     },
 
     // ---- test mailbox (Tessera extension, only routed when TESSERA_TEST_MAILBOX is on)

@@ -7,6 +7,8 @@ import { newId } from '../shared/ids.js';
 import { toPage, type Page, type PageRequest } from '../shared/paging.js';
 import type { Db } from '../../db/schema.js';
 import type { Store } from '../../db/store.js';
+import { recordPolicyActivity } from '../activities/policy-activities.js';
+import type { ChangeVerb } from '../activities/record-change.js';
 import { BUILT_IN_POLICIES, type PasswordPolicy, type PasswordPolicyInput } from './password-policy.js';
 import {
   clearOtherDefaults,
@@ -37,6 +39,14 @@ export function createPasswordPoliciesService({ store, clock, environments }: Pa
     authorize(actor, permission, { environmentId: env.id, organizationId: env.organizationId });
     return env;
   }
+
+  const audit = (trx: Db, actor: Actor, policy: PasswordPolicy, verb: ChangeVerb) =>
+    recordPolicyActivity(trx, clock.now(), actor, {
+      environmentId: policy.environmentId,
+      kind: 'PASSWORD_POLICY',
+      policy,
+      verb,
+    });
 
   async function withCounts(db: Db, policies: readonly PasswordPolicy[]): Promise<PolicyWithCount[]> {
     const counts = await populationCounts(
@@ -124,9 +134,11 @@ export function createPasswordPoliciesService({ store, clock, environments }: Pa
 
     async create(actor: Actor, environmentId: string, input: PasswordPolicyInput): Promise<PolicyWithCount> {
       await context(actor, environmentId, 'dir:create:passwordPolicy');
-      return store.transaction(
-        async (trx) => (await withCounts(trx, [await insertWithin(trx, environmentId, input)]))[0]!,
-      );
+      return store.transaction(async (trx) => {
+        const policy = await insertWithin(trx, environmentId, input);
+        await audit(trx, actor, policy, 'CREATED');
+        return (await withCounts(trx, [policy]))[0]!;
+      });
     },
 
     async replace(
@@ -161,6 +173,7 @@ export function createPasswordPoliciesService({ store, clock, environments }: Pa
           throw error;
         }
         if (isDefault) await clearOtherDefaults(trx, environmentId, id);
+        await audit(trx, actor, policy, 'UPDATED');
         return (await withCounts(trx, [policy]))[0]!;
       });
     },
@@ -184,6 +197,7 @@ export function createPasswordPoliciesService({ store, clock, environments }: Pa
           );
         }
         await deletePolicy(trx, id);
+        await audit(trx, actor, policy, 'DELETED');
       });
     },
   };

@@ -6,6 +6,7 @@ import { invalidValue, notFound, uniquenessViolation } from '../shared/errors.js
 import { newId } from '../shared/ids.js';
 import type { Db } from '../../db/schema.js';
 import type { Store } from '../../db/store.js';
+import { recordPolicyActivity } from '../activities/policy-activities.js';
 import {
   countActions,
   deleteAction,
@@ -53,6 +54,23 @@ export function createActionsService({ store, clock, environments }: ActionsServ
     if (taken) throw uniquenessViolation('priority');
   }
 
+  /** An action's change is POLICY.UPDATED of its policy (policy-activities.ts). */
+  const audit = (
+    trx: Db,
+    actor: Actor,
+    policy: { id: string; name: string },
+    action: SignOnPolicyAction,
+    verb: 'Created' | 'Updated' | 'Deleted',
+  ) =>
+    recordPolicyActivity(trx, clock.now(), actor, {
+      environmentId: action.environmentId,
+      kind: 'SIGN_ON_POLICY',
+      policy,
+      verb: 'UPDATED',
+      related: [{ type: 'SIGN_ON_POLICY_ACTION', id: action.id, name: action.type }],
+      description: `${verb} ${action.type} action of Sign On Policy ${policy.name}`,
+    });
+
   const priorityTaken = (error: unknown) =>
     store.dialect.isUniqueViolation(error) ? uniquenessViolation('priority') : error;
 
@@ -86,7 +104,7 @@ export function createActionsService({ store, clock, environments }: ActionsServ
       const login = loginSettingsOf(input);
       return store.transaction(async (trx) => {
         // Locked so two concurrent creates cannot both pass the limit check.
-        await requirePolicy(trx, environmentId, policyId, true);
+        const policy = await requirePolicy(trx, environmentId, policyId, true);
         await checkReferences(trx, environmentId, login);
         if ((await countActions(trx, policyId)) >= MAX_ACTIONS_PER_POLICY) throw tooManyActions();
         await checkPriorityFree(trx, policyId, input.priority);
@@ -107,6 +125,7 @@ export function createActionsService({ store, clock, environments }: ActionsServ
         } catch (error) {
           throw priorityTaken(error);
         }
+        await audit(trx, actor, policy, action, 'Created');
         return action;
       });
     },
@@ -121,7 +140,7 @@ export function createActionsService({ store, clock, environments }: ActionsServ
       await context(actor, environmentId, PERMISSIONS.update);
       const login = loginSettingsOf(input);
       return store.transaction(async (trx) => {
-        await requirePolicy(trx, environmentId, policyId, true);
+        const policy = await requirePolicy(trx, environmentId, policyId, true);
         const existing = await findAction(trx, policyId, id);
         if (!existing) throw notFound();
         await checkReferences(trx, environmentId, login);
@@ -138,6 +157,7 @@ export function createActionsService({ store, clock, environments }: ActionsServ
         } catch (error) {
           throw priorityTaken(error);
         }
+        await audit(trx, actor, policy, action, 'Updated');
         return action;
       });
     },
@@ -145,10 +165,11 @@ export function createActionsService({ store, clock, environments }: ActionsServ
     async delete(actor: Actor, environmentId: string, policyId: string, id: string): Promise<void> {
       await context(actor, environmentId, PERMISSIONS.delete);
       await store.transaction(async (trx) => {
-        await requirePolicy(trx, environmentId, policyId, true);
+        const policy = await requirePolicy(trx, environmentId, policyId, true);
         const action = await findAction(trx, policyId, id);
         if (!action) throw notFound();
         await deleteAction(trx, id);
+        await audit(trx, actor, policy, action, 'Deleted');
       });
     },
   };

@@ -6,6 +6,8 @@ import { invalidValue, notFound, uniquenessViolation } from '../shared/errors.js
 import { newId } from '../shared/ids.js';
 import type { Db } from '../../db/schema.js';
 import type { Store } from '../../db/store.js';
+import { recordPolicyActivity } from '../activities/policy-activities.js';
+import { applicationResource } from '../applications/application-activities.js';
 import { countActions } from './actions.repository.js';
 import {
   deleteAssignment,
@@ -35,7 +37,27 @@ export function createAssignmentsService({
   /** The environment, the permission, then the application (404 when it is not in the environment). */
   async function context(actor: Actor, environmentId: string, applicationId: string, permission: string) {
     await authorizeIn(environments, actor, environmentId, permission);
-    await applications.get(actor, environmentId, applicationId);
+    return applications.get(actor, environmentId, applicationId);
+  }
+
+  /** An assignment's change is POLICY.UPDATED of its policy, the application following. */
+  async function audit(
+    trx: Db,
+    actor: Actor,
+    app: { id: string; name: string },
+    assignment: SignOnPolicyAssignment,
+    verb: 'Assigned' | 'Updated assignment of' | 'Unassigned',
+  ) {
+    const policy = await findPolicy(trx, assignment.environmentId, assignment.policyId);
+    const name = policy?.name ?? assignment.policyId;
+    await recordPolicyActivity(trx, clock.now(), actor, {
+      environmentId: assignment.environmentId,
+      kind: 'SIGN_ON_POLICY',
+      policy: { id: assignment.policyId, name },
+      verb: 'UPDATED',
+      related: [applicationResource(app)],
+      description: `${verb} Sign On Policy ${name} ${verb === 'Unassigned' ? 'from' : 'to'} application ${app.name}`,
+    });
   }
 
   /**
@@ -107,7 +129,7 @@ export function createAssignmentsService({
       applicationId: string,
       input: SignOnPolicyAssignmentInput,
     ): Promise<SignOnPolicyAssignment> {
-      await context(actor, environmentId, applicationId, PERMISSIONS.create);
+      const app = await context(actor, environmentId, applicationId, PERMISSIONS.create);
       checkPriority(input.priority);
       return store.transaction(async (trx) => {
         await checkPolicy(trx, environmentId, input.policyId);
@@ -127,6 +149,7 @@ export function createAssignmentsService({
         } catch (error) {
           throw duplicate(error);
         }
+        await audit(trx, actor, app, assignment, 'Assigned');
         return assignment;
       });
     },
@@ -138,7 +161,7 @@ export function createAssignmentsService({
       id: string,
       input: SignOnPolicyAssignmentInput,
     ): Promise<SignOnPolicyAssignment> {
-      await context(actor, environmentId, applicationId, PERMISSIONS.update);
+      const app = await context(actor, environmentId, applicationId, PERMISSIONS.update);
       checkPriority(input.priority);
       return store.transaction(async (trx) => {
         const existing = await requireAssignment(trx, environmentId, applicationId, id);
@@ -155,15 +178,17 @@ export function createAssignmentsService({
         } catch (error) {
           throw duplicate(error);
         }
+        await audit(trx, actor, app, assignment, 'Updated assignment of');
         return assignment;
       });
     },
 
     async delete(actor: Actor, environmentId: string, applicationId: string, id: string): Promise<void> {
-      await context(actor, environmentId, applicationId, PERMISSIONS.delete);
+      const app = await context(actor, environmentId, applicationId, PERMISSIONS.delete);
       await store.transaction(async (trx) => {
-        await requireAssignment(trx, environmentId, applicationId, id);
+        const assignment = await requireAssignment(trx, environmentId, applicationId, id);
         await deleteAssignment(trx, id);
+        await audit(trx, actor, app, assignment, 'Unassigned');
       });
     },
   };

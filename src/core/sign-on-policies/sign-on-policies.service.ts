@@ -7,6 +7,8 @@ import { newId } from '../shared/ids.js';
 import { toPage, type Page, type PageRequest } from '../shared/paging.js';
 import type { Db } from '../../db/schema.js';
 import type { Store } from '../../db/store.js';
+import { recordPolicyActivity } from '../activities/policy-activities.js';
+import type { ChangeVerb } from '../activities/record-change.js';
 import { createActionsService } from './actions.service.js';
 import { insertAction } from './actions.repository.js';
 import { createAssignmentsService } from './assignments.service.js';
@@ -51,6 +53,14 @@ export function createSignOnPoliciesService({
     if (store.dialect.isUniqueViolation(error)) return uniquenessViolation('name');
     return error;
   };
+
+  const audit = (trx: Db, actor: Actor, policy: SignOnPolicy, verb: ChangeVerb) =>
+    recordPolicyActivity(trx, clock.now(), actor, {
+      environmentId: policy.environmentId,
+      kind: 'SIGN_ON_POLICY',
+      policy,
+      verb,
+    });
 
   async function insertWithin(trx: Db, environmentId: string, input: SignOnPolicyInput) {
     const now = clock.now();
@@ -116,7 +126,11 @@ export function createSignOnPoliciesService({
     async create(actor: Actor, environmentId: string, input: SignOnPolicyInput): Promise<SignOnPolicy> {
       await context(actor, environmentId, PERMISSIONS.create);
       checkPolicyName(input.name);
-      return store.transaction((trx) => insertWithin(trx, environmentId, input));
+      return store.transaction(async (trx) => {
+        const policy = await insertWithin(trx, environmentId, input);
+        await audit(trx, actor, policy, 'CREATED');
+        return policy;
+      });
     },
 
     async replace(
@@ -153,6 +167,7 @@ export function createSignOnPoliciesService({
           throw nameTaken(error);
         }
         if (policy.isDefault && !existing.isDefault) await clearOtherDefaults(trx, environmentId, id, now);
+        await audit(trx, actor, policy, 'UPDATED');
         return policy;
       });
     },
@@ -178,6 +193,7 @@ export function createSignOnPoliciesService({
           );
         }
         await deletePolicy(trx, id);
+        await audit(trx, actor, policy, 'DELETED');
       });
     },
   };

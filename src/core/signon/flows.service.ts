@@ -102,7 +102,7 @@ export function createFlowsService(deps: FlowsServiceDeps) {
       let session: Session | undefined;
       if (next.complete) {
         if (user?.id === undefined) throw new Error('a flow completes only with a user');
-        session = await sessions.signOnWithin(trx, flow.environmentId, user.id, context);
+        session = await sessions.signOnWithin(trx, flow.environmentId, user.id, context, flow.applicationId);
         flow = {
           ...flow,
           status: 'COMPLETED',

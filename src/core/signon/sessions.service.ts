@@ -17,6 +17,7 @@ import {
   listUserSessions,
   updateSession,
 } from './sessions.repository.js';
+import { recordSessionEnded, recordSignOnActivities } from './signon-activities.js';
 
 /** A session lives 30 days after the last sign-on with a password (reference §7.1, `Max-Age` of `ST`). */
 export const SESSION_LIFETIME_MS = 30 * 86_400_000;
@@ -68,8 +69,9 @@ export function createSessionsService({ store, clock, environments, users }: Ses
     environmentId: string,
     userId: string,
     context: SignOnContext,
+    applicationId: string,
   ): Promise<Session> {
-    await users.requireUser(trx, environmentId, userId, true);
+    const user = await users.requireUser(trx, environmentId, userId, true);
     const now = clock.now();
     const facts = {
       remoteIp: context.remoteIp?.slice(0, MAX_REMOTE_IP),
@@ -85,9 +87,13 @@ export function createSessionsService({ store, clock, environments, users }: Ses
         expiresAt: now + SESSION_LIFETIME_MS,
       };
       await updateSession(trx, renewed);
+      await recordSignOnActivities(trx, now, { applicationId, user, renewed: true });
       return renewed;
     }
-    if (previous) await deleteSession(trx, environmentId, previous.id);
+    if (previous) {
+      await deleteSession(trx, environmentId, previous.id);
+      await recordSessionEnded(trx, now, undefined, previous);
+    }
     const session: Session = {
       id: randomUUID(),
       environmentId,
@@ -99,6 +105,7 @@ export function createSessionsService({ store, clock, environments, users }: Ses
       ...facts,
     };
     await insertSession(trx, session);
+    await recordSignOnActivities(trx, now, { applicationId, user, renewed: false });
     const all = await listUserSessions(trx, userId, now);
     await deleteSessions(
       trx,
@@ -140,6 +147,7 @@ export function createSessionsService({ store, clock, environments, users }: Ses
         const session = await findSession(trx, environmentId, id);
         if (!session) return undefined;
         await deleteSession(trx, environmentId, id);
+        await recordSessionEnded(trx, clock.now(), undefined, session);
         return session;
       });
     },
@@ -162,11 +170,12 @@ export function createSessionsService({ store, clock, environments, users }: Ses
     },
 
     async delete(actor: Actor, environmentId: string, userId: string, sessionId: string): Promise<void> {
-      await authorized(actor, environmentId, userId, DELETE);
+      const user = await authorized(actor, environmentId, userId, DELETE);
       await store.transaction(async (trx) => {
         const session = await findSession(trx, environmentId, sessionId);
         if (!session || session.userId !== userId) throw notFound();
         await deleteSession(trx, environmentId, sessionId);
+        await recordSessionEnded(trx, clock.now(), actor, session, user);
       });
     },
   };

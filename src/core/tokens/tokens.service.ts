@@ -1,5 +1,6 @@
 import { decodeProtectedHeader, errors as joseErrors, jwtVerify, SignJWT } from 'jose';
-import type { Actor, Grant } from '../access/actor.js';
+import type { Actor } from '../access/actor.js';
+import type { UserAuthority } from '../access/subject-roles.service.js';
 import type { ClientAuthentication } from '../applications/application.js';
 import type { ApplicationsService } from '../applications/applications.service.js';
 import type { EnvironmentsService } from '../environments/environments.service.js';
@@ -80,7 +81,7 @@ export interface TokensServiceDeps {
   /** See Config.accessCacheMs. */
   readonly accessCacheMs: number;
   /** A user's grants (own and through its groups); undefined when the user may not act. */
-  readonly grantsOfUser: (environmentId: string, userId: string) => Promise<Grant[] | undefined>;
+  readonly userAuthority: (environmentId: string, userId: string) => Promise<UserAuthority | undefined>;
 }
 
 export type TokensService = ReturnType<typeof createTokensService>;
@@ -95,7 +96,7 @@ export function createTokensService({
   audience,
   writes,
   accessCacheMs,
-  grantsOfUser,
+  userAuthority,
 }: TokensServiceDeps) {
   /** The actor behind each token: its application and grants, re-read after a relevant write. */
   const actors = new ReadCache<Actor | undefined>({
@@ -173,15 +174,17 @@ export function createTokensService({
   async function userActor(claims: VerifiedClaims, userId: string): Promise<Actor | undefined> {
     const granted = await applications.grantedScopes(claims.environmentId, claims.clientId);
     if (!granted.some((grant) => grant.resource.type === 'PINGONE_API')) return undefined;
-    const grants = await grantsOfUser(claims.environmentId, userId);
-    if (!grants) return undefined;
+    const authority = await userAuthority(claims.environmentId, userId);
+    if (!authority) return undefined;
     return {
       kind: 'user',
       id: userId,
+      name: authority.username,
+      populationId: authority.populationId,
       applicationId: claims.clientId,
       environmentId: claims.environmentId,
       organizationId: claims.organizationId,
-      grants,
+      grants: authority.grants,
       scopes: claims.scopes,
     };
   }

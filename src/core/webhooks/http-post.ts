@@ -58,7 +58,11 @@ export function postJson(options: PostOptions): Promise<number> {
       if (error instanceof WebhookDeliveryError) reject(error);
       else {
         const code = (error as NodeJS.ErrnoException).code;
-        reject(new WebhookDeliveryError(`The endpoint could not be reached (${code ?? error.message}).`));
+        // Node names certificate failures with codes like DEPTH_ZERO_SELF_SIGNED_CERT.
+        if (code !== undefined && /CERT|SSL|TLS/.test(code))
+          reject(new WebhookDeliveryError(`The endpoint's TLS certificate was not accepted (${code}).`));
+        else
+          reject(new WebhookDeliveryError(`The endpoint could not be reached (${code ?? error.message}).`));
       }
     });
     req.end(options.body);
