@@ -40,14 +40,14 @@ const connectionSignal = Symbol('tessera.connectionSignal');
 type SignalledSocket = { [connectionSignal]?: AbortSignal };
 
 /**
- * The actor, with a signal that aborts when the client's connection closes. For routes that
- * queue slow work (password hashing): a client that gave up frees its place in the queue. One
- * controller per socket (kept on the socket itself), as HTTP/1.1 serves its requests in turn.
+ * A signal that aborts when the client's connection closes, for any face (the PingOne and
+ * UiPath management faces, sign-on flows and the hosted page): slow work queued for the request
+ * (password hashing) is dropped once its client has gone. One controller per socket (kept on the
+ * socket itself), as HTTP/1.1 serves its requests in turn. Undefined without a network socket.
  */
-export function actorWithConnectionOf(request: FastifyRequest): Actor {
-  const actor = actorOf(request);
+export function connectionSignalOf(request: FastifyRequest): AbortSignal | undefined {
   const socket = request.raw.socket as (typeof request.raw.socket & SignalledSocket) | null;
-  if (!socket || typeof socket.once !== 'function') return actor;
+  if (!socket || typeof socket.once !== 'function') return undefined;
   let signal = socket[connectionSignal];
   if (!signal) {
     const controller = new AbortController();
@@ -55,5 +55,15 @@ export function actorWithConnectionOf(request: FastifyRequest): Actor {
     else socket.once('close', () => controller.abort());
     signal = socket[connectionSignal] = controller.signal;
   }
-  return { ...actor, connection: signal };
+  return signal;
+}
+
+/**
+ * The actor, with the signal of its connection (`connectionSignalOf`). For routes that queue
+ * slow work (password hashing): a client that gave up frees its place in the queue.
+ */
+export function actorWithConnectionOf(request: FastifyRequest): Actor {
+  const actor = actorOf(request);
+  const signal = connectionSignalOf(request);
+  return signal ? { ...actor, connection: signal } : actor;
 }

@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { Session } from '../core/signon/flow.js';
+import { connectionSignalOf } from '../http/actor.js';
 
 /** PingOne's SSO session cookie (reference §4.8). */
 export const SESSION_COOKIE = 'ST';
@@ -82,12 +83,17 @@ export function setSessionCookie(
   if (session) appendSetCookie(reply, sessionCookie(publicUrl, session, now));
 }
 
-/** What the core records about the request (never a secret): the client address and its user agent. */
+/**
+ * What the core records about the request (never a secret): the client address and its user
+ * agent; and the connection's signal, so a password check queued for a client that has gone is
+ * dropped.
+ */
 export function signOnContext(request: FastifyRequest) {
   const userAgent = request.headers['user-agent'];
   return {
     sessionId: readSessionCookie(request),
     remoteIp: request.ip,
     userAgent: typeof userAgent === 'string' ? userAgent : undefined,
+    connection: connectionSignalOf(request),
   };
 }

@@ -95,6 +95,8 @@ export interface SignOnContext {
   readonly sessionId?: string | undefined;
   readonly remoteIp?: string | undefined;
   readonly userAgent?: string | undefined;
+  /** Aborts when the caller's connection closes: its queued password hashing is dropped. */
+  readonly connection?: AbortSignal | undefined;
 }
 
 /** An SSO session (`ST` cookie), shared by every application of the environment (§7.1). */

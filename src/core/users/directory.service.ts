@@ -148,6 +148,9 @@ const distinctIds = (ids: readonly string[]) => [...new Set(ids.map((id) => id.t
  * are authorized with `authorize()` in the environment (role grants or OAuth scopes).
  */
 export function createDirectoryService({ store, environments, users, groups, passwords }: DirectoryDeps) {
+  /** Runs password work for the actor: once its connection closes, its queued hashing is dropped. */
+  const forCaller = <T>(actor: Actor, work: () => Promise<T>) =>
+    passwords.hasher.onBehalfOf(actor.connection, work);
   async function environmentFor(
     actor: Actor,
     environmentId: string,
@@ -260,25 +263,29 @@ export function createDirectoryService({ store, environments, users, groups, pas
       options: { groupIds?: readonly string[] | undefined } = {},
     ): Promise<DirectoryUser[]> {
       const env = await environmentFor(actor, environmentId, CREATE);
-      return store.transaction(async (trx) => {
-        await lockDirectoryWrites(trx, env.id);
-        const problems = await batchProblems(trx, env, inputs);
-        if (problems.length > 0) throw invalidData(problems);
-        let legacy = await nextLegacyId(trx, env.id);
-        const created: User[] = [];
-        for (const input of inputs) {
-          const user = await insertOne(trx, env, input, input.legacyId ?? legacy++);
-          await addToGroups(trx, env, user, options.groupIds ?? []);
-          if (input.password) {
-            await passwords.importWithin(trx, env, user, {
-              value: input.password.value,
-              bypassPolicy: !input.password.checkPolicy,
-            });
+      // First passwords are hashed for this caller: if it goes, its queued hashing is dropped.
+      // (Entered inside the transaction: its callback may run from another caller's context.)
+      return store.transaction((trx) =>
+        forCaller(actor, async () => {
+          await lockDirectoryWrites(trx, env.id);
+          const problems = await batchProblems(trx, env, inputs);
+          if (problems.length > 0) throw invalidData(problems);
+          let legacy = await nextLegacyId(trx, env.id);
+          const created: User[] = [];
+          for (const input of inputs) {
+            const user = await insertOne(trx, env, input, input.legacyId ?? legacy++);
+            await addToGroups(trx, env, user, options.groupIds ?? []);
+            if (input.password) {
+              await passwords.importWithin(trx, env, user, {
+                value: input.password.value,
+                bypassPolicy: !input.password.checkPolicy,
+              });
+            }
+            created.push(user);
           }
-          created.push(user);
-        }
-        return hydrate(trx, created);
-      });
+          return hydrate(trx, created);
+        }),
+      );
     },
 
     /**
@@ -294,10 +301,11 @@ export function createDirectoryService({ store, environments, users, groups, pas
     ): Promise<DirectoryUser> {
       const permissions = change.password === undefined ? [UPDATE] : [UPDATE, UPDATE_PASSWORD];
       const env = await environmentFor(actor, environmentId, ...permissions);
+      const password = change.password;
       const writePassword =
-        change.password === undefined
+        password === undefined
           ? undefined
-          : await passwords.prepareAdminSet(env.id, id, change.password);
+          : await forCaller(actor, () => passwords.prepareAdminSet(env.id, id, password));
       const saved = await users.modify(env.id, id, async (trx, user) => {
         await lockDirectoryWrites(trx, env.id);
         let email = user.email;
@@ -345,7 +353,7 @@ export function createDirectoryService({ store, environments, users, groups, pas
       input: { currentPassword: string; newPassword: string },
     ): Promise<void> {
       await environmentFor(actor, environmentId, UPDATE_PASSWORD);
-      await passwords.change(environmentId, id, input);
+      await forCaller(actor, () => passwords.change(environmentId, id, input));
     },
 
     /** Deletes one user (404 when unknown). */

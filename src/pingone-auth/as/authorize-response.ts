@@ -45,9 +45,14 @@ export function sendLocalError(
       .header('cache-control', 'no-store')
       .send({ error: error.error, error_description: error.description });
   }
-  const body = `<main><h1>Sign-on cannot continue</h1><p>${escapeHtml(error.description)}</p><p><code>${escapeHtml(error.error)}</code></p></main>`;
+  return sendErrorPage(reply, 400, error.description, error.error);
+}
+
+/** The small error page of the browser endpoints (authorize, resume, signoff, hosted page). */
+export function sendErrorPage(reply: FastifyReply, status: number, description: string, code: string) {
+  const body = `<main><h1>Sign-on cannot continue</h1><p>${escapeHtml(description)}</p><p><code>${escapeHtml(code)}</code></p></main>`;
   return reply
-    .status(400)
+    .status(status)
     .headers(pageHeaders("default-src 'none'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'"))
     .send(page('Sign-on error', body));
 }

@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import { forbidden } from '../../core/shared/errors.js';
 import type { DirectoryService } from '../../core/users/directory.service.js';
-import { actorOf } from '../../http/actor.js';
+import { actorWithConnectionOf } from '../../http/actor.js';
 import type { FastifyTypebox } from '../../http/context.js';
 import { IdentityFailure, identityResult, ProblemError } from '../errors.js';
 import {
@@ -80,7 +80,7 @@ export function usersRoutes(app: FastifyTypebox, directory: DirectoryService, pr
       },
     },
     async (request) => {
-      const actor = actorOf(request);
+      const actor = actorWithConnectionOf(request);
       return userDto(await directory.get(actor, actor.environmentId, lower(request.params.userId)));
     },
   );
@@ -97,7 +97,7 @@ export function usersRoutes(app: FastifyTypebox, directory: DirectoryService, pr
       },
     },
     async (request) => {
-      const actor = actorOf(request);
+      const actor = actorWithConnectionOf(request);
       const body = request.body;
       if (body.email && !isValidEmail(body.email))
         throw new IdentityFailure([describe.invalidEmail(body.email)]);
@@ -121,7 +121,7 @@ export function usersRoutes(app: FastifyTypebox, directory: DirectoryService, pr
       },
     },
     async (request, reply) => {
-      const actor = actorOf(request);
+      const actor = actorWithConnectionOf(request);
       await directory.delete(actor, actor.environmentId, lower(request.params.userId));
       return reply.status(204).send(null);
     },
@@ -139,7 +139,7 @@ export function usersRoutes(app: FastifyTypebox, directory: DirectoryService, pr
       },
     },
     async (request) => {
-      const actor = actorOf(request);
+      const actor = actorWithConnectionOf(request);
       const body = request.body;
       checkPartition(actor.environmentId, body.partitionGlobalId);
       const problems = validateNewUser(body);
@@ -172,7 +172,7 @@ export function usersRoutes(app: FastifyTypebox, directory: DirectoryService, pr
       },
     },
     async (request, reply) => {
-      const actor = actorOf(request);
+      const actor = actorWithConnectionOf(request);
       checkPartition(actor.environmentId, request.body.partitionGlobalId);
       await directory.deleteMany(actor, actor.environmentId, request.body.userIds ?? []);
       return reply.status(204).send(null);
@@ -191,7 +191,7 @@ export function usersRoutes(app: FastifyTypebox, directory: DirectoryService, pr
       },
     },
     async (request) => {
-      const actor = actorOf(request);
+      const actor = actorWithConnectionOf(request);
       checkPartition(actor.environmentId, request.params.partitionGlobalId);
       const { searchTerm, top = 10, skip = 0, sortBy, sortOrder } = request.query;
       const sortField = sortKeyOf(sortBy);
@@ -227,7 +227,7 @@ export function usersRoutes(app: FastifyTypebox, directory: DirectoryService, pr
       },
     },
     async (request, reply) => {
-      const actor = actorOf(request);
+      const actor = actorWithConnectionOf(request);
       const body = request.body;
       checkPartition(actor.environmentId, body.partitionGlobalId);
       const inputs = body.users ?? [];
@@ -261,7 +261,7 @@ export function usersRoutes(app: FastifyTypebox, directory: DirectoryService, pr
       },
     },
     async (request) => {
-      const actor = actorOf(request);
+      const actor = actorWithConnectionOf(request);
       const { oldPassword, newPassword } = request.body;
       if (typeof newPassword !== 'string' || newPassword === '') {
         throw new ProblemError(400, { newPassword: ['The NewPassword field is required.'] });
