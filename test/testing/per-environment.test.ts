@@ -16,6 +16,7 @@ const ALICE_PW = 'alice-Passw0rd!';
 const BOB_PW = 'bob-Passw0rd!';
 const NEW_PW = 'Quartz!River92x';
 const VND = 'application/vnd.pingidentity.';
+const IDENTITY_DATA_ADMIN = '2f2a4c6e-7a3d-4a61-9d2a-0c3a6c1f0003';
 
 const environment = (id: string, name: string, userId: string, username: string, password: string) => ({
   id,
@@ -176,6 +177,42 @@ for (const kind of STORES) {
       await t.reset();
       assert.deepEqual(await userNamed(t, B, 'bob-extra'), []);
       assert.equal((await clock(t, B)).environmentOffsetSeconds, 0);
+    });
+
+    it('role assignments held in another environment stay; those that would dangle go with a deleted environment', async () => {
+      await t.reset();
+      const worker = await api(t, 'POST', `/environments/${B}/applications`, {
+        name: 'b-worker',
+        type: 'WORKER',
+      });
+      assert.equal(worker.status, 201, worker.text);
+      const made = await api(t, 'POST', '/environments', {
+        name: 'made-for-roles',
+        type: 'SANDBOX',
+        region: 'NA',
+        license: { id: '11111111-1111-4111-8111-111111111111' },
+      });
+      assert.equal(made.status, 201, made.text);
+      const assignments = `/environments/${B}/applications/${worker.body.id}/roleAssignments`;
+      for (const scope of [A, made.body.id as string]) {
+        const assigned = await api(t, 'POST', assignments, {
+          role: { id: IDENTITY_DATA_ADMIN },
+          scope: { type: 'ENVIRONMENT', id: scope },
+        });
+        assert.equal(assigned.status, 201, assigned.text);
+      }
+      const scopes = async () =>
+        (
+          (await api(t, 'GET', assignments)).body._embedded.roleAssignments as Array<{
+            scope: { id: string };
+          }>
+        )
+          .map((assignment) => assignment.scope.id)
+          .filter((id) => id === A || id === made.body.id);
+      await t.reset({ environmentId: A });
+      assert.deepEqual((await scopes()).sort(), [A, made.body.id].sort());
+      await t.reset({ environmentId: made.body.id as string });
+      assert.deepEqual(await scopes(), [A]);
     });
 
     it("moving one environment's clock ends its lockouts and expires its codes; another environment's stay", async () => {
