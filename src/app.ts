@@ -28,6 +28,7 @@ import { createValidators } from './http/validation.js';
 import { registerOpenApi } from './http/openapi.js';
 import { registerHealth } from './http/health.js';
 import { decorateActor } from './http/actor.js';
+import { enterEnvironmentClock, environmentParamOf } from './http/environment-clock.js';
 import type { FastifyTypebox, TesseraContext } from './http/context.js';
 import { registerCorrelation } from './http/correlation.js';
 import { createLogger, TesseraLogController } from './http/logging.js';
@@ -136,6 +137,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     const allowedMethods = (url: string) => routes.allowedMethods(url);
     faces = edgeFaces();
     registerEdgeNotFound(server, faces, notFound);
+    // Test mode: a request naming an environment runs on that environment's clock.
+    enterEnvironmentClock(server, services.clock, environmentParamOf);
     // One limiter for both faces: a client has one budget, whichever face it calls.
     const limiter = createRateLimiter(config.rateLimitPerSecond, services.clock);
     await server.register(pingOneFace, {

@@ -86,7 +86,7 @@ export function createServices({ store, clock: baseClock, config, metrics = noMe
   const groupNesting = createGroupNestingService({ store, clock, environments });
   const schemas = createSchemasService({ store, clock, environments });
   // Background jobs (outbox delivery, credential expiry); buildApp starts and stops it.
-  const scheduler = createScheduler({ intervalMs: config.schedulerIntervalMs });
+  const scheduler = createScheduler({ intervalMs: config.schedulerIntervalMs, clocks: testClock });
   const notifications = createNotificationsService({
     store,
     clock,
@@ -128,9 +128,9 @@ export function createServices({ store, clock: baseClock, config, metrics = noMe
   });
   scheduler.register({
     name: 'signon-expiry',
-    run: async () => {
-      await flows.purgeExpired();
-      await sessions.purgeExpired();
+    run: async (scope) => {
+      await flows.purgeExpired(scope);
+      await sessions.purgeExpired(scope);
     },
   });
   const oauth = countIssuedUserTokens(
@@ -155,10 +155,10 @@ export function createServices({ store, clock: baseClock, config, metrics = noMe
     }),
     metrics,
   );
-  scheduler.register({ name: 'oauth-expiry', run: () => oauth.deleteExpired() });
+  scheduler.register({ name: 'oauth-expiry', run: (scope) => oauth.deleteExpired(scope) });
   // Expiry first: it may enqueue credential_revoked messages the outbox pass then sends.
-  scheduler.register({ name: 'credential-expiry', run: () => userCredentials.expireDue() });
-  scheduler.register({ name: 'notification-outbox', run: () => notifications.deliverDue() });
+  scheduler.register({ name: 'credential-expiry', run: (scope) => userCredentials.expireDue(scope) });
+  scheduler.register({ name: 'notification-outbox', run: (scope) => notifications.deliverDue(scope) });
   const activities = createActivitiesService({
     store,
     clock,
@@ -173,16 +173,17 @@ export function createServices({ store, clock: baseClock, config, metrics = noMe
     timeoutMs: config.webhookTimeoutMs,
     metrics,
   });
-  scheduler.register({ name: 'webhook-delivery', run: () => webhooks.deliverDue() });
-  // Retention runs at most once a minute (of the service clock), not on every tick.
-  let retentionRanAt = Number.NEGATIVE_INFINITY;
+  scheduler.register({ name: 'webhook-delivery', run: (scope) => webhooks.deliverDue(scope) });
+  // Retention runs at most once a minute (of the service clock, per clock), not on every tick.
+  const retentionRanAt = new Map<string, number>();
   scheduler.register({
     name: 'audit-retention',
-    run: async () => {
-      if (clock.now() - retentionRanAt < 60_000) return;
-      retentionRanAt = clock.now();
-      await activities.prune();
-      await webhooks.dropStale();
+    run: async (scope) => {
+      const key = scope?.only ?? '';
+      if (clock.now() - (retentionRanAt.get(key) ?? Number.NEGATIVE_INFINITY) < 60_000) return;
+      retentionRanAt.set(key, clock.now());
+      await activities.prune(scope);
+      await webhooks.dropStale(scope);
     },
   });
   const seed = createSeedService({ store, clock, environments, applications, users, passwords });

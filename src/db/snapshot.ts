@@ -5,6 +5,8 @@ import type { Db } from './schema.js';
 /** Rows of every table, in table creation order (so a parent table comes before its children). */
 export interface StoreSnapshot {
   readonly tables: ReadonlyArray<{ readonly name: string; readonly rows: Record<string, unknown>[] }>;
+  /** The tables with an `environment_id` column (what a per-environment reset goes by). */
+  readonly environmentKeyed: ReadonlySet<string>;
 }
 
 /**
@@ -34,6 +36,19 @@ async function tablesInCreationOrder(db: Db): Promise<string[]> {
   return names.map((r) => r.name).filter((name) => !KEPT.has(name));
 }
 
+async function tablesWithEnvironmentId(db: Db): Promise<Set<string>> {
+  const names = isPostgres(db)
+    ? (
+        await sql<{ name: string }>`select table_name as name from information_schema.columns
+          where table_schema = current_schema() and column_name = 'environment_id'`.execute(db)
+      ).rows
+    : (
+        await sql<{ name: string }>`select m.name as name from sqlite_master m
+          join pragma_table_info(m.name) c where m.type = 'table' and c.name = 'environment_id'`.execute(db)
+      ).rows;
+  return new Set(names.map((r) => r.name));
+}
+
 /** Reads the whole store (small test stores only: it is held in memory). */
 export async function takeSnapshot(db: Db): Promise<StoreSnapshot> {
   const tables = [];
@@ -42,7 +57,7 @@ export async function takeSnapshot(db: Db): Promise<StoreSnapshot> {
     const rows = (await sql<Record<string, unknown>>`select * from ${sql.table(name)}`.execute(db)).rows;
     tables.push({ name, rows });
   }
-  return { tables };
+  return { tables, environmentKeyed: await tablesWithEnvironmentId(db) };
 }
 
 /** Replaces the content of every snapshotted table with the snapshot, inside `trx`. */
@@ -50,17 +65,24 @@ export async function restoreSnapshot(trx: Db, snapshot: StoreSnapshot): Promise
   for (const { name } of [...snapshot.tables].reverse()) {
     await sql`delete from ${sql.table(name)}`.execute(trx);
   }
-  for (const { name, rows } of snapshot.tables) {
-    for (let i = 0; i < rows.length; i += 100) {
-      const chunk = rows.slice(i, i + 100);
-      const columns = Object.keys(chunk[0] ?? {});
-      if (columns.length === 0) continue;
-      const values = chunk.map(
-        (row) => sql`(${sql.join(columns.map((column) => sql`${row[column] ?? null}`))})`,
-      );
-      await sql`insert into ${sql.table(name)} (${sql.join(columns.map((c) => sql.ref(c)))}) values ${sql.join(values)}`.execute(
-        trx,
-      );
-    }
+  for (const { name, rows } of snapshot.tables) await insertRows(trx, name, rows);
+}
+
+/** Inserts snapshot rows into a table, 100 to a statement. */
+export async function insertRows(
+  trx: Db,
+  name: string,
+  rows: readonly Record<string, unknown>[],
+): Promise<void> {
+  for (let i = 0; i < rows.length; i += 100) {
+    const chunk = rows.slice(i, i + 100);
+    const columns = Object.keys(chunk[0] ?? {});
+    if (columns.length === 0) continue;
+    const values = chunk.map(
+      (row) => sql`(${sql.join(columns.map((column) => sql`${row[column] ?? null}`))})`,
+    );
+    await sql`insert into ${sql.table(name)} (${sql.join(columns.map((c) => sql.ref(c)))}) values ${sql.join(values)}`.execute(
+      trx,
+    );
   }
 }

@@ -5,6 +5,7 @@ export {
   type DatabaseLocation,
   type StartTesseraOptions,
   type TesseraInstance,
+  type TesseraTimeTarget,
 } from './start-tessera.js';
 export type * from '../core/seed/seed.js';
 export { SeedFileError } from './seed-file.js';

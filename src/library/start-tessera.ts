@@ -37,6 +37,11 @@ export interface StartTesseraOptions {
   readonly env?: Readonly<Record<string, string>>;
 }
 
+/** Which environment `reset` or `advanceTime` acts on; all of them when left out. */
+export interface TesseraTimeTarget {
+  readonly environmentId?: string;
+}
+
 export interface TesseraInstance {
   /** Base URL with the real port, e.g. `http://127.0.0.1:41234`. */
   readonly url: string;
@@ -51,13 +56,24 @@ export interface TesseraInstance {
   readonly clientSecret: string;
   /** A bearer token of the bootstrap worker (fetched with client credentials, kept until near expiry). */
   token(): Promise<string>;
-  /** Puts the store back as it was at start and clears the clock offset (test mode). */
-  reset(): Promise<void>;
-  /** Moves Tessera's clock forward by `seconds` (test mode); the scheduler runs at the new time. */
-  advanceTime(seconds: number): Promise<void>;
+  /**
+   * Puts the store back as it was at start and clears every clock offset (test mode). With
+   * `environmentId`, only that environment goes back (one made after start is deleted) and only
+   * its clock offset is cleared; other environments keep their state, mailbox and clock.
+   */
+  reset(options?: TesseraTimeTarget): Promise<void>;
+  /**
+   * Moves Tessera's clock forward by `seconds` (test mode; negative moves it back); the scheduler
+   * runs at the new time. With `environmentId`, only that environment's clock moves (its offset
+   * adds to the instance's).
+   */
+  advanceTime(seconds: number, options?: TesseraTimeTarget): Promise<void>;
   /** Stops the server and closes the store. */
   close(): Promise<void>;
 }
+
+const environmentQuery = ({ environmentId }: TesseraTimeTarget): string =>
+  environmentId === undefined ? '' : `?environment=${encodeURIComponent(environmentId)}`;
 
 /** Fixed bootstrap defaults of the library: test instances are disposable and deterministic. */
 export const LIBRARY_BOOTSTRAP = {
@@ -145,11 +161,11 @@ export async function startTessera(options: StartTesseraOptions = {}): Promise<T
     clientId,
     clientSecret: bootstrap.clientSecret,
     token,
-    async reset() {
-      await call('POST', '/tessera/testing/reset');
+    async reset(target: TesseraTimeTarget = {}) {
+      await call('POST', '/tessera/testing/reset' + environmentQuery(target));
     },
-    async advanceTime(seconds: number) {
-      await call('POST', '/tessera/testing/clock', { advanceSeconds: seconds });
+    async advanceTime(seconds: number, target: TesseraTimeTarget = {}) {
+      await call('POST', '/tessera/testing/clock' + environmentQuery(target), { advanceSeconds: seconds });
     },
     close: () => launched.close(),
   };

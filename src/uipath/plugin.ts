@@ -9,6 +9,7 @@ import { JsonSyntaxError, parseJsonBody, type SourcePosition } from './json-body
 import { uipathTokenRoutes } from './tokens/tokens.routes.js';
 import { orgParams } from './shared/schemas.js';
 import { usersRoutes } from './users/users.routes.js';
+import { enterEnvironmentClock } from '../http/environment-clock.js';
 
 /**
  * Where UiPath clients find the Identity API: standalone `/identity`, Cloud/Suite `/identity_`,
@@ -91,6 +92,8 @@ export const uipathFace: FastifyPluginAsyncTypebox<UiPathFaceOptions> = async (a
               environments: services.environments,
               limiter: options.limiter,
             });
+            // In test mode, calls run on the clock of the token's environment (the organization).
+            enterEnvironmentClock(api, services.clock, (request) => request.actor?.environmentId);
             usersRoutes(api, services.directory, orgParams(prefix));
           },
           { prefix: '/api' },

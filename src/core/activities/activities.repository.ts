@@ -12,6 +12,7 @@ import {
   type Activity,
   type ActivityInput,
 } from './activity.js';
+import { inEnvironmentScope, type EnvironmentScope } from '../shared/environment-scope.js';
 
 export interface ActivitiesTable {
   id: string;
@@ -129,15 +130,23 @@ export async function findActivity(db: Db, environmentId: string, id: string): P
 }
 
 /** Deletes activities recorded before `before` (retention); returns how many. */
-export async function pruneActivities(db: Db, before: number): Promise<number> {
+export async function pruneActivities(db: Db, before: number, scope?: EnvironmentScope): Promise<number> {
   // activity_resources rows go with them (foreign key cascade on PostgreSQL; SQLite is told
   // explicitly because its foreign keys may be off in some connections).
   await db
     .deleteFrom('activity_resources')
     .where('activity_id', 'in', (eb) =>
-      eb.selectFrom('activities').select('id').where('recorded_at', '<', before),
+      eb
+        .selectFrom('activities')
+        .select('id')
+        .where('recorded_at', '<', before)
+        .where(inEnvironmentScope(scope)),
     )
     .execute();
-  const result = await db.deleteFrom('activities').where('recorded_at', '<', before).executeTakeFirst();
+  const result = await db
+    .deleteFrom('activities')
+    .where('recorded_at', '<', before)
+    .where(inEnvironmentScope(scope))
+    .executeTakeFirst();
   return Number(result.numDeletedRows);
 }

@@ -7,6 +7,7 @@ import type { Store } from '../../db/store.js';
 import type { Activity } from './activity.js';
 import { activityFilterSql } from './activity-filter.js';
 import { findActivity, listActivities, pruneActivities } from './activities.repository.js';
+import type { EnvironmentScope } from '../shared/environment-scope.js';
 
 /** Reading the audit trail needs this permission on the environment (see roles.ts). */
 export const READ_ACTIVITIES = 'audit:read:activity';
@@ -66,7 +67,7 @@ export function createActivitiesService({
     },
 
     /** Scheduler job: drops activities older than the retention period. */
-    prune: (): Promise<number> =>
-      store.transaction((trx) => pruneActivities(trx, clock.now() - retentionDays * DAY_MS)),
+    prune: (scope?: EnvironmentScope): Promise<number> =>
+      store.transaction((trx) => pruneActivities(trx, clock.now() - retentionDays * DAY_MS, scope)),
   };
 }

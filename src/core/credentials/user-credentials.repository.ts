@@ -2,6 +2,7 @@ import type { Selectable } from 'kysely';
 import { claimingRows, lockingRows } from '../../db/dialect.js';
 import type { Db } from '../../db/schema.js';
 import type { CredentialNotification, CredentialStatus, UserCredential } from './user-credential.js';
+import { inEnvironmentScope, type EnvironmentScope } from '../shared/environment-scope.js';
 
 export interface UserCredentialsTable {
   id: string;
@@ -146,12 +147,18 @@ export async function issuePending(db: Db, userId: string, now: number): Promise
  * Locks up to `limit` credentials whose expiry has passed but are not yet REVOKED. On PostgreSQL
  * rows another process holds are skipped, so each expiry is processed by exactly one process.
  */
-export async function lockExpired(trx: Db, now: number, limit: number): Promise<UserCredential[]> {
+export async function lockExpired(
+  trx: Db,
+  now: number,
+  limit: number,
+  scope?: EnvironmentScope,
+): Promise<UserCredential[]> {
   let q = trx
     .selectFrom('user_credentials')
     .selectAll()
     .where('status', 'in', ['PENDING', 'ISSUED'])
     .where('expires_at', '<=', now)
+    .where(inEnvironmentScope(scope))
     .orderBy('expires_at')
     .limit(limit);
   q = claimingRows(trx, q);

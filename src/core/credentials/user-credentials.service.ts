@@ -29,6 +29,7 @@ import {
 } from './user-credentials.repository.js';
 import { hasActiveWallet } from './wallets.repository.js';
 import { recordUserCredentialActivity } from './credential-activities.js';
+import type { EnvironmentScope } from '../shared/environment-scope.js';
 
 export interface UserCredentialsServiceDeps {
   readonly store: Store;
@@ -316,9 +317,9 @@ export function createUserCredentialsService({
      * `credential_revoked` when the credential asked for notifications. Rows are locked with
      * SKIP LOCKED and flipped by a conditional update, so each expiry is processed once.
      */
-    async expireDue(limit = 100): Promise<number> {
+    async expireDue(scope?: EnvironmentScope, limit = 100): Promise<number> {
       return store.transaction(async (trx) => {
-        const due = await lockExpired(trx, clock.now(), limit);
+        const due = await lockExpired(trx, clock.now(), limit, scope);
         let count = 0;
         for (const credential of due)
           if (await revokeWithin(trx, credential, credential.expiresAt!, undefined)) count += 1;

@@ -20,6 +20,7 @@ import { localeCandidates, selectContent, substitute } from './render.js';
 import { findEmailSettings, findNotificationsSettings, listPhoneSettings } from './settings.repository.js';
 import { defaultContents, findTemplate } from './templates.js';
 import { DeliveryError, sendEmail, sendSms } from './transports.js';
+import type { EnvironmentScope } from '../shared/environment-scope.js';
 
 export interface EnqueueInput {
   readonly environmentId: string;
@@ -207,8 +208,8 @@ export function createDelivery({
    * One outbox pass: claims due messages (atomically, see claimDue), sends each, and records
    * SENT or schedules a retry with exponential backoff. Returns how many were sent.
    */
-  async function deliverDue(limit = 50): Promise<number> {
-    const claimed = await store.transaction((trx) => claimDue(trx, clock.now(), RETRY.leaseMs, limit));
+  async function deliverDue(scope?: EnvironmentScope, limit = 50): Promise<number> {
+    const claimed = await store.transaction((trx) => claimDue(trx, clock.now(), RETRY.leaseMs, limit, scope));
     let sent = 0;
     for (const entry of claimed) {
       try {

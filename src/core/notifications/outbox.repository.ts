@@ -2,6 +2,7 @@ import { sql, type Selectable } from 'kysely';
 import { claimingRows } from '../../db/dialect.js';
 import type { Db } from '../../db/schema.js';
 import type { NotificationMethod, OutboxEntry, OutboxMessage, OutboxStatus } from './notification.js';
+import { inEnvironmentScope, type EnvironmentScope } from '../shared/environment-scope.js';
 
 export interface NotificationOutboxTable {
   id: string;
@@ -79,14 +80,22 @@ export async function insertOutbox(db: Db, entry: OutboxEntry): Promise<void> {
  * UPDATE, so two processes can never both win a row; on PostgreSQL `FOR UPDATE SKIP LOCKED` also
  * keeps them from waiting on each other. SQLite's single writer serialises the transaction.
  */
-export async function claimDue(trx: Db, now: number, leaseMs: number, limit: number): Promise<OutboxEntry[]> {
+export async function claimDue(
+  trx: Db,
+  now: number,
+  leaseMs: number,
+  limit: number,
+  scope?: EnvironmentScope,
+): Promise<OutboxEntry[]> {
   const due = (q: ReturnType<typeof base>) =>
-    q.where((eb) =>
-      eb.or([
-        eb.and([eb('status', '=', 'QUEUED'), eb('next_attempt_at', '<=', now)]),
-        eb.and([eb('status', '=', 'SENDING'), eb('claimed_until', '<=', now)]),
-      ]),
-    );
+    q
+      .where(inEnvironmentScope(scope))
+      .where((eb) =>
+        eb.or([
+          eb.and([eb('status', '=', 'QUEUED'), eb('next_attempt_at', '<=', now)]),
+          eb.and([eb('status', '=', 'SENDING'), eb('claimed_until', '<=', now)]),
+        ]),
+      );
   const base = () => trx.selectFrom('notification_outbox').select('id');
   let select = due(base()).orderBy('next_attempt_at').orderBy('id').limit(limit);
   select = claimingRows(trx, select);

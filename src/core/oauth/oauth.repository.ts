@@ -1,6 +1,7 @@
 import type { Selectable } from 'kysely';
 import type { Db } from '../../db/schema.js';
 import type { AuthorizationCode, OAuthGrant, RefreshTokenRecord } from './grant.js';
+import { inEnvironmentScope, type EnvironmentScope } from '../shared/environment-scope.js';
 
 export interface OAuthGrantsTable {
   id: string;
@@ -273,14 +274,16 @@ export async function accessTokenRevoked(db: Db, jti: string): Promise<boolean> 
 }
 
 /** Drops what can no longer be used (run by the scheduler). */
-export async function deleteExpired(db: Db, now: number): Promise<void> {
-  await db.deleteFrom('oauth_access_tokens').where('expires_at', '<', now).execute();
+export async function deleteExpired(db: Db, now: number, scope?: EnvironmentScope): Promise<void> {
+  const inScope = inEnvironmentScope(scope);
+  await db.deleteFrom('oauth_access_tokens').where('expires_at', '<', now).where(inScope).execute();
   // Used codes stay with their grant: a late replay must still find them and revoke the grant.
   await db
     .deleteFrom('oauth_authorization_codes')
     .where('expires_at', '<', now)
     .where('used_at', 'is', null)
+    .where(inScope)
     .execute();
-  await db.deleteFrom('oauth_refresh_tokens').where('expires_at', '<', now).execute();
-  await db.deleteFrom('oauth_grants').where('expires_at', '<', now).execute();
+  await db.deleteFrom('oauth_refresh_tokens').where('expires_at', '<', now).where(inScope).execute();
+  await db.deleteFrom('oauth_grants').where('expires_at', '<', now).where(inScope).execute();
 }

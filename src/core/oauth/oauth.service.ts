@@ -19,6 +19,7 @@ import { CODE_TTL_MS, type OAuthGrant } from './grant.js';
 import * as repo from './oauth.repository.js';
 import { createTokenMinter } from './token-minter.js';
 import { createTokenVerifier } from './token-verifier.js';
+import type { EnvironmentScope } from '../shared/environment-scope.js';
 
 /** What the authorization server needs of an application (the OIDC application satisfies it). */
 export interface OAuthClient {
@@ -223,6 +224,6 @@ export function createOAuthService(deps: OAuthServiceDeps) {
     },
 
     /** Drops expired codes, tokens and grants (a scheduler job). */
-    deleteExpired: () => repo.deleteExpired(store.db, clock.now()),
+    deleteExpired: (scope?: EnvironmentScope) => repo.deleteExpired(store.db, clock.now(), scope),
   };
 }

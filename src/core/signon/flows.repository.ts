@@ -1,6 +1,7 @@
 import type { Selectable } from 'kysely';
 import type { Db } from '../../db/schema.js';
 import type { Flow } from './flow.js';
+import { inEnvironmentScope, type EnvironmentScope } from '../shared/environment-scope.js';
 
 export interface SignonFlowsTable {
   id: string;
@@ -131,10 +132,15 @@ export async function deleteFlow(db: Db, id: string, readVersion: number): Promi
 }
 
 /** Deletes the flows past their expiry; answers the status of each one deleted. */
-export async function deleteExpiredFlows(db: Db, now: number): Promise<Flow['status'][]> {
+export async function deleteExpiredFlows(
+  db: Db,
+  now: number,
+  scope?: EnvironmentScope,
+): Promise<Flow['status'][]> {
   const rows = await db
     .deleteFrom('signon_flows')
     .where('expires_at', '<=', now)
+    .where(inEnvironmentScope(scope))
     .returning('status')
     .execute();
   return rows.map((row) => row.status as Flow['status']);

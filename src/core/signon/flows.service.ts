@@ -25,6 +25,7 @@ import {
   type StoredFlow,
 } from './flows.repository.js';
 import type { SessionsService } from './sessions.service.js';
+import type { EnvironmentScope } from '../shared/environment-scope.js';
 
 export interface FlowsServiceDeps {
   readonly store: Store;
@@ -281,12 +282,9 @@ export function createFlowsService(deps: FlowsServiceDeps) {
       );
       return { application: app ? { id: app.id, name: app.name } : undefined, passwordPolicy };
     },
-    /**
-     * Deletes flows past their idle expiry (scheduler); each one left unfinished is a sign-on
-     * that expired. Answers how many were deleted.
-     */
-    async purgeExpired() {
-      const statuses = await deleteExpiredFlows(store.db, clock.now());
+    /** Deletes flows past their idle expiry (scheduler); unfinished ones count as expired sign-ons. */
+    async purgeExpired(scope?: EnvironmentScope) {
+      const statuses = await deleteExpiredFlows(store.db, clock.now(), scope);
       for (const status of statuses) if (!isTerminal(status)) metrics.signOn('expired');
       return statuses.length;
     },

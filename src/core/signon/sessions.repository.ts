@@ -1,6 +1,7 @@
 import type { Selectable } from 'kysely';
 import type { Db } from '../../db/schema.js';
 import type { Session } from './flow.js';
+import { inEnvironmentScope, type EnvironmentScope } from '../shared/environment-scope.js';
 
 export interface SignonSessionsTable {
   id: string;
@@ -101,7 +102,11 @@ export async function deleteSessions(db: Db, ids: readonly string[]): Promise<vo
   await db.deleteFrom('signon_sessions').where('id', 'in', ids).execute();
 }
 
-export async function deleteExpiredSessions(db: Db, now: number): Promise<number> {
-  const result = await db.deleteFrom('signon_sessions').where('expires_at', '<=', now).executeTakeFirst();
+export async function deleteExpiredSessions(db: Db, now: number, scope?: EnvironmentScope): Promise<number> {
+  const result = await db
+    .deleteFrom('signon_sessions')
+    .where('expires_at', '<=', now)
+    .where(inEnvironmentScope(scope))
+    .executeTakeFirst();
   return Number(result.numDeletedRows);
 }

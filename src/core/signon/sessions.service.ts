@@ -18,6 +18,7 @@ import {
   updateSession,
 } from './sessions.repository.js';
 import { recordSessionEnded, recordSignOnActivities } from './signon-activities.js';
+import type { EnvironmentScope } from '../shared/environment-scope.js';
 
 /** A session lives 30 days after the last sign-on with a password (reference §7.1, `Max-Age` of `ST`). */
 export const SESSION_LIFETIME_MS = 30 * 86_400_000;
@@ -153,7 +154,7 @@ export function createSessionsService({ store, clock, environments, users }: Ses
     },
 
     /** Deletes sessions past their lifetime (scheduler). */
-    purgeExpired: () => deleteExpiredSessions(store.db, clock.now()),
+    purgeExpired: (scope?: EnvironmentScope) => deleteExpiredSessions(store.db, clock.now(), scope),
 
     // ---- management API (actor authorization on the user's population)
 

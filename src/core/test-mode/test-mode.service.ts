@@ -1,10 +1,11 @@
 import { authorize, can, type Actor } from '../access/actor.js';
 import type { EnvironmentsService } from '../environments/environments.service.js';
 import type { Scheduler } from '../scheduler/scheduler.js';
-import { invalidValue } from '../shared/errors.js';
+import { invalidValue, notFound } from '../shared/errors.js';
 import type { OffsetClock } from '../shared/offset-clock.js';
 import type { Store } from '../../db/store.js';
 import { restoreSnapshot, takeSnapshot, type StoreSnapshot } from '../../db/snapshot.js';
+import { resetEnvironment } from './environment-reset.js';
 import { clearMailbox } from './mailbox.repository.js';
 
 export interface TestModeDeps {
@@ -16,7 +17,10 @@ export interface TestModeDeps {
 
 export interface ClockState {
   readonly now: number;
+  /** The offset of the clock read: the instance's, plus the environment's when one is named. */
   readonly offsetMs: number;
+  /** With an environment: its own offset (on top of the instance's). */
+  readonly environmentOffsetMs?: number;
 }
 
 export type ClockMove = { readonly advanceSeconds: number } | { readonly at: number };
@@ -27,9 +31,10 @@ const MAX_MOVE_MS = 100 * 365 * 24 * 3600 * 1000;
 export type TestModeService = ReturnType<typeof createTestModeService>;
 
 /**
- * What only a Tessera in test mode offers: the movable clock and clearing the mailbox.
- * Instance-wide actions need an actor that may update environments organization-wide (the
- * bootstrap worker can).
+ * What only a Tessera in test mode offers: the movable clock (for the instance, or for one
+ * environment), reset (of the store, or of one environment) and clearing the mailbox.
+ * Clock and reset need an actor that may update environments organization-wide (the bootstrap
+ * worker can).
  */
 export function createTestModeService({ store, clock, environments, scheduler }: TestModeDeps) {
   function authorizeInstanceWide(actor: Actor): void {
@@ -39,36 +44,55 @@ export function createTestModeService({ store, clock, environments, scheduler }:
     });
   }
 
-  const state = (): ClockState => ({ now: clock.now(), offsetMs: clock.offsetMs });
+  const state = (environmentId?: string): ClockState =>
+    environmentId === undefined
+      ? { now: clock.now(), offsetMs: clock.offsetMs }
+      : {
+          now: clock.nowIn(environmentId),
+          offsetMs: clock.offsetMs + clock.environmentOffsetMs(environmentId),
+          environmentOffsetMs: clock.environmentOffsetMs(environmentId),
+        };
   let startState: StoreSnapshot | undefined;
+
+  function remembered(): StoreSnapshot {
+    if (!startState) throw new Error('reset before the start state was remembered');
+    return startState;
+  }
 
   return {
     clock,
     authorizeInstanceWide,
 
-    clockState(actor: Actor): ClockState {
+    /** The instance's clock, or one environment's (which must exist). */
+    async clockState(actor: Actor, environmentId?: string): Promise<ClockState> {
       authorizeInstanceWide(actor);
-      return state();
+      if (environmentId !== undefined) await environments.require(environmentId);
+      return state(environmentId);
     },
 
     /**
-     * Moves the clock for the whole instance, then runs one scheduler pass so work that became
-     * due (expiries, the outbox) is done before the caller sees the answer.
+     * Moves the clock of the whole instance, or of one environment only (its offset adds to the
+     * instance's), then runs one scheduler pass so work that became due (expiries, the outbox)
+     * is done before the caller sees the answer. The pass sweeps a moved environment inside its
+     * own clock (see the scheduler).
      */
-    async moveClock(actor: Actor, move: ClockMove): Promise<ClockState> {
+    async moveClock(actor: Actor, move: ClockMove, environmentId?: string): Promise<ClockState> {
       authorizeInstanceWide(actor);
+      if (environmentId !== undefined) await environments.require(environmentId);
+      const offset = environmentId === undefined ? clock.offsetMs : state(environmentId).offsetMs;
       if ('advanceSeconds' in move) {
         const ms = move.advanceSeconds * 1000;
-        if (!Number.isFinite(ms) || Math.abs(clock.offsetMs + ms) > MAX_MOVE_MS)
+        if (!Number.isFinite(ms) || Math.abs(offset + ms) > MAX_MOVE_MS)
           throw invalidValue('advanceSeconds', 'must move the clock by less than 100 years in all');
-        clock.advance(ms);
+        clock.advance(ms, environmentId);
       } else {
-        if (!Number.isFinite(move.at) || Math.abs(move.at - clock.now() + clock.offsetMs) > MAX_MOVE_MS)
+        const real = state(environmentId).now - offset;
+        if (!Number.isFinite(move.at) || Math.abs(move.at - real) > MAX_MOVE_MS)
           throw invalidValue('at', 'must be within 100 years of the real time');
-        clock.setTo(move.at);
+        clock.setTo(move.at, environmentId);
       }
       await scheduler.runOnce();
-      return state();
+      return state(environmentId);
     },
 
     /** Remembers the store as it is now (after bootstrap and seed) as what `reset` restores. */
@@ -78,12 +102,21 @@ export function createTestModeService({ store, clock, environments, scheduler }:
 
     /**
      * Puts the whole store back as it was at start (bootstrap plus seed), in one transaction, and
-     * clears the clock offset. Signing keys and the sealing key are kept, so tokens stay valid.
+     * clears every clock offset. Signing keys and the sealing key are kept, so tokens stay valid.
+     * With `environmentId`, only that environment goes back (see `resetEnvironment`; one made
+     * after start is deleted) and only its own clock offset is cleared; other environments, their
+     * mailboxes and clocks are untouched.
      */
-    async reset(actor: Actor): Promise<void> {
+    async reset(actor: Actor, environmentId?: string): Promise<void> {
       authorizeInstanceWide(actor);
-      const snapshot = startState;
-      if (!snapshot) throw new Error('reset before the start state was remembered');
+      const snapshot = remembered();
+      if (environmentId !== undefined) {
+        const tables = await store.transaction((trx) => resetEnvironment(trx, snapshot, environmentId));
+        if (!tables) throw notFound();
+        for (const name of tables) store.writes.bump(name);
+        clock.reset(environmentId);
+        return;
+      }
       await store.transaction((trx) => restoreSnapshot(trx, snapshot));
       // The restore writes with plain SQL: tell the read caches every table changed.
       for (const { name } of snapshot.tables) store.writes.bump(name);

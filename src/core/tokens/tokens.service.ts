@@ -4,7 +4,7 @@ import type { UserAuthority } from '../access/subject-roles.service.js';
 import type { ClientAuthentication } from '../applications/application.js';
 import type { ApplicationsService } from '../applications/applications.service.js';
 import type { EnvironmentsService } from '../environments/environments.service.js';
-import type { Clock } from '../shared/clock.js';
+import { nowIn, type Clock } from '../shared/clock.js';
 import { DomainError } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import { checkJwtRules, JWT_VERIFY_RULES } from './jwt-rules.js';
@@ -118,7 +118,7 @@ export function createTokensService({
   async function verifyJwt(token: string): Promise<VerifiedClaims> {
     const cached = verified.get(token);
     if (cached) {
-      if (cached.expiresAt > clock.now()) return cached;
+      if (cached.expiresAt > nowIn(clock, cached.environmentId)) return cached;
       verified.delete(token);
     }
     let kid: string | undefined;
@@ -134,10 +134,12 @@ export function createTokensService({
         ...JWT_VERIFY_RULES,
         algorithms: ['RS256'],
         audience,
-        currentDate: new Date(clock.now()),
+        // A token is judged by the clock of the environment that issued it (test mode may move
+        // one environment's clock apart), wherever it is presented.
+        currentDate: new Date(nowIn(clock, key.environmentId)),
         requiredClaims: ['exp', 'iat'],
       });
-      checkJwtRules(protectedHeader, payload, clock.now());
+      checkJwtRules(protectedHeader, payload, nowIn(clock, key.environmentId));
       // A user's token (it has a subject) acts as the user, never as its application; it must be
       // for the PingOne API audience (then it carries env/org, checked here like a worker's).
       if (
@@ -219,7 +221,7 @@ export function createTokensService({
         );
       }
       const key = await keys.forEnvironment(env.id);
-      const issuedAt = Math.floor(clock.now() / 1000);
+      const issuedAt = Math.floor(nowIn(clock, env.id) / 1000);
       const expiresIn = application.accessTokenTtlSeconds;
       const accessToken = await new SignJWT({
         client_id: application.id,

@@ -4,6 +4,11 @@ import { sql, type Selectable } from 'kysely';
 import { claimingRows } from '../../db/dialect.js';
 import type { Db, DbBool } from '../../db/schema.js';
 import type { SubscriptionFilter, SubscriptionFormat } from './subscription.js';
+import {
+  inEnvironmentScope,
+  subscriptionInEnvironmentScope,
+  type EnvironmentScope,
+} from '../shared/environment-scope.js';
 
 export interface WebhookSubscriptionsTable {
   id: string;
@@ -236,11 +241,13 @@ export async function claimSubscriptions(
   now: number,
   leaseMs: number,
   limit: number,
+  scope?: EnvironmentScope,
 ): Promise<SubscriptionRecord[]> {
   let select = trx
     .selectFrom('webhook_subscriptions')
     .select('id')
     .where(dueSubscriptions(now))
+    .where(inEnvironmentScope(scope))
     .orderBy('next_attempt_at')
     .orderBy('id')
     .limit(limit);
@@ -316,8 +323,12 @@ export async function releaseClaim(db: Db, id: string): Promise<void> {
 }
 
 /** Deliveries older than `before` (a subscription left disabled or failing too long) are dropped. */
-export async function dropStaleDeliveries(db: Db, before: number): Promise<number> {
-  const result = await db.deleteFrom('webhook_outbox').where('created_at', '<', before).executeTakeFirst();
+export async function dropStaleDeliveries(db: Db, before: number, scope?: EnvironmentScope): Promise<number> {
+  const result = await db
+    .deleteFrom('webhook_outbox')
+    .where('created_at', '<', before)
+    .where(subscriptionInEnvironmentScope(scope))
+    .executeTakeFirst();
   return Number(result.numDeletedRows);
 }
 

@@ -34,6 +34,7 @@ import {
   updateSubscription,
   type SubscriptionRecord,
 } from './webhooks.repository.js';
+import type { EnvironmentScope } from '../shared/environment-scope.js';
 
 /** Retries: 1 s, 2 s, 4 s ... capped at 5 minutes, forever (head-of-line, like PingOne). */
 export const WEBHOOK_RETRY = { baseMs: 1000, capMs: 300_000, leaseMs: 120_000, batch: 500 } as const;
@@ -229,9 +230,9 @@ export function createWebhooksService(deps: WebhooksServiceDeps) {
      * that subscription (head-of-line, so order holds) until its backoff has passed. Returns
      * how many activities were delivered.
      */
-    async deliverDue(limit = 20): Promise<number> {
+    async deliverDue(scope?: EnvironmentScope, limit = 20): Promise<number> {
       const claimed = await store.transaction((trx) =>
-        claimSubscriptions(trx, clock.now(), WEBHOOK_RETRY.leaseMs, limit),
+        claimSubscriptions(trx, clock.now(), WEBHOOK_RETRY.leaseMs, limit, scope),
       );
       let delivered = 0;
       await Promise.all(
@@ -289,7 +290,7 @@ export function createWebhooksService(deps: WebhooksServiceDeps) {
     },
 
     /** Scheduler job: drops deliveries older than two weeks (suspended or failing subscriptions). */
-    dropStale: (): Promise<number> =>
-      store.transaction((trx) => dropStaleDeliveries(trx, clock.now() - WEBHOOK_KEEP_MS)),
+    dropStale: (scope?: EnvironmentScope): Promise<number> =>
+      store.transaction((trx) => dropStaleDeliveries(trx, clock.now() - WEBHOOK_KEEP_MS, scope)),
   };
 }
