@@ -1,3 +1,5 @@
+// Over 300 lines: every statement on the users table (prepared hot reads, the revisioned update,
+// keyset pages with their bounded count, uniqueness probes) stays in one thin repository.
 import { sql, type RawBuilder, type Selectable, type SqlBool, type Updateable } from 'kysely';
 import { isPostgres, lockingRows, type StoreDialect } from '../../db/dialect.js';
 import { prepareQuery, prepareWrite } from '../../db/prepared.js';
