@@ -55,8 +55,9 @@ export function enforceBodyTimeout(
     timer.unref();
     const clear = () => clearTimeout(timer);
     raw.once('end', clear);
+    // The request's own 'close' also fires when its socket closes; a listener on the socket
+    // itself would pile up on a keep-alive connection, one per request.
     raw.once('close', clear);
-    raw.socket.once('close', clear);
     // Once answered, a body still arriving (or never read) no longer holds anything open.
     reply.raw.once('finish', clear);
   });

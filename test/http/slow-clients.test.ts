@@ -14,7 +14,8 @@ import { BOOTSTRAP, describeStores, startTessera, STORES, type TestServer } from
  */
 const LIMITS = {
   TESSERA_BODY_TIMEOUT_SECONDS: '1',
-  TESSERA_REQUEST_TIMEOUT_SECONDS: '3',
+  // Well above the body timeout, so Node's own 408 (plain text) never races the face's one.
+  TESSERA_REQUEST_TIMEOUT_SECONDS: '10',
   TESSERA_HEADERS_TIMEOUT_SECONDS: '2',
   TESSERA_KEEP_ALIVE_TIMEOUT_SECONDS: '2',
   TESSERA_IDLE_TIMEOUT_SECONDS: '3',
