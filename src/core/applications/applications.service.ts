@@ -1,3 +1,4 @@
+// Over 300 lines: one service for applications, their secrets and grants (shared closures).
 import { authorize, type Actor } from '../access/actor.js';
 import { recordRoleAssignmentActivity } from '../access/role-assignment-activities.js';
 import {

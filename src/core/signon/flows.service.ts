@@ -211,7 +211,6 @@ export function createFlowsService(deps: FlowsServiceDeps) {
       }
       let next: Next;
       try {
-        // A client that has gone frees its place in the hashing queue (password checks).
         next = await passwords.hasher.onBehalfOf(context.connection, () => actions.run(stored, action));
       } catch (error) {
         // A refused action is activity too: it slides the flow's expiry like any other.

@@ -1,3 +1,5 @@
+// Over 300 lines: the directory is one service (users with attributes, groups and passwords in
+// one transaction); its operations share the closures above them.
 import { authorize, type Actor } from '../access/actor.js';
 import type { EnvironmentsService } from '../environments/environments.service.js';
 import type { Environment } from '../environments/environment.js';
