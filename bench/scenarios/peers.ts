@@ -72,6 +72,8 @@ function versus(results: readonly Measurement[], tesseraName: string, peer: Load
   return `Tessera ${(tessera.rate / peer.rate).toFixed(2)}x (${tesseraName})`;
 }
 
+/** cognito-local's default pool wants an e-mail address as the username. */
+const USERNAME = 'bench.user@example.com';
 const NOBODY = { baseUrl: '', token: '', environmentId: '', userId: '', populationId: '' };
 const ENV_ID = '0b0b0b0b-0000-4000-8000-00000000e001';
 const USER_ID = '0b0b0b0b-0000-4000-8000-00000000e002';
@@ -166,7 +168,7 @@ async function cognitoLocal(options: BenchOptions, results: Measurement[], notes
     const UserPoolId = pool.UserPool.Id;
     await api('AdminCreateUser', {
       UserPoolId,
-      Username: 'bench.user',
+      Username: USERNAME,
       UserAttributes: [{ Name: 'email', Value: 'bench.user@example.com' }],
       MessageAction: 'SUPPRESS',
     });
@@ -178,13 +180,13 @@ async function cognitoLocal(options: BenchOptions, results: Measurement[], notes
       body: (i) => JSON.stringify(body(i)),
     });
     const cases: [string, string, (i: number) => unknown, string][] = [
-      ['AdminGetUser', 'AdminGetUser', () => ({ UserPoolId, Username: 'bench.user' }), 'sqlite: GET user'],
+      ['AdminGetUser', 'AdminGetUser', () => ({ UserPoolId, Username: USERNAME }), 'sqlite: GET user'],
       [
         'AdminUpdateUserAttributes',
         'AdminUpdateUserAttributes',
         (i) => ({
           UserPoolId,
-          Username: 'bench.user',
+          Username: USERNAME,
           UserAttributes: [{ Name: 'picture', Value: `https://example.com/photo-${i}.png` }],
         }),
         'sqlite: PATCH user, one row (seed 003)',
@@ -192,7 +194,7 @@ async function cognitoLocal(options: BenchOptions, results: Measurement[], notes
       [
         'AdminSetUserPassword',
         'AdminSetUserPassword',
-        (i) => ({ UserPoolId, Username: 'bench.user', Password: `Qz7!vRp-${i}`, Permanent: true }),
+        (i) => ({ UserPoolId, Username: USERNAME, Password: `Qz7!vRp-${i}`, Permanent: true }),
         'sqlite: PUT password.set (argon2id)',
       ],
     ];
@@ -212,6 +214,15 @@ async function cognitoLocal(options: BenchOptions, results: Measurement[], notes
 
 export async function peersGroup(options: BenchOptions, results: Measurement[], notes: string[]) {
   if (!ensurePeers(notes)) return;
-  await prism(options, results, notes);
-  await cognitoLocal(options, results, notes);
+  for (const [name, peer] of [
+    ['Prism', prism],
+    ['cognito-local', cognitoLocal],
+  ] as const) {
+    try {
+      await peer(options, results, notes);
+    } catch (error) {
+      notes.push(`${name} failed: ${String(error)}`);
+      say(`  ${name} failed: ${String(error)}`);
+    }
+  }
 }
