@@ -7,4 +7,7 @@ export interface BenchFixture {
   /** A user with a typical profile (name, address, phones, photo). */
   readonly userId: string;
   readonly populationId: string;
+  /** The target's store and data directory (the import-users CLI opens the same store). */
+  readonly databaseUrl?: string;
+  readonly dataDir?: string;
 }

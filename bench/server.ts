@@ -29,6 +29,7 @@ const BOOTSTRAP = {
   TESSERA_BOOTSTRAP_CLIENT_SECRET: 'bench-secret-0123456789abcdef-0123456789',
 };
 
+const DATA_DIR = join(tmpdir(), 'tessera-bench-data');
 const POSTGRES_URL = process.env.TESSERA_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 function announce(fixture: BenchFixture) {
@@ -97,7 +98,7 @@ async function tessera(kind: 'sqlite' | 'postgres', logLevel: 'silent' | 'info' 
   const config = loadConfig({
     ...BOOTSTRAP,
     DATABASE_URL: databaseUrl,
-    TESSERA_DATA_DIR: join(tmpdir(), 'tessera-bench-data'),
+    TESSERA_DATA_DIR: DATA_DIR,
     LOG_LEVEL: logLevel,
     // Production argon2 cost: password scenarios must measure the real thing.
     TESSERA_ARGON2_MEMORY_KIB: process.env.TESSERA_ARGON2_MEMORY_KIB ?? '19456',
@@ -160,6 +161,8 @@ async function tessera(kind: 'sqlite' | 'postgres', logLevel: 'silent' | 'info' 
     environmentId: environment.id,
     userId: user.id,
     populationId: population.id,
+    databaseUrl,
+    dataDir: DATA_DIR,
   });
   return async () => {
     for (const cleanup of cleanups) await cleanup();

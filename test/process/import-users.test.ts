@@ -107,5 +107,72 @@ for (const kind of STORES) {
       assert.equal(await passwordCheck(t, hal!.id, 'hal-Passw0rd!1'), 200);
       assert.equal(await userNamed(t, 'gus'), undefined);
     });
+
+    it('writes a batch of pre-encoded users in bulk, and falls back to row by row when one is refused', async () => {
+      const store = await createTestStore(kind);
+      const dir = mkdtempSync(join(tmpdir(), 'tessera-import-'));
+      after(async () => {
+        rmSync(dir, { recursive: true, force: true });
+        await store.drop();
+      });
+      const database = libraryDatabase(store);
+      const first = await startTessera({ database });
+      const environmentId = first.environmentId;
+      await first.close();
+
+      // One batch, every password pre-encoded or absent: the multi-row path.
+      const bulk = join(dir, 'bulk.jsonl');
+      writeFileSync(
+        bulk,
+        ['ivy', 'jo', 'kim', 'lee']
+          .map((u) =>
+            JSON.stringify({
+              username: u,
+              email: `${u}@example.com`,
+              name: { given: u, family: 'Bulk' },
+              ...(u === 'lee' ? {} : { password: ssha512(`${u}-Passw0rd!`) }),
+            }),
+          )
+          .join('\n'),
+      );
+      const imported = await cli(['import-users', bulk, '--environment', environmentId], database, dir);
+      assert.equal(imported.code, 0, imported.stderr);
+      assert.match(imported.stdout, /Imported 4 user\(s\), 0 failed/);
+
+      // A taken username in a pre-encoded batch: the batch is redone row by row, the line reported.
+      const again = join(dir, 'again.jsonl');
+      writeFileSync(
+        again,
+        ['nia', 'IVY', 'oz']
+          .map((u) => JSON.stringify({ username: u, password: ssha512(`${u.toLowerCase()}-Passw0rd!`) }))
+          .join('\n'),
+      );
+      const retried = await cli(['import-users', again, '--environment', environmentId], database, dir);
+      assert.equal(retried.code, 1, retried.stderr);
+      assert.match(retried.stderr, new RegExp(`${again}:2: username IVY is already taken`));
+      assert.match(retried.stdout, /Imported 2 user\(s\), 1 failed/);
+
+      const t = await startTessera({ database });
+      after(() => t.close());
+      const ivy = await userNamed(t, 'ivy');
+      assert.deepEqual(ivy!.name, { given: 'ivy', family: 'Bulk' });
+      assert.equal(await passwordCheck(t, ivy!.id, 'ivy-Passw0rd!'), 200);
+      assert.equal(await passwordCheck(t, ivy!.id, 'wrong-Passw0rd!'), 400);
+      const lee = await userNamed(t, 'lee');
+      const leePassword = await api(t, 'GET', `/environments/${environmentId}/users/${lee!.id}/password`);
+      assert.equal((leePassword.body as { status?: string }).status, 'NO_PASSWORD', leePassword.text);
+      const nia = await userNamed(t, 'nia');
+      assert.equal(await passwordCheck(t, nia!.id, 'nia-Passw0rd!'), 200);
+      assert.ok(await userNamed(t, 'oz'));
+      // Each imported password is a PASSWORD.SET activity naming its user, on either path.
+      const filter = encodeURIComponent(`action.type eq "PASSWORD.SET" and resources.id eq "${ivy!.id}"`);
+      const activities = await api(t, 'GET', `/environments/${environmentId}/activities?filter=${filter}`);
+      assert.equal(activities.status, 200, activities.text);
+      const listed = (
+        activities.body as { _embedded: { activities: Array<{ resources: Array<{ name: string }> }> } }
+      )._embedded.activities;
+      assert.equal(listed.length, 1);
+      assert.equal(listed[0]!.resources[0]!.name, 'ivy');
+    });
   });
 }

@@ -47,60 +47,89 @@ declare module '../../db/schema.js' {
  * matches (same transaction: a webhook never announces a change that rolled back).
  */
 export async function recordActivity(trx: Db, now: number, input: ActivityInput): Promise<Activity> {
-  const activity: Activity = {
-    id: newId(),
-    environmentId: input.environmentId,
-    recordedAt: now,
-    createdAt: now,
-    correlationId: correlationOf(input),
-    actors: actorsOf(input.actor),
-    action: { type: input.type, description: actionDescription(input.type) },
-    resources: input.resources,
-    result: {
-      status: input.status ?? 'SUCCESS',
-      description: input.description ?? defaultResultDescription(input.type, input.resources[0]),
-    },
-  };
-  const document = activityDocument(activity);
-  await trx
-    .insertInto('activities')
-    .values({
-      id: activity.id,
-      environment_id: activity.environmentId,
-      recorded_at: activity.recordedAt,
-      action_type: activity.action.type,
-      correlation_id: activity.correlationId ?? null,
-      actor_client_id: activity.actors.client?.id ?? null,
-      actor_user_id: activity.actors.user?.id ?? null,
-      actor_user_name: activity.actors.user?.name ?? null,
-      document: JSON.stringify(activity),
-    })
-    .execute();
-  if (activity.resources.length > 0)
+  const [activity] = await recordActivities(trx, now, [input]);
+  return activity!;
+}
+
+const buildActivity = (now: number, input: ActivityInput): Activity => ({
+  id: newId(),
+  environmentId: input.environmentId,
+  recordedAt: now,
+  createdAt: now,
+  correlationId: correlationOf(input),
+  actors: actorsOf(input.actor),
+  action: { type: input.type, description: actionDescription(input.type) },
+  resources: input.resources,
+  result: {
+    status: input.status ?? 'SUCCESS',
+    description: input.description ?? defaultResultDescription(input.type, input.resources[0]),
+  },
+});
+
+/** Rows per multi-row INSERT (bulk import records many activities at once). */
+const BULK_ROWS = 200;
+
+/** `recordActivity` for many inputs of one environment, with multi-row statements. */
+export async function recordActivities(
+  trx: Db,
+  now: number,
+  inputs: readonly ActivityInput[],
+): Promise<Activity[]> {
+  const activities = inputs.map((input) => buildActivity(now, input));
+  for (let i = 0; i < activities.length; i += BULK_ROWS) {
+    const chunk = activities.slice(i, i + BULK_ROWS);
     await trx
-      .insertInto('activity_resources')
+      .insertInto('activities')
       .values(
-        activity.resources.map((r, position) => ({
-          activity_id: activity.id,
-          position,
-          resource_id: r.id,
-          resource_type: r.type,
-          population_id: r.populationId ?? null,
+        chunk.map((activity) => ({
+          id: activity.id,
+          environment_id: activity.environmentId,
+          recorded_at: activity.recordedAt,
+          action_type: activity.action.type,
+          correlation_id: activity.correlationId ?? null,
+          actor_client_id: activity.actors.client?.id ?? null,
+          actor_user_id: activity.actors.user?.id ?? null,
+          actor_user_name: activity.actors.user?.name ?? null,
+          document: JSON.stringify(activity),
         })),
       )
       .execute();
-  const payload = JSON.stringify(document);
-  for (const subscription of await subscriptionFilters(trx, activity.environmentId)) {
-    if (!matchesSubscription(subscription.filter, activity)) continue;
-    await insertOutboxRow(trx, {
-      id: newId(),
-      subscriptionId: subscription.id,
-      activityId: activity.id,
-      payload,
-      createdAt: now,
-    });
+    const resources = chunk.flatMap((activity) =>
+      activity.resources.map((r, position) => ({
+        activity_id: activity.id,
+        position,
+        resource_id: r.id,
+        resource_type: r.type,
+        population_id: r.populationId ?? null,
+      })),
+    );
+    for (let j = 0; j < resources.length; j += BULK_ROWS)
+      await trx
+        .insertInto('activity_resources')
+        .values(resources.slice(j, j + BULK_ROWS))
+        .execute();
   }
-  return activity;
+  const subscriptions = new Map<string, Awaited<ReturnType<typeof subscriptionFilters>>>();
+  for (const activity of activities) {
+    let filters = subscriptions.get(activity.environmentId);
+    if (!filters) {
+      filters = await subscriptionFilters(trx, activity.environmentId);
+      subscriptions.set(activity.environmentId, filters);
+    }
+    let payload: string | undefined;
+    for (const subscription of filters) {
+      if (!matchesSubscription(subscription.filter, activity)) continue;
+      payload ??= JSON.stringify(activityDocument(activity));
+      await insertOutboxRow(trx, {
+        id: newId(),
+        subscriptionId: subscription.id,
+        activityId: activity.id,
+        payload,
+        createdAt: now,
+      });
+    }
+  }
+  return activities;
 }
 
 export async function listActivities(

@@ -1,5 +1,6 @@
 import type { Actor } from '../access/actor.js';
 import { recordActivity } from '../activities/activities.repository.js';
+import type { ActivityInput } from '../activities/activity.js';
 import type { Db } from '../../db/schema.js';
 import type { User } from '../users/user.js';
 import { userResource } from '../users/user-writes.js';
@@ -18,23 +19,22 @@ export type PasswordActivityType =
   | 'USER.LOCKED'
   | 'USER.UNLOCKED';
 
+/** A password change that records activities: the operation's types and the record before and after. */
+export interface PasswordChange {
+  readonly user: User;
+  readonly before: PasswordRecord;
+  readonly after: PasswordRecord;
+  readonly types: readonly PasswordActivityType[];
+  /** Who asked; undefined for sign-on, imports and other callers without an actor. */
+  readonly actor: Actor | undefined;
+}
+
 /**
- * What a password write records, inside its transaction: the operation's own types, then what the
- * record change shows (a counted failure is `PASSWORD.CHECK_FAILED`, a lockout starting is
- * `USER.LOCKED`, as in directory §4.3). Only the user's id, name and population: never a value.
+ * What a password write records: the operation's own types, then what the record change shows (a
+ * counted failure is `PASSWORD.CHECK_FAILED`, a lockout starting is `USER.LOCKED`, as in directory
+ * §4.3). Only the user's id, name and population: never a value.
  */
-export async function recordPasswordActivities(
-  trx: Db,
-  now: number,
-  change: {
-    readonly user: User;
-    readonly before: PasswordRecord;
-    readonly after: PasswordRecord;
-    readonly types: readonly PasswordActivityType[];
-    /** Who asked; undefined for sign-on, imports and other callers without an actor. */
-    readonly actor: Actor | undefined;
-  },
-): Promise<void> {
+export function passwordActivityInputs(change: PasswordChange): ActivityInput[] {
   const { user, before, after } = change;
   const types = [...change.types];
   if (
@@ -43,12 +43,16 @@ export async function recordPasswordActivities(
   )
     types.push('PASSWORD.CHECK_FAILED');
   if (after.lockedAt !== undefined && before.lockedAt === undefined) types.push('USER.LOCKED');
-  for (const type of types)
-    await recordActivity(trx, now, {
-      environmentId: user.environmentId,
-      type,
-      actor: change.actor,
-      resources: [userResource(user)],
-      status: type === 'PASSWORD.CHECK_FAILED' ? 'FAILED' : 'SUCCESS',
-    });
+  return types.map((type) => ({
+    environmentId: user.environmentId,
+    type,
+    actor: change.actor,
+    resources: [userResource(user)],
+    status: type === 'PASSWORD.CHECK_FAILED' ? 'FAILED' : 'SUCCESS',
+  }));
+}
+
+/** Records a password write's activities inside its transaction. */
+export async function recordPasswordActivities(trx: Db, now: number, change: PasswordChange): Promise<void> {
+  for (const input of passwordActivityInputs(change)) await recordActivity(trx, now, input);
 }

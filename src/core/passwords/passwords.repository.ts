@@ -127,19 +127,34 @@ const selectOneLockedOut = prepareQuery(2, (db: Db, userId: string, now: number)
   selectLockedOut(db, userId, now),
 );
 
+const recordValues = (record: PasswordRecord, now: number) => ({
+  hash: record.hash ?? null,
+  must_change: record.mustChange,
+  last_changed_at: record.lastChangedAt ?? null,
+  failed_attempts: record.failedAttempts,
+  locked_at: record.lockedAt ?? null,
+  unlock_at: record.unlockAt ?? null,
+  recovery_code_hash: record.recoveryCodeHash ?? null,
+  recovery_expires_at: record.recoveryExpiresAt ?? null,
+  updated_at: now,
+});
+
+/** Inserts the records of users that have none yet (bulk import), 200 rows per statement. */
+export async function insertRecords(db: Db, records: readonly PasswordRecord[], now: number): Promise<void> {
+  for (let i = 0; i < records.length; i += 200)
+    await db
+      .insertInto('user_passwords')
+      .values(
+        records
+          .slice(i, i + 200)
+          .map((r) => ({ user_id: r.userId, environment_id: r.environmentId, ...recordValues(r, now) })),
+      )
+      .execute();
+}
+
 /** Inserts or replaces the state of a user (callers hold the user's row lock). */
 export async function saveRecord(db: Db, record: PasswordRecord, now: number): Promise<void> {
-  const values = {
-    hash: record.hash ?? null,
-    must_change: record.mustChange,
-    last_changed_at: record.lastChangedAt ?? null,
-    failed_attempts: record.failedAttempts,
-    locked_at: record.lockedAt ?? null,
-    unlock_at: record.unlockAt ?? null,
-    recovery_code_hash: record.recoveryCodeHash ?? null,
-    recovery_expires_at: record.recoveryExpiresAt ?? null,
-    updated_at: now,
-  };
+  const values = recordValues(record, now);
   const updated = await db
     .updateTable('user_passwords')
     .set(values)

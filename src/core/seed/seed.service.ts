@@ -391,6 +391,6 @@ export function createSeedService(deps: SeedDeps) {
     },
     export: createSeedExporter({ store, applications }),
     /** `tessera import-users`: one batch of users, one transaction (see user-import.ts). */
-    importUsers: createUserImporter({ store, users, passwords }),
+    importUsers: createUserImporter({ store, clock, users, passwords }),
   };
 }

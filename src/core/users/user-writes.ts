@@ -5,7 +5,8 @@ import type { SchemaAttribute } from '../schemas/schema.js';
 import { listAttributes } from '../schemas/schemas.repository.js';
 import { invalidData, uniquenessViolation, type ErrorDetail } from '../shared/errors.js';
 import type { JsonObject } from '../shared/json.js';
-import type { User } from './user.js';
+import { newId } from '../shared/ids.js';
+import type { NewUser, User } from './user.js';
 import {
   applyProfileChanges,
   checkProfileChanges,
@@ -22,6 +23,27 @@ export const userResource = (user: User) => ({
   id: user.id,
   name: user.username,
   populationId: user.populationId,
+});
+
+/** The user a create writes (in `populationId`, already checked to exist), created at `now`. */
+export const newUserRecord = (env: Environment, populationId: string, input: NewUser, now: number): User => ({
+  id: input.id ?? newId(),
+  environmentId: env.id,
+  populationId,
+  username: input.username,
+  email: input.email,
+  enabled: input.enabled ?? true,
+  mfaEnabled: input.mfaEnabled ?? false,
+  emailVerified: input.emailVerified ?? false,
+  lifecycleStatus: input.lifecycleStatus ?? 'ACCOUNT_OK',
+  verifyStatus: 'NOT_INITIATED',
+  account: { locked: false },
+  identityProvider: { type: 'PING_ONE' },
+  profile: input.profile ?? {},
+  lastSignOnAt: undefined,
+  createdAt: now,
+  updatedAt: now,
+  revision: 1,
 });
 
 /** What a change of a user records: its action type and, optionally, its own description. */

@@ -1,5 +1,5 @@
-// Over 300 lines: every statement on the users table (prepared hot reads, the revisioned update,
-// keyset pages with their bounded count, uniqueness probes) stays in one thin repository.
+// Over 300 lines: every statement on the users table lives here (reads, lists and filters, writes,
+// the bulk import), so that the queries and their indexes (migration 0012) are read together.
 import { sql, type RawBuilder, type Selectable, type SqlBool, type Updateable } from 'kysely';
 import { isPostgres, lockingRows, type StoreDialect } from '../../db/dialect.js';
 import { prepareQuery, prepareWrite } from '../../db/prepared.js';
@@ -90,17 +90,28 @@ export async function findUserWithLockout(
   return row ? { user: toUser(row), passwordLockedOut: Boolean(row.password_locked_out) } : undefined;
 }
 
+const insertRow = (user: User) => ({
+  id: user.id,
+  environment_id: user.environmentId,
+  created_at: user.createdAt,
+  revision: user.revision,
+  ...toRow(user),
+});
+
 export async function insertUser(db: Db, user: User): Promise<void> {
-  await db
-    .insertInto('users')
-    .values({
-      id: user.id,
-      environment_id: user.environmentId,
-      created_at: user.createdAt,
-      revision: user.revision,
-      ...toRow(user),
-    })
-    .execute();
+  await db.insertInto('users').values(insertRow(user)).execute();
+}
+
+/** Rows per multi-row INSERT: well under both stores' bound-parameter limits (19 columns each). */
+export const BULK_ROWS = 200;
+
+/** Inserts new users with multi-row statements (bulk import); a taken unique value fails them all. */
+export async function insertUsers(db: Db, users: readonly User[]): Promise<void> {
+  for (let i = 0; i < users.length; i += BULK_ROWS)
+    await db
+      .insertInto('users')
+      .values(users.slice(i, i + BULK_ROWS).map(insertRow))
+      .execute();
 }
 
 /**

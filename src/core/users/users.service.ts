@@ -13,10 +13,9 @@ import { listAttributes } from '../schemas/schemas.repository.js';
 import type { Clock } from '../shared/clock.js';
 import { conflict, invalidValue, notFound, uniquenessViolation, type ErrorDetail } from '../shared/errors.js';
 import { compileFilter, parseFilter } from '../shared/filter.js';
-import { newId } from '../shared/ids.js';
 import type { Page, PageRequest } from '../shared/paging.js';
 import { recordActivity } from '../activities/activities.repository.js';
-import { nextProfile, required, userResource, type UserActivity } from './user-writes.js';
+import { newUserRecord, nextProfile, required, userResource, type UserActivity } from './user-writes.js';
 import type { Db } from '../../db/schema.js';
 import type { Store } from '../../db/store.js';
 import type { ImportedPassword, ImportedPasswordWriter, NewUser, User, UserChanges } from './user.js';
@@ -81,26 +80,7 @@ export function createUsersService({ store, clock, environments, passwords }: Us
       : await findDefaultPopulation(trx, env.id);
     if (!population)
       throw invalidValue('population.id', 'The population does not exist in this environment.');
-    const now = clock.now();
-    const user: User = {
-      id: input.id ?? newId(),
-      environmentId: env.id,
-      populationId: population.id,
-      username: input.username,
-      email: input.email,
-      enabled: input.enabled ?? true,
-      mfaEnabled: input.mfaEnabled ?? false,
-      emailVerified: input.emailVerified ?? false,
-      lifecycleStatus: input.lifecycleStatus ?? 'ACCOUNT_OK',
-      verifyStatus: 'NOT_INITIATED',
-      account: { locked: false },
-      identityProvider: { type: 'PING_ONE' },
-      profile: input.profile ?? {},
-      lastSignOnAt: undefined,
-      createdAt: now,
-      updatedAt: now,
-      revision: 1,
-    };
+    const user = newUserRecord(env, population.id, input, clock.now());
     try {
       await insertUser(trx, user);
     } catch (error) {

@@ -2,15 +2,9 @@
 // rotated refresh token), which autocannon's fixed requests cannot carry, so CONNECTIONS loops of
 // fetch run them for the measured duration and time each iteration.
 import { createHash, randomBytes } from 'node:crypto';
-import type { BenchFixture } from './fixture.js';
-import type { ApiCall } from './scenarios.js';
-
-export interface LoopResult {
-  readonly perSecond: number;
-  readonly p50: number;
-  readonly p99: number;
-  readonly failures: number;
-}
+import type { BenchFixture } from '../fixture.js';
+import { loop, type LoadResult } from '../lib/load.js';
+import type { ApiCall } from './api.js';
 
 const REDIRECT = 'https://bench.example.com/callback';
 export const SIGNON_PASSWORD = 'Qz7!vRp-signon';
@@ -109,39 +103,9 @@ export async function refresh(f: BenchFixture, clientId: string, refreshToken: s
   return String(tokens.refresh_token);
 }
 
-/** Runs `iteration` in `connections` loops for `seconds`; rate, latency percentiles and failures. */
-export async function loop(
-  connections: number,
-  seconds: number,
-  setup: () => Promise<() => Promise<void>>,
-): Promise<LoopResult> {
-  const iterations = await Promise.all(Array.from({ length: connections }, setup));
-  const times: number[] = [];
-  let failures = 0;
-  const started = Date.now();
-  const until = started + seconds * 1000;
-  await Promise.all(
-    iterations.map(async (iteration) => {
-      while (Date.now() < until) {
-        const t0 = performance.now();
-        try {
-          await iteration();
-          times.push(performance.now() - t0);
-        } catch (error) {
-          failures += 1;
-          if (failures === 1) process.stderr.write(`  first failure: ${String(error)}\n`);
-        }
-      }
-    }),
-  );
-  times.sort((a, b) => a - b);
-  const at = (q: number) => Math.round(times[Math.min(times.length - 1, Math.floor(q * times.length))] ?? 0);
-  return { perSecond: times.length / ((Date.now() - started) / 1000), p50: at(0.5), p99: at(0.99), failures };
-}
-
 export interface SignOnMeasurement {
   readonly name: string;
-  readonly result: LoopResult;
+  readonly result: LoadResult;
   /** Compared with the raw argon2id rate rather than the HTTP ceiling. */
   readonly isPasswordHash: boolean;
 }

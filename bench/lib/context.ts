@@ -1,0 +1,19 @@
+import type { BenchFixture } from '../fixture.js';
+import type { ApiCall, StoreTarget } from '../scenarios/api.js';
+import type { BenchOptions } from './options.js';
+import type { Measurement } from './report.js';
+
+/** What a scenario group gets for one store: the running target, its API and the results list. */
+export interface StoreContext {
+  readonly store: StoreTarget;
+  readonly fixture: BenchFixture;
+  readonly call: ApiCall;
+  readonly options: BenchOptions;
+  /** Results so far (a group may compare with an earlier figure, e.g. idle GET p99). */
+  readonly results: Measurement[];
+  /** Lines printed under the table (what was used, what was skipped and why). */
+  readonly notes: string[];
+}
+
+export const find = (ctx: StoreContext, name: string): Measurement | undefined =>
+  ctx.results.find((r) => r.name === `${ctx.store}: ${name}`);

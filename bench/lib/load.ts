@@ -1,0 +1,113 @@
+import autocannon from 'autocannon';
+import type { BenchFixture } from '../fixture.js';
+import type { BenchRequest } from '../scenarios/api.js';
+import type { BenchOptions } from './options.js';
+import { say } from './report.js';
+
+export interface LoadResult {
+  readonly rate: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly failures: number;
+}
+
+/** Header values for a request against a fixture (bearer token, content type). */
+function headersOf(fixture: BenchFixture, request: BenchRequest, extra: Record<string, string> = {}) {
+  const headers: Record<string, string> = { ...extra };
+  if (fixture.token) headers.authorization = `Bearer ${fixture.token}`;
+  if (request.contentType) headers['content-type'] = request.contentType;
+  return headers;
+}
+
+/**
+ * Loads one request shape with autocannon: a warm-up (unless `warmUp: false`), then the measured
+ * run. `pathOf`/`body` vary each request (a different user, a new value).
+ */
+export async function measure(
+  label: string,
+  baseUrl: string,
+  fixture: BenchFixture,
+  request: BenchRequest,
+  options: BenchOptions,
+  run: { warmUp?: boolean; connections?: number; headers?: Record<string, string> } = {},
+): Promise<LoadResult> {
+  let counter = 0;
+  const headers = headersOf(fixture, request, run.headers);
+  const varies = request.body !== undefined || request.pathOf !== undefined;
+  const go = (duration: number) =>
+    autocannon({
+      url: baseUrl,
+      connections: run.connections ?? options.connections,
+      duration,
+      requests: [
+        {
+          method: request.method,
+          path: request.path,
+          headers,
+          ...(varies
+            ? {
+                setupRequest: (req: autocannon.Request) => {
+                  counter += 1;
+                  return {
+                    ...req,
+                    ...(request.body ? { body: request.body(counter) } : {}),
+                    ...(request.pathOf ? { path: request.pathOf(counter) } : {}),
+                  };
+                },
+              }
+            : {}),
+        },
+      ],
+    });
+  if (run.warmUp ?? true) await go(options.warmUp); // JIT, caches, connection pools
+  const result = await go(options.duration);
+  const measured: LoadResult = {
+    rate: result.requests.average,
+    p50: result.latency.p50,
+    p99: result.latency.p99,
+    failures: result.non2xx + result.errors + result.timeouts,
+  };
+  say(
+    `  ${label}: ${Math.round(measured.rate)} req/s, p99 ${measured.p99} ms` +
+      (measured.failures ? ` (${measured.failures} failed requests!)` : ''),
+  );
+  return measured;
+}
+
+/** Percentile (0..1) of sorted millisecond timings, rounded. */
+export const percentile = (sorted: readonly number[], q: number): number =>
+  Math.round(sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0);
+
+/** Runs `setup()`'s iteration in `connections` loops for `seconds`; rate, p50/p99 and failures. */
+export async function loop(
+  connections: number,
+  seconds: number,
+  setup: () => Promise<() => Promise<void>>,
+): Promise<LoadResult> {
+  const iterations = await Promise.all(Array.from({ length: connections }, setup));
+  const times: number[] = [];
+  let failures = 0;
+  const started = Date.now();
+  const until = started + seconds * 1000;
+  await Promise.all(
+    iterations.map(async (iteration) => {
+      while (Date.now() < until) {
+        const t0 = performance.now();
+        try {
+          await iteration();
+          times.push(performance.now() - t0);
+        } catch (error) {
+          failures += 1;
+          if (failures === 1) say(`  first failure: ${String(error)}`);
+        }
+      }
+    }),
+  );
+  times.sort((a, b) => a - b);
+  return {
+    rate: times.length / ((Date.now() - started) / 1000),
+    p50: percentile(times, 0.5),
+    p99: percentile(times, 0.99),
+    failures,
+  };
+}

@@ -1,0 +1,86 @@
+import { cpus, loadavg, platform, release, totalmem } from 'node:os';
+import type { BenchOptions } from './options.js';
+
+/** One printed figure. The bench measures and prints; it never asserts. */
+export interface Measurement {
+  readonly name: string;
+  /** Requests (or operations) per second; 0 when the scenario measures latency or time only. */
+  readonly rate: number;
+  readonly unit?: string | undefined;
+  readonly p50: number;
+  readonly p99: number;
+  readonly failures: number;
+  /** Compare `rate` with the bare Fastify ceiling (share of it); the goal is a share. */
+  readonly ceilingGoal?: number | 'none' | undefined;
+  /** A ratio already worked out by the scenario (e.g. against the raw argon2id rate). */
+  readonly ratio?: string | undefined;
+  /** "meets …" / "below …" (or a target printed next to the figure). */
+  readonly goal?: string | undefined;
+  /** Extra machine-readable figures for --json. */
+  readonly extra?: Record<string, number | string> | undefined;
+}
+
+const CEILING = 'ceiling: bare Fastify GET';
+export const ceilingName = CEILING;
+
+/** Progress and human text: stderr always (stdout carries the results). */
+export const say = (text: string): void => void process.stderr.write(text + '\n');
+
+export const verdict = (meets: boolean, target: string): string => `${meets ? 'meets' : 'misses'} ${target}`;
+
+export function report(results: readonly Measurement[], options: BenchOptions, notes: readonly string[]) {
+  const ceiling = results.find((r) => r.name === CEILING)?.rate;
+  const cpu = cpus();
+  const facts = [
+    `Machine: ${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, ${platform()} ${release()}; load average at the end ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(' ')}`,
+    `Node ${process.version}; autocannon, ${options.connections} connections, ${options.duration} s per scenario after a ${options.warmUp} s warm-up; servers on 127.0.0.1 in their own processes${options.quick ? '; --quick' : ''}`,
+  ];
+  const rows = results.map((r) => {
+    let ratio = r.ratio ?? '';
+    let goal = r.goal ?? '';
+    if (r.ceilingGoal !== undefined && ceiling) {
+      const share = r.rate / ceiling;
+      ratio = `${(share * 100).toFixed(1)}% of ceiling`;
+      if (typeof r.ceilingGoal === 'number')
+        goal = verdict(share >= r.ceilingGoal, `${Math.round(r.ceilingGoal * 100)}%`);
+    }
+    return [
+      r.name,
+      r.rate ? `${r.rate >= 100 ? Math.round(r.rate) : r.rate.toFixed(1)}${r.unit ? ` ${r.unit}` : ''}` : '',
+      `${r.p50} ms`,
+      `${r.p99} ms`,
+      ratio,
+      r.failures ? `${r.failures} failed` : goal,
+    ];
+  });
+  if (options.json) {
+    const out = {
+      facts,
+      notes,
+      options: { ...options },
+      results: results.map((r, i) => ({ ...r, ratioText: rows[i]![4], goalText: rows[i]![5] })),
+    };
+    process.stdout.write(JSON.stringify(out, null, 2) + '\n');
+  }
+  const header = ['scenario', 'rate', 'p50', 'p99', 'ratio', 'goal'];
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
+  const text = [...facts, '', line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line)];
+  if (notes.length) text.push('', ...notes.map((n) => `- ${n}`));
+  // With --json, stdout is the JSON document only; the table goes to stderr.
+  const write = (s: string) => (options.json ? process.stderr.write(s) : process.stdout.write(s));
+  write(text.join('\n') + '\n');
+  if (options.markdown) {
+    const md = [
+      ...facts.map((f) => `- ${f}`),
+      '',
+      `| ${header.join(' | ')} |`,
+      `| ${header.map(() => '---').join(' | ')} |`,
+      ...rows.map((row) => `| ${row.join(' | ')} |`),
+      ...(notes.length ? ['', ...notes.map((n) => `- ${n}`)] : []),
+    ];
+    write('\n' + md.join('\n') + '\n');
+  }
+}
