@@ -1,5 +1,32 @@
-import type { DomainError, ErrorDetail, ErrorKind } from '../core/shared/errors.js';
+import type { DetailCode, DomainError, ErrorDetail, ErrorKind } from '../core/shared/errors.js';
 import { policyViolationDetail } from './password-violations.js';
+
+/** One entry of the envelope's `details`, with PingOne's own code. */
+export interface PingOneErrorDetail extends Omit<ErrorDetail, 'code'> {
+  readonly code: string;
+}
+
+/** PingOne's detail code for each of the core's neutral ones. */
+const DETAIL_CODES: Record<DetailCode, string> = {
+  invalid_value: 'INVALID_VALUE',
+  required_value: 'REQUIRED_VALUE',
+  not_unique: 'UNIQUENESS_VIOLATION',
+  size_limit_exceeded: 'SIZE_LIMIT_EXCEEDED',
+  limit_exceeded: 'LIMIT_EXCEEDED',
+  conflict: 'CONFLICT',
+  insufficient_permissions: 'INSUFFICIENT_PERMISSIONS',
+  invalid_filter: 'INVALID_FILTER',
+  invalid_request: 'INVALID_REQUEST',
+  account_not_usable: 'ACCOUNT_NOT_USABLE',
+  constraint_violation: 'CONSTRAINT_VIOLATION',
+  notification_unavailable: 'NOTIFICATION_UNAVAILABLE',
+};
+
+/** A core detail in PingOne's words: the same target, message and inner error, PingOne's code. */
+export const pingOneDetail = (detail: ErrorDetail): PingOneErrorDetail => ({
+  ...detail,
+  code: DETAIL_CODES[detail.code],
+});
 
 /** PingOne's envelope messages. */
 export const MESSAGES = {
@@ -37,11 +64,11 @@ const counted = (name: string, value: number | undefined) =>
   value !== undefined ? { innerError: { [name]: value } } : {};
 
 /** The envelope's `details` for a domain error: PingOne's codes and wording for its facts. */
-export function envelopeDetails(error: DomainError): ErrorDetail[] {
+export function envelopeDetails(error: DomainError): PingOneErrorDetail[] {
   const { facts } = error;
   switch (facts.reason) {
     case 'described':
-      return [...error.details];
+      return error.details.map(pingOneDetail);
     case 'insufficient_permissions':
       return [
         {

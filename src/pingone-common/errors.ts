@@ -1,7 +1,7 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { DomainError, type ErrorDetail, type ErrorKind } from '../core/shared/errors.js';
-import { envelopeDetails, envelopeMessage, MESSAGES } from './error-wording.js';
+import { DomainError, type ErrorKind } from '../core/shared/errors.js';
+import { envelopeDetails, envelopeMessage, MESSAGES, type PingOneErrorDetail } from './error-wording.js';
 
 export { MESSAGES } from './error-wording.js';
 import { RateLimitExceeded, retryAfterSeconds } from '../http/rate-limiter.js';
@@ -12,7 +12,7 @@ export interface PingOneErrorBody {
   id: string;
   code: string;
   message: string;
-  details?: ErrorDetail[];
+  details?: PingOneErrorDetail[];
 }
 
 /** The envelope as a response schema (the serializer of every PingOne error answer). */

@@ -1,7 +1,8 @@
-import { Type, type Static } from '@sinclair/typebox';
+import { Type, type Static, type TInteger, type TNumber } from '@sinclair/typebox';
 import type { PasswordPolicy } from '../core/password-policies/password-policy.js';
 
-type NumberKind = typeof Type.Integer | typeof Type.Number;
+/** `Type.Integer` or `Type.Number`, as a factory (a TypeBox builder method used unbound). */
+type NumberKind = () => TInteger | TNumber;
 
 /**
  * The rule fields of PingOne's password-policy shape, shared by the management face (input with
@@ -44,7 +45,7 @@ export const PasswordPolicyRulesSchema = Type.Object(
     environment: Type.Object({ id: Type.String() }),
     name: Type.String(),
     default: Type.Boolean(),
-    ...passwordRuleFields(Type.Integer),
+    ...passwordRuleFields(() => Type.Integer()),
   },
   { title: 'PasswordPolicyRules' },
 );

@@ -183,9 +183,9 @@ export function identityErrorsOf(error: DomainError): IdentityError[] | undefine
   const out: IdentityError[] = [];
   for (const detail of error.details) {
     const value = typeof detail.innerError?.value === 'string' ? detail.innerError.value : '';
-    if (detail.code === 'UNIQUENESS_VIOLATION' && detail.target === 'username')
+    if (detail.code === 'not_unique' && detail.target === 'username')
       out.push(describe.duplicateUserName(value));
-    else if (detail.code === 'UNIQUENESS_VIOLATION' && detail.target === 'email')
+    else if (detail.code === 'not_unique' && detail.target === 'email')
       out.push(describe.duplicateEmail(value));
   }
   return out.length > 0 ? out : undefined;

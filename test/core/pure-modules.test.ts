@@ -14,7 +14,7 @@ const filterProblem = (text: string): string => {
     parseFilter(text, { username: ['eq', 'sw'], enabled: ['eq'] });
   } catch (error) {
     assert.ok(error instanceof DomainError);
-    assert.equal(error.details[0]?.code, 'INVALID_FILTER');
+    assert.equal(error.details[0]?.code, 'invalid_filter');
     return error.details[0].message;
   }
   assert.fail(`${text} was accepted`);

@@ -8,7 +8,7 @@ import { findRole, type ScopeType } from './roles.js';
 const escalationRefused = (): DomainError =>
   new DomainError('forbidden', [
     {
-      code: 'INSUFFICIENT_PERMISSIONS',
+      code: 'insufficient_permissions',
       message: 'Must have role at the same or broader scope to assign it.',
     },
   ]);

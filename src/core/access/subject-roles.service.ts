@@ -134,7 +134,7 @@ export function createSubjectRolesService({ store, clock, environments }: Subjec
         if (!assignment) throw notFound();
         if (assignment.readOnly) {
           throw requestFailed(
-            'CONSTRAINT_VIOLATION',
+            'constraint_violation',
             `Role assignment ${assignment.id} cannot be deleted as it is read only`,
           );
         }

@@ -75,7 +75,7 @@ export function createApplicationRoles(store: Store, clock: Clock, requireApp: R
       if (!assignment) throw notFound();
       if (assignment.readOnly) {
         throw requestFailed(
-          'CONSTRAINT_VIOLATION',
+          'constraint_violation',
           `Role assignment ${assignment.id} cannot be deleted as it is read only`,
         );
       }

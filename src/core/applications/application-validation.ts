@@ -20,9 +20,9 @@ export function resolveApplicationSettings(
 ): ApplicationSettings {
   const problems: ErrorDetail[] = [];
   const invalid = (target: string, message: string) =>
-    problems.push({ code: 'INVALID_VALUE', target, message });
+    problems.push({ code: 'invalid_value', target, message });
   const required = (target: string, message: string) =>
-    problems.push({ code: 'REQUIRED_VALUE', target, message });
+    problems.push({ code: 'required_value', target, message });
 
   const type = input.type ?? current?.type ?? 'WORKER';
   if (current && current.type !== type) invalid('type', 'The type of an application cannot be changed.');

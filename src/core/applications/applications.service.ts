@@ -60,7 +60,7 @@ const PREVIOUS_SECRET_MAX_MS = 30 * 86_400_000;
 
 const noSecret = () =>
   requestFailed(
-    'INVALID_VALUE',
+    'invalid_value',
     'The application has no secret: its tokenEndpointAuthMethod is NONE.',
     'tokenEndpointAuthMethod',
   );
@@ -233,7 +233,7 @@ export function createApplicationsService({
     async delete(actor: Actor, environmentId: string, id: string): Promise<void> {
       const { app } = await requireApp(actor, environmentId, id, 'apps:delete:application');
       if (id === actor.id)
-        throw requestFailed('CONSTRAINT_VIOLATION', 'An application cannot delete itself.');
+        throw requestFailed('constraint_violation', 'An application cannot delete itself.');
       await store.transaction(async (trx) => {
         await deleteApplication(trx, id);
         await recordApplicationActivity(trx, clock.now(), actor, app, 'DELETED');

@@ -45,28 +45,28 @@ function normaliseFields(
     const target = `metadata.fields[${index}]`;
     if (!FIELD_TYPES.includes(field.type)) {
       problems.push({
-        code: 'INVALID_VALUE',
+        code: 'invalid_value',
         target: `${target}.type`,
         message: `type must be one of ${FIELD_TYPES.join(', ')}.`,
       });
     }
     if (field.type === 'Directory Attribute' && !field.attribute) {
       problems.push({
-        code: 'REQUIRED_VALUE',
+        code: 'required_value',
         target: `${target}.attribute`,
         message: 'attribute is required for a Directory Attribute field.',
       });
     }
     if (field.type === 'Issued Timestamp' && field.value !== undefined) {
       problems.push({
-        code: 'INVALID_VALUE',
+        code: 'invalid_value',
         target: `${target}.value`,
         message: 'value is not allowed for an Issued Timestamp field.',
       });
     }
     if (field.type === 'Alphanumeric Text' && mode === 'AUTOMATED' && field.value === undefined) {
       problems.push({
-        code: 'REQUIRED_VALUE',
+        code: 'required_value',
         target: `${target}.value`,
         message: 'value is required for an Alphanumeric Text field of an AUTOMATED type.',
       });
@@ -74,7 +74,7 @@ function normaliseFields(
     const key = field.title.toLowerCase();
     if (titles.has(key))
       problems.push({
-        code: 'UNIQUENESS_VIOLATION',
+        code: 'not_unique',
         target: `${target}.title`,
         message: 'Field titles must be unique.',
       });

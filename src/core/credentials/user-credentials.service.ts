@@ -68,7 +68,7 @@ function missingRequired(
       (f) => f.required && (data[f.title] === null || data[f.title] === undefined || data[f.title] === ''),
     )
     .map((f) => ({
-      code: 'REQUIRED_VALUE',
+      code: 'required_value',
       target: `data.${f.title}`,
       message: `${f.title} is required by the credential type.`,
     }));
@@ -250,7 +250,7 @@ export function createUserCredentialsService({
           throw invalidValue('credentialType.id', 'credentialType.id cannot be changed.');
         const now = clock.now();
         if (effectiveStatus(existing, now) === 'REVOKED')
-          throw requestFailed('INVALID_VALUE', 'A revoked credential cannot be updated.', 'status');
+          throw requestFailed('invalid_value', 'A revoked credential cannot be updated.', 'status');
         const type = await findCredentialType(trx, environmentId, existing.credentialTypeId);
         if (!type) throw notFound();
         const fields = fieldsOf(type);

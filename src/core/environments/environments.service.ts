@@ -199,7 +199,7 @@ export function createEnvironmentsService({ store, clock, seeders, cacheMs }: En
       // Deleting it would lock every operator out for good (the worker is the way in).
       if ((await findBootstrapFacts(store.db))?.environmentId === id)
         throw requestFailed(
-          'INVALID_VALUE',
+          'invalid_value',
           'This environment holds the bootstrap worker (the administrative client of this Tessera instance) and cannot be deleted.',
           'id',
         );

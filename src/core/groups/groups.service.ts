@@ -301,7 +301,7 @@ export function createGroupsService({ store, clock, environments }: GroupsServic
         // Reference more §1.2: only direct members can be removed; an indirect one is named as such.
         if ((await effectiveGroupsOfUser(trx, userId)).some((g) => g.id === groupId)) {
           throw requestFailed(
-            'INVALID_VALUE',
+            'invalid_value',
             'The user is a member of the group only through a nested group; only a direct membership can be removed.',
           );
         }

@@ -199,7 +199,7 @@ export function createNotificationsService({
       await context(actor, environmentId, 'notifications:update:template');
       const definition = requireTemplate(name);
       if (defaultContents(environmentId, definition).some((c) => c.id === id)) {
-        throw requestFailed('INVALID_VALUE', 'The default content cannot be changed.', 'default');
+        throw requestFailed('invalid_value', 'The default content cannot be changed.', 'default');
       }
       const existing = await findContent(store.db, environmentId, name, id);
       if (!existing) throw notFound();
@@ -225,7 +225,7 @@ export function createNotificationsService({
       await context(actor, environmentId, 'notifications:delete:template');
       const definition = requireTemplate(name);
       if (defaultContents(environmentId, definition).some((c) => c.id === id)) {
-        throw requestFailed('INVALID_VALUE', 'The default content cannot be deleted.', 'default');
+        throw requestFailed('invalid_value', 'The default content cannot be deleted.', 'default');
       }
       const content = await findContent(store.db, environmentId, name, id);
       if (!content) throw notFound();

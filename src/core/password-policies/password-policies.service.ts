@@ -185,14 +185,14 @@ export function createPasswordPoliciesService({ store, clock, environments }: Pa
         if (!policy) throw notFound();
         if (policy.isDefault) {
           throw requestFailed(
-            'CONSTRAINT_VIOLATION',
+            'constraint_violation',
             'The default password policy cannot be deleted.',
             'default',
           );
         }
         if ((await populationCounts(trx, [id])).get(id)) {
           throw requestFailed(
-            'CONSTRAINT_VIOLATION',
+            'constraint_violation',
             'The password policy cannot be deleted while a population uses it.',
           );
         }

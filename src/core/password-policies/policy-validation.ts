@@ -20,7 +20,7 @@ export function normalizeRules(raw: RawRules): PolicyRules {
     const n = typeof value === 'number' && Number.isFinite(value) ? Math.trunc(value) : NaN;
     if (Number.isNaN(n) || n < range.min || n > range.max) {
       details.push({
-        code: 'INVALID_VALUE',
+        code: 'invalid_value',
         target,
         message: `${target} must be between ${range.min} and ${range.max}`,
         innerError: { rangeMinimumValue: range.min, rangeMaximumValue: range.max },
@@ -75,7 +75,7 @@ export function normalizeRules(raw: RawRules): PolicyRules {
     // The expiry warning starts 21 days before expiry; it must not overlap the minimum age.
     if (minAgeDays !== undefined && maxAgeDays <= minAgeDays + 21) {
       details.push({
-        code: 'INVALID_VALUE',
+        code: 'invalid_value',
         target: 'maxAgeDays',
         message: `maxAgeDays must be greater than minAgeDays + 21 (${minAgeDays + 21})`,
         innerError: { rangeMinimumValue: minAgeDays + 22 },
@@ -96,7 +96,7 @@ export function normalizeRules(raw: RawRules): PolicyRules {
     for (const [set, count] of Object.entries(minCharacters)) {
       if (!(CHARACTER_SETS as readonly string[]).includes(set)) {
         details.push({
-          code: 'INVALID_VALUE',
+          code: 'invalid_value',
           target: 'minCharacters',
           message: `The character set '${set}' is not supported`,
           innerError: { allowedValues: CHARACTER_SETS.filter((s) => s !== '1234567890') },

@@ -38,7 +38,7 @@ const ARGON2_CURRENT_VERSION = 1 as Version;
 /** The caller went away while its hashing job waited: nobody reads the answer. */
 export const callerGone = (): DomainError =>
   new DomainError('rate_limited', [
-    { code: 'LIMIT_EXCEEDED', message: 'The request was abandoned: the client closed the connection.' },
+    { code: 'limit_exceeded', message: 'The request was abandoned: the client closed the connection.' },
   ]);
 
 export const busy = (): DomainError =>

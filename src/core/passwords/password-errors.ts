@@ -22,20 +22,20 @@ export const invalidRecoveryCode = (remaining: number | undefined): DomainError 
 
 export const concurrentChange = (): DomainError =>
   new DomainError('conflict', [
-    { code: 'CONFLICT', message: 'The password was changed by another request; retry.' },
+    { code: 'conflict', message: 'The password was changed by another request; retry.' },
   ]);
 
-export const disabledUser = (): DomainError => requestFailed('ACCOUNT_NOT_USABLE', 'The user is disabled');
+export const disabledUser = (): DomainError => requestFailed('account_not_usable', 'The user is disabled');
 
 export const noRecoveryEmail = (): DomainError =>
-  requestFailed('ACCOUNT_NOT_USABLE', 'The user has no email address to send a recovery code to');
+  requestFailed('account_not_usable', 'The user has no email address to send a recovery code to');
 
 export const notificationsUnavailable = (): DomainError =>
-  requestFailed('NOTIFICATION_UNAVAILABLE', 'Notification delivery is not available');
+  requestFailed('notification_unavailable', 'Notification delivery is not available');
 
 /** Users whose authoritative IdP is external cannot use the self-service password actions. */
 export function refuseExternal(user: User): void {
   if (user.identityProvider.id !== undefined && user.identityProvider.type !== 'PING_ONE') {
-    throw requestFailed('ACCOUNT_NOT_USABLE', 'The user is authenticated by an external identity provider');
+    throw requestFailed('account_not_usable', 'The user is authenticated by an external identity provider');
   }
 }

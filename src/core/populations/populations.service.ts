@@ -158,11 +158,11 @@ export function createPopulationsService({ store, clock, environments }: Populat
         const population = await findPopulation(trx, environmentId, id);
         if (!population) throw notFound();
         if (population.isDefault) {
-          throw requestFailed('CONSTRAINT_VIOLATION', 'The default population cannot be deleted.', 'default');
+          throw requestFailed('constraint_violation', 'The default population cannot be deleted.', 'default');
         }
         if ((await countUsersInPopulation(trx, id)) > 0) {
           throw requestFailed(
-            'CONSTRAINT_VIOLATION',
+            'constraint_violation',
             'The population cannot be deleted while it contains users.',
           );
         }

@@ -12,14 +12,14 @@ export function compilePattern(pattern: string): RegExp | undefined {
 }
 
 function checkOne(attribute: SchemaAttribute, value: JsonValue, target: string): ErrorDetail | undefined {
-  const invalid = (message: string): ErrorDetail => ({ code: 'INVALID_VALUE', target, message });
+  const invalid = (message: string): ErrorDetail => ({ code: 'invalid_value', target, message });
   switch (attribute.type) {
     case 'BOOLEAN':
       return typeof value === 'boolean' ? undefined : invalid('must be a boolean');
     case 'JSON': {
       if (!isJsonObject(value)) return invalid('must be a JSON object');
       if (Buffer.byteLength(JSON.stringify(value), 'utf8') > JSON_VALUE_MAX_BYTES) {
-        return { code: 'SIZE_LIMIT_EXCEEDED', target, message: 'must not be larger than 16 KB' };
+        return { code: 'size_limit_exceeded', target, message: 'must not be larger than 16 KB' };
       }
       return undefined;
     }
@@ -47,10 +47,10 @@ function checkOne(attribute: SchemaAttribute, value: JsonValue, target: string):
  */
 export function checkCustomValue(attribute: SchemaAttribute, value: JsonValue): ErrorDetail | undefined {
   const target = attribute.name;
-  if (!attribute.enabled) return { code: 'INVALID_VALUE', target, message: 'is disabled and cannot be set' };
+  if (!attribute.enabled) return { code: 'invalid_value', target, message: 'is disabled and cannot be set' };
   if (attribute.multiValued) {
     if (!Array.isArray(value))
-      return { code: 'INVALID_VALUE', target, message: 'must be an array (the attribute is multi-valued)' };
+      return { code: 'invalid_value', target, message: 'must be an array (the attribute is multi-valued)' };
     for (const item of value) {
       const problem = checkOne(attribute, item, target);
       if (problem) return problem;

@@ -42,7 +42,7 @@ const NAME = /^[A-Za-z][A-Za-z0-9_]{0,99}$/;
 /** Checks an attribute definition as a whole (after PUT or PATCH merging). */
 function checkDefinition(a: SchemaAttribute): void {
   const details: ErrorDetail[] = [];
-  const bad = (target: string, message: string) => details.push({ code: 'INVALID_VALUE', target, message });
+  const bad = (target: string, message: string) => details.push({ code: 'invalid_value', target, message });
   if (!NAME.test(a.name))
     bad('name', 'must start with a letter and contain only letters, digits and underscores (at most 100)');
   if (RESERVED_ATTRIBUTE_NAMES.has(a.name.toLowerCase())) bad('name', 'is the name of a built-in attribute');

@@ -18,12 +18,27 @@ export type ErrorKind =
   | 'unsupported_media_type' // 415
   | 'rate_limited'; // 429
 
+/** What kind of problem one detail describes; each face maps it to its own code. */
+export type DetailCode =
+  | 'invalid_value'
+  | 'required_value'
+  | 'not_unique'
+  | 'size_limit_exceeded'
+  | 'limit_exceeded'
+  | 'conflict'
+  | 'insufficient_permissions'
+  | 'invalid_filter'
+  | 'invalid_request'
+  | 'account_not_usable'
+  | 'constraint_violation'
+  | 'notification_unavailable';
+
 /**
  * One problem with one value, as a validator describes it: a stable code, the value's path and a
  * description. Problems a face words itself are facts instead (see ErrorFacts).
  */
 export interface ErrorDetail {
-  readonly code: string;
+  readonly code: DetailCode;
   readonly target?: string;
   readonly message: string;
   readonly innerError?: Readonly<Record<string, unknown>>;
@@ -106,7 +121,7 @@ export const invalidValue = (
   innerError?: Record<string, unknown>,
 ): DomainError =>
   new DomainError('invalid_data', [
-    { code: 'INVALID_VALUE', target, message, ...(innerError ? { innerError } : {}) },
+    { code: 'invalid_value', target, message, ...(innerError ? { innerError } : {}) },
   ]);
 
 export const requiredValue = (target: string): DomainError =>
@@ -115,7 +130,7 @@ export const requiredValue = (target: string): DomainError =>
 export const uniquenessViolation = (target: string): DomainError =>
   new DomainError('invalid_data', [], { reason: 'uniqueness', target });
 
-export const requestFailed = (code: string, message: string, target?: string): DomainError =>
+export const requestFailed = (code: DetailCode, message: string, target?: string): DomainError =>
   new DomainError('request_failed', [{ code, message, ...(target ? { target } : {}) }]);
 
 /** Several validation problems reported together. */

@@ -22,7 +22,7 @@ export type FilterNode =
 export function invalidFilter(message: string, capabilities?: FilterCapabilities): DomainError {
   return invalidData([
     {
-      code: 'INVALID_FILTER',
+      code: 'invalid_filter',
       target: 'filter',
       message,
       ...(capabilities

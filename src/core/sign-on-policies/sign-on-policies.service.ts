@@ -180,7 +180,7 @@ export function createSignOnPoliciesService({
         if (!policy) throw notFound();
         if (policy.isDefault) {
           throw requestFailed(
-            'CONSTRAINT_VIOLATION',
+            'constraint_violation',
             'The default sign-on policy cannot be deleted.',
             'default',
           );
@@ -188,7 +188,7 @@ export function createSignOnPoliciesService({
         const assigned = await countPolicyAssignments(trx, id);
         if (assigned > 0) {
           throw requestFailed(
-            'CONSTRAINT_VIOLATION',
+            'constraint_violation',
             `The sign-on policy is assigned to ${assigned} application(s); delete those assignments first.`,
           );
         }

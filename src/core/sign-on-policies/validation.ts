@@ -96,7 +96,7 @@ export function loginSettingsOf(input: SignOnPolicyActionInput): LoginSettings {
 export const tooManyActions = () =>
   invalidData([
     {
-      code: 'SIZE_LIMIT_EXCEEDED',
+      code: 'size_limit_exceeded',
       target: 'actions',
       message: `A sign-on policy can have at most ${MAX_ACTIONS_PER_POLICY} actions.`,
     },

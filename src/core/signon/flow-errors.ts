@@ -17,7 +17,7 @@ export const passwordLockedOut = (secondsUntilUnlock: number | undefined): Domai
 export const wrongState = (action: string, status: string): DomainError =>
   new DomainError('invalid_request', [
     {
-      code: 'INVALID_REQUEST',
+      code: 'invalid_request',
       target: 'Content-Type',
       message: `The action ${action} is not valid while the flow is ${status}`,
     },
@@ -25,7 +25,7 @@ export const wrongState = (action: string, status: string): DomainError =>
 
 export const flowChanged = (): DomainError =>
   new DomainError('conflict', [
-    { code: 'CONFLICT', message: 'The flow was changed by another request; read it again.' },
+    { code: 'conflict', message: 'The flow was changed by another request; read it again.' },
   ]);
 
 export const wrongFlowUser = (): DomainError =>

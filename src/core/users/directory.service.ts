@@ -113,10 +113,10 @@ const invalid = (
   value: string,
   problem: ErrorDetail | undefined,
 ): ErrorDetail[] =>
-  problem ? [{ code: 'INVALID_VALUE', target, message: problem.message, innerError: { value } }] : [];
+  problem ? [{ code: 'invalid_value', target, message: problem.message, innerError: { value } }] : [];
 
 const duplicate = (target: 'username' | 'email', value: string): ErrorDetail => ({
-  code: 'UNIQUENESS_VIOLATION',
+  code: 'not_unique',
   target,
   message: 'is unique but a non-unique value is provided',
   innerError: { value },

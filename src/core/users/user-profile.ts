@@ -92,7 +92,7 @@ export const RESERVED_ATTRIBUTE_NAMES: ReadonlySet<string> = new Set(
 );
 
 export const requiredValue = (target: string): ErrorDetail => ({
-  code: 'REQUIRED_VALUE',
+  code: 'required_value',
   target,
   message: `${target} is required`,
 });
@@ -104,7 +104,7 @@ export const PROFILE_FILTER_PATHS: readonly string[] = [
 ];
 
 const invalid = (target: string, message: string): ErrorDetail => ({
-  code: 'INVALID_VALUE',
+  code: 'invalid_value',
   target,
   message,
 });
@@ -181,7 +181,7 @@ export function applyProfileChanges(
 export function checkProfileShape(profile: JsonObject): ErrorDetail[] {
   const photo = profile.photo;
   if (isJsonObject(photo) && typeof photo.href !== 'string') {
-    return [{ code: 'REQUIRED_VALUE', target: 'photo.href', message: 'photo.href is required' }];
+    return [{ code: 'required_value', target: 'photo.href', message: 'photo.href is required' }];
   }
   return [];
 }

@@ -19,7 +19,7 @@ const RESERVED_HEADERS = new Set([
  */
 export function validateSubscription(input: SubscriptionInput): void {
   const details: ErrorDetail[] = [];
-  const fail = (target: string, message: string) => details.push({ code: 'INVALID_VALUE', target, message });
+  const fail = (target: string, message: string) => details.push({ code: 'invalid_value', target, message });
   if (input.name.trim() === '') fail('name', 'The name must not be empty.');
   let url: URL | undefined;
   try {

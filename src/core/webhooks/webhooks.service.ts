@@ -139,7 +139,7 @@ export function createWebhooksService(deps: WebhooksServiceDeps) {
         if ((await countSubscriptions(trx, env.id)) >= SUBSCRIPTION_LIMITS.perEnvironment)
           throw new DomainError('forbidden', [
             {
-              code: 'LIMIT_EXCEEDED',
+              code: 'limit_exceeded',
               message: `An environment can have at most ${SUBSCRIPTION_LIMITS.perEnvironment} subscriptions.`,
             },
           ]);

@@ -12,7 +12,7 @@ export const PolicyBody = Type.Object(
     name: Type.String({ minLength: 1, maxLength: 256 }),
     description: Type.Optional(Type.String({ maxLength: 1024 })),
     default: Type.Optional(Type.Boolean()),
-    ...passwordRuleFields(Type.Number),
+    ...passwordRuleFields(() => Type.Number()),
   },
   // Read-only fields (id, environment, populationCount...) sent back by clients are ignored.
   { additionalProperties: true },
@@ -26,7 +26,7 @@ export const PolicySchema = Type.Object({
   name: Type.String(),
   description: Type.Optional(Type.String()),
   default: Type.Boolean(),
-  ...passwordRuleFields(Type.Integer),
+  ...passwordRuleFields(() => Type.Integer()),
   // Always present (PingOne marks them required): false when the rule is off or was never set.
   excludesCommonlyUsed: Type.Boolean(),
   excludesProfileData: Type.Boolean(),
