@@ -141,7 +141,11 @@ describeStores('role assignments of users and groups (issue 12)', (server) => {
     );
     assert.ok(activity?.actors.user?.population?.id, "the acting user's population");
     assert.equal(activity?.actors.client?.id, app.id);
-    const byName = await activitiesWhere(server(), env, `actors.user.name eq "${admin.username}"`);
+    const byName = await activitiesWhere(
+      server(),
+      env,
+      `actors.user.name eq "${admin.username}" and action.type eq "USER.CREATED"`,
+    );
     assert.deepEqual(
       byName.map((a) => a.id),
       [activity?.id],
