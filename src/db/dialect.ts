@@ -66,7 +66,12 @@ function wrapSqlite(database: Database.Database) {
       cache.clear();
       database.close();
     },
-    prepare(text: string): SqliteStatementLike {
+    prepare(sqlText: string): SqliteStatementLike {
+      // Kysely begins with a deferred `begin`. A transaction that reads before it writes would
+      // then fail with SQLITE_BUSY_SNAPSHOT when another process (a CLI import next to a running
+      // server) committed in between; taking the write lock at the start makes it wait
+      // (busy_timeout) instead. One process serializes its writers anyway (group commit).
+      const text = sqlText === 'begin' ? 'begin immediate' : sqlText;
       let statement = cache.get(text);
       if (statement) {
         // Map order is insertion order: re-insert to mark it recently used.
