@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { startTessera, type TesseraInstance } from '../../src/library/index.js';
-import { createTestStore, STORES } from '../support/harness.js';
+import { createTestStore, STORES, type StoreKind } from '../support/harness.js';
 import { api, libraryDatabase, passwordCheckStatus, runCli } from '../support/library.js';
 
 /** A `{SSHA512}` value as PingOne's import accepts: base64(sha512(password + salt) + salt). */
@@ -30,20 +30,28 @@ async function userNamed(t: TesseraInstance, username: string) {
   return (found.body as { _embedded: { users: Array<{ id: string; name?: unknown }> } })._embedded.users[0];
 }
 
+/**
+ * A fresh store bootstrapped by the library (the CLI then imports into its environment), and a
+ * folder for the import files; both removed after the test file.
+ */
+async function bootstrappedStore(kind: StoreKind) {
+  const store = await createTestStore(kind);
+  const dir = mkdtempSync(join(tmpdir(), 'tessera-import-'));
+  after(async () => {
+    rmSync(dir, { recursive: true, force: true });
+    await store.drop();
+  });
+  const database = libraryDatabase(store);
+  const first = await startTessera({ database });
+  const environmentId = first.environmentId;
+  await first.close();
+  return { dir, database, environmentId };
+}
+
 for (const kind of STORES) {
   describe(`tessera import-users (${kind})`, () => {
     it('imports JSON Lines and CSV; bad lines are reported by number while the good ones import', async () => {
-      const store = await createTestStore(kind);
-      const dir = mkdtempSync(join(tmpdir(), 'tessera-import-'));
-      after(async () => {
-        rmSync(dir, { recursive: true, force: true });
-        await store.drop();
-      });
-      const database = libraryDatabase(store);
-      // The library bootstraps the store; the CLI then imports into its environment.
-      const first = await startTessera({ database });
-      const environmentId = first.environmentId;
-      await first.close();
+      const { dir, database, environmentId } = await bootstrappedStore(kind);
 
       const jsonl = join(dir, 'users.jsonl');
       writeFileSync(
@@ -109,16 +117,7 @@ for (const kind of STORES) {
     });
 
     it('writes a batch of pre-encoded users in bulk, and falls back to row by row when one is refused', async () => {
-      const store = await createTestStore(kind);
-      const dir = mkdtempSync(join(tmpdir(), 'tessera-import-'));
-      after(async () => {
-        rmSync(dir, { recursive: true, force: true });
-        await store.drop();
-      });
-      const database = libraryDatabase(store);
-      const first = await startTessera({ database });
-      const environmentId = first.environmentId;
-      await first.close();
+      const { dir, database, environmentId } = await bootstrappedStore(kind);
 
       // One batch, every password pre-encoded or absent: the multi-row path.
       const bulk = join(dir, 'bulk.jsonl');
