@@ -167,10 +167,9 @@ export function createApplicationsService({
       return store.transaction(async (trx) => {
         const created = await createWithin(trx, environmentId, input);
         await recordApplicationActivity(trx, clock.now(), actor, created.application, 'CREATED');
-        // PingOne: a worker created by an admin inherits the creator's role assignments, so it
-        // can get a token at once (a worker without any role is refused one). Least privilege: a
-        // worker created with its own OAuth scopes (e.g. UiPath's PM.User.Read) is authorized by
-        // those scopes and inherits no role; roles are then granted only explicitly, through
+        // A worker created by an admin inherits the creator's role assignments, so it can get a
+        // token at once (a worker without any role is refused one). Least privilege: a worker
+        // created with its own OAuth scopes is authorized by those scopes and inherits no role; roles are then granted only explicitly, through
         // its role assignments (docs/security.md).
         if (created.application.type !== 'WORKER') return created.application;
         if (created.application.scopes.length > 0) return created.application;

@@ -82,7 +82,7 @@ function convert(
 
 /**
  * Parses a SCIM filter and checks every attribute and operator against what the endpoint
- * supports; anything else is a 400 INVALID_DATA / INVALID_FILTER.
+ * supports; anything else is an `invalid_data` error with an `invalid_filter` detail.
  */
 export function parseFilter(
   text: string | undefined,
