@@ -42,6 +42,17 @@ for (const kind of STORES) {
       await server?.close();
     });
 
+    it('refused input on the authorize endpoint shows the sign-on error page, loading nothing', async () => {
+      const env = await newEnvironment(server);
+      const page = await kit.openPage();
+      const response = await page.page.goto(`${base}/${env}/as/authorize?client_id=${'x'.repeat(9000)}`);
+      assert.equal(response?.status(), 400);
+      assert.equal(await page.page.textContent('h1'), 'Sign-on cannot continue');
+      assert.equal(await page.page.textContent('code'), 'invalid_request');
+      assert.deepEqual(page.offMachine(), []);
+      await page.close();
+    });
+
     it('a SPA on another origin signs on with code + PKCE, refreshes and signs off through CORS', async () => {
       const env = await newEnvironment(server);
       const user = await newSignOnUser(server, env, {
