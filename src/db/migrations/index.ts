@@ -10,6 +10,7 @@ import * as oauthGrants from './0009_oauth_grants.js';
 import * as groupNesting from './0010_group_nesting.js';
 import * as auditWebhooks from './0011_audit_webhooks.js';
 import * as filterIndexes from './0012_filter_indexes.js';
+import * as filterIndexesInIdOrder from './0013_filter_indexes_in_id_order.js';
 
 /** Every migration, in order. Names are permanent: they are recorded in the store. */
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '0010_group_nesting': groupNesting,
   '0011_audit_webhooks': auditWebhooks,
   '0012_filter_indexes': filterIndexes,
+  '0013_filter_indexes_in_id_order': filterIndexesInIdOrder,
 };
