@@ -141,6 +141,38 @@ describeStores('audit activities of applications, roles, environments and schema
     assert.equal((await server().request('GET', `/v1/environments/${env}/activities`)).status, 404);
   });
 
+  it('records the role assignments an environment’s creator receives, in the creator’s environment', async () => {
+    const created = await server().request('POST', '/v1/environments', {
+      body: { name: unique('granting-env'), type: 'SANDBOX', region: 'NA', license: { id: LICENSE } },
+    });
+    assert.equal(created.status, 201, created.text);
+    const env = created.body.id as string;
+    const recorded = await activitiesOf(server(), BOOTSTRAP.environmentId, created);
+    assert.deepEqual(
+      recorded.map((a) => [a.action.type, a.resources[0]?.name, a.resources[1]?.type, a.resources[1]?.id]),
+      [
+        ['ROLE_ASSIGNMENT.CREATED', 'Identity Data Admin', 'APPLICATION', BOOTSTRAP.clientId],
+        ['ROLE_ASSIGNMENT.CREATED', 'Client Application Developer', 'APPLICATION', BOOTSTRAP.clientId],
+      ],
+    );
+    for (const activity of recorded) {
+      assert.equal(activity.actors.client?.id, BOOTSTRAP.clientId);
+      assert.equal(activity.result.status, 'SUCCESS');
+      assert.equal(activity.correlationId, created.headers['correlation-id']);
+    }
+    // Each names an assignment the creator really holds on the new environment.
+    const held = await server().request(
+      'GET',
+      `/v1/environments/${BOOTSTRAP.environmentId}/applications/${BOOTSTRAP.clientId}/roleAssignments`,
+    );
+    assert.equal(held.status, 200, held.text);
+    const onNew = (held.body._embedded.roleAssignments as Array<{ id: string; scope: { id: string } }>)
+      .filter((r) => r.scope.id === env)
+      .map((r) => r.id);
+    assert.deepEqual(recorded.map((a) => a.resources[0]?.id).sort(), onNew.sort());
+    assert.doesNotMatch(JSON.stringify(recorded), /bootstrap-secret/, 'never the client secret');
+  });
+
   it('records schema attributes; a refused attribute records nothing', async () => {
     const env = await createEnvironment(server());
     const schemas = await server().request('GET', `/v1/environments/${env}/schemas`);

@@ -234,7 +234,7 @@ describeStores('nested groups (issue 12)', (server) => {
         const user = await server().services.users.insertWithin(trx, environment, {
           username: unique(`member-${i}`),
         });
-        await server().services.groups.joinWithin(trx, environment, user, big);
+        await server().services.groups.joinWithin(trx, undefined, environment, user, big); // the system
       }
     });
     const all = await membersOf(big);

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { before, it } from 'node:test';
+import { activitiesWhere } from '../support/activities.js';
 import { describeStores } from '../support/harness.js';
 import { bulkCreateOne, createEnvironment, createExternalApp, uipathToken } from './uipath-helpers.js';
 
@@ -97,6 +98,43 @@ describeStores('uipath and pingone share one directory', (server) => {
     });
     assert.equal(add.status, 201, add.text);
     assert.deepEqual((await uipathUser(user.id)).body.groupIDs, [group.body.id]);
+  });
+
+  it('records group memberships set through UiPath user bodies in the PingOne audit trail', async () => {
+    const groupNamed = async (name: string) => {
+      const group = await server().request('POST', `/v1/environments/${env}/groups`, { body: { name } });
+      assert.equal(group.status, 201, group.text);
+      return group.body.id as string;
+    };
+    const [first, second] = [await groupNamed('Audit One'), await groupNamed('Audit Two')];
+    const created = await server().request('POST', '/identity_/api/User/BulkCreate', {
+      token,
+      body: {
+        partitionGlobalId: env,
+        users: [{ userName: 'ines', email: 'ines@example.com' }],
+        groupIDs: [first],
+      },
+    });
+    assert.equal(created.status, 200, created.text);
+    const id = created.body.users[0].id as string;
+    const put = await server().request('PUT', `/identity_/api/User/${id}`, {
+      token,
+      body: { groupIDsToAdd: [second, first], groupIDsToRemove: [first, second] },
+    });
+    assert.equal(put.status, 200, put.text);
+    const found = await activitiesWhere(server(), env, `resources.id eq "${id}"`);
+    const memberships = found.filter((a) => a.action.type.startsWith('MEMBER_OF_GROUP.'));
+    assert.deepEqual(
+      memberships.map((a) => [a.action.type, a.resources[0]?.id, a.resources[0]?.name]),
+      [
+        ['MEMBER_OF_GROUP.CREATED', first, 'Audit One'],
+        ['MEMBER_OF_GROUP.DELETED', first, 'Audit One'],
+        ['MEMBER_OF_GROUP.CREATED', second, 'Audit Two'],
+        ['MEMBER_OF_GROUP.CREATED', first, 'Audit One'],
+      ],
+      'removals first, then additions; removing a group never joined records nothing',
+    );
+    for (const activity of memberships) assert.ok(activity.actors.client?.id, 'the UiPath app acted');
   });
 
   it('a user deleted through UiPath is gone from PingOne, and the other way round', async () => {

@@ -132,15 +132,26 @@ export async function deleteCredentialsOfType(
   await q.execute();
 }
 
-/** A user's PENDING credentials become ISSUED once they have an active wallet. */
-export async function issuePending(db: Db, userId: string, now: number): Promise<void> {
-  await db
+/**
+ * A user's PENDING credentials become ISSUED once they have an active wallet; returns the ones
+ * it issued (oldest first), each to be recorded as USER_CREDENTIAL.ISSUED.
+ */
+export async function issuePending(
+  db: Db,
+  userId: string,
+  now: number,
+): Promise<Pick<UserCredential, 'id' | 'environmentId' | 'userId' | 'title'>[]> {
+  const rows = await db
     .updateTable('user_credentials')
     .set({ status: 'ISSUED', updated_at: now })
     .where('user_id', '=', userId)
     .where('status', '=', 'PENDING')
     .where((eb) => eb.or([eb('expires_at', 'is', null), eb('expires_at', '>', now)]))
+    .returning(['id', 'environment_id', 'user_id', 'title'])
     .execute();
+  return rows
+    .map((row) => ({ id: row.id, environmentId: row.environment_id, userId: row.user_id, title: row.title }))
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
 
 /**

@@ -98,12 +98,14 @@ export function createUserCredentialsService({
   /** Sends `template` about a credential when it carries notification methods; returns the results. */
   async function notify(
     trx: Db,
+    actor: Actor | undefined,
     credential: UserCredential,
     template: string,
     notification: CredentialNotification | undefined,
   ) {
     if (!notification || notification.methods.length === 0) return undefined;
     return notifications.enqueue(trx, {
+      actor,
       environmentId: credential.environmentId,
       userId: credential.userId,
       template,
@@ -137,6 +139,7 @@ export function createUserCredentialsService({
     await recordUserCredentialActivity(trx, now, by?.actor, credential, by?.user ?? {}, 'REVOKED');
     const results = await notify(
       trx,
+      by?.actor,
       { ...credential, status: 'REVOKED' },
       'credential_revoked',
       credential.notification,
@@ -212,7 +215,7 @@ export function createUserCredentialsService({
           user,
           credential.status === 'PENDING' ? 'PENDING' : 'ISSUED',
         );
-        const results = await notify(trx, credential, 'credential_issued', notification);
+        const results = await notify(trx, actor, credential, 'credential_issued', notification);
         if (results) {
           credential = { ...credential, notification: { ...notification!, results } };
           await updateCredential(trx, credential);
@@ -281,7 +284,7 @@ export function createUserCredentialsService({
           event,
           `Updated User Credential ${credential.title}`,
         );
-        const results = await notify(trx, credential, 'credential_updated', requested);
+        const results = await notify(trx, actor, credential, 'credential_updated', requested);
         if (results) {
           credential = { ...credential, notification: { ...requested!, results } };
           await updateCredential(trx, credential);

@@ -7,7 +7,11 @@ import { newId } from '../shared/ids.js';
 import type { UsersService } from '../users/users.service.js';
 import type { Db } from '../../db/schema.js';
 import type { Store } from '../../db/store.js';
-import { recordWalletActivity, recordWalletApplicationActivity } from './credential-activities.js';
+import {
+  recordUserCredentialActivity,
+  recordWalletActivity,
+  recordWalletApplicationActivity,
+} from './credential-activities.js';
 import { issuePending } from './user-credentials.repository.js';
 import type { DigitalWallet, WalletApplication, WalletApplicationInput } from './wallet.js';
 import {
@@ -48,6 +52,23 @@ export function createWalletsService({ store, clock, environments, users }: Wall
   }
 
   const userContext = users.requireAuthorized;
+
+  /**
+   * An ACTIVE wallet issues the user's PENDING credentials: each is USER_CREDENTIAL.ISSUED, the
+   * action type the direct issue path records, with a description saying the wallet did it.
+   */
+  async function issuePendingCredentials(
+    trx: Db,
+    actor: Actor,
+    user: { readonly username?: string | undefined; readonly populationId?: string | undefined },
+    userId: string,
+    now: number,
+  ) {
+    for (const credential of await issuePending(trx, userId, now)) {
+      const description = `Issued User Credential ${credential.title} to the user's active digital wallet`;
+      await recordUserCredentialActivity(trx, now, actor, credential, user, 'ISSUED', description);
+    }
+  }
 
   async function checkApplication(environmentId: string, applicationId: string) {
     const app = await store.db
@@ -188,7 +209,7 @@ export function createWalletsService({ store, clock, environments, users }: Wall
         };
         await saveWallet(trx, wallet, true);
         await recordWalletActivity(trx, now, actor, wallet, user, paired ? 'ACTIVE' : 'PAIRING_REQUIRED');
-        if (paired) await issuePending(trx, userId, now);
+        if (paired) await issuePendingCredentials(trx, actor, user, userId, now);
         return wallet;
       });
     },
@@ -218,7 +239,7 @@ export function createWalletsService({ store, clock, environments, users }: Wall
         };
         await saveWallet(trx, next, false);
         await recordWalletActivity(trx, now, actor, next, user, 'ACTIVE');
-        await issuePending(trx, userId, now);
+        await issuePendingCredentials(trx, actor, user, userId, now);
         return next;
       });
     },

@@ -1,5 +1,6 @@
 import { authorize, can, type Actor } from '../access/actor.js';
 import { ROLE_IDS } from '../access/roles.js';
+import { recordRoleAssignmentActivity } from '../access/role-assignment-activities.js';
 import {
   deleteRoleAssignmentsScopedToEnvironment,
   insertRoleAssignment,
@@ -85,20 +86,24 @@ export function createEnvironmentsService({ store, clock, seeders, cacheMs }: En
     for (const seed of seeders) await seed(trx, environment);
     await recordEnvironmentActivity(trx, now, options.creator, environment, 'CREATED');
     if (options.creator) {
-      // PingOne gives the creating worker Identity Data Admin and Client Application Developer
-      // on the new environment.
+      // PingOne gives the creating worker (or admin user) Identity Data Admin and Client
+      // Application Developer on the new environment. Each is recorded like any other role
+      // assignment: in the holder's own environment, where the assignment lives.
+      const creator = options.creator;
       for (const roleId of [ROLE_IDS.identityDataAdmin, ROLE_IDS.clientApplicationDeveloper]) {
-        await insertRoleAssignment(trx, {
+        const assignment = {
           id: newId(),
-          environmentId: options.creator.environmentId,
-          actorType: 'application',
-          actorId: options.creator.id,
+          environmentId: creator.environmentId,
+          actorType: creator.kind,
+          actorId: creator.id,
           roleId,
           scopeType: 'ENVIRONMENT',
           scopeId: id,
           readOnly: false,
           createdAt: now,
-        });
+        } as const;
+        await insertRoleAssignment(trx, assignment);
+        await recordRoleAssignmentActivity(trx, now, creator, assignment, creator, 'CREATED');
       }
     }
     return environment;

@@ -35,7 +35,7 @@ export function recordGroupActivity(
 export function recordMembershipActivity(
   trx: Db,
   now: number,
-  actor: Actor,
+  actor: Actor | undefined,
   membership: {
     readonly environmentId: string;
     readonly group: Pick<Group, 'id' | 'name'>;

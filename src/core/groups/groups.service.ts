@@ -28,6 +28,13 @@ import {
 import { countTotalMembers, effectiveGroupsOfUser } from './nesting.repository.js';
 import { recordGroupActivity, recordMembershipActivity } from './group-activities.js';
 
+/** The user a membership change is about (named in its activity). */
+export interface MembershipUser {
+  readonly id: string;
+  readonly username?: string;
+  readonly populationId: string;
+}
+
 /** What adding a user to a group did: joined (or already a member), or why it was refused. */
 export type JoinOutcome =
   | { readonly group: Group; readonly refused?: undefined; readonly added: boolean }
@@ -108,13 +115,16 @@ export function createGroupsService({ store, clock, environments }: GroupsServic
   /**
    * The membership rule, for every caller: the group must exist in the user's environment and a
    * population group holds only users of its population. Adding an existing membership again
-   * succeeds, also when a concurrent identical request wins the race. `inspect` sees the group
-   * before the rule applies (e.g. to authorize reading it).
+   * succeeds (and records nothing), also when a concurrent identical request wins the race. A
+   * new membership is MEMBER_OF_GROUP.CREATED by `actor` (undefined: the system), whichever face
+   * asked (groups API or a directory user's group list). `inspect` sees the group before the rule applies (e.g. to
+   * authorize reading it).
    */
   async function joinWithin(
     trx: Db,
+    actor: Actor | undefined,
     env: Environment,
-    user: { readonly id: string; readonly populationId: string },
+    user: MembershipUser,
     groupId: string,
     inspect?: (group: Group) => void,
   ): Promise<JoinOutcome> {
@@ -125,6 +135,8 @@ export function createGroupsService({ store, clock, environments }: GroupsServic
       return { refused: 'foreign_population' };
     if (await membershipExists(trx, group.id, user.id)) return { group, added: false };
     await insertMembership(trx, group.id, user.id, clock.now());
+    const change = { environmentId: env.id, group, user };
+    await recordMembershipActivity(trx, clock.now(), actor, change, 'MEMBER_OF_GROUP.CREATED');
     return { group, added: true };
   }
 
@@ -143,9 +155,23 @@ export function createGroupsService({ store, clock, environments }: GroupsServic
   return {
     joinWithin,
 
-    /** Removes memberships inside the caller's transaction; absent ones are skipped. */
-    leaveWithin: async (trx: Db, userId: string, groupIds: readonly string[]): Promise<void> => {
-      for (const groupId of groupIds) await deleteMembership(trx, groupId, userId);
+    /**
+     * Removes memberships inside the caller's transaction, each MEMBER_OF_GROUP.DELETED by
+     * `actor`; absent ones are skipped (and record nothing).
+     */
+    async leaveWithin(
+      trx: Db,
+      actor: Actor,
+      env: Environment,
+      user: MembershipUser,
+      groupIds: readonly string[],
+    ) {
+      for (const groupId of groupIds) {
+        const group = await findGroup(trx, env.id, groupId);
+        if (!group || !(await deleteMembership(trx, group.id, user.id))) continue;
+        const change = { environmentId: env.id, group, user };
+        await recordMembershipActivity(trx, clock.now(), actor, change, 'MEMBER_OF_GROUP.DELETED');
+      }
     },
 
     async list(
@@ -253,17 +279,13 @@ export function createGroupsService({ store, clock, environments }: GroupsServic
       const env = await environments.require(environmentId);
       return store.transaction(async (trx) => {
         const user = await membershipContext(trx, actor, env, userId, 'dir:update:user');
-        const joined = await joinWithin(trx, env, user, groupId, (group) =>
+        const joined = await joinWithin(trx, actor, env, user, groupId, (group) =>
           authorize(actor, 'dir:read:group', targetOf(env, group.populationId)),
         );
         if (joined.refused !== undefined) {
           throw joined.refused === 'unknown_group'
             ? invalidValue('id', 'The group does not exist in this environment.')
             : invalidValue('id', "A population group can only contain users of the group's population.");
-        }
-        if (joined.added) {
-          const change = { environmentId: env.id, group: joined.group, user };
-          await recordMembershipActivity(trx, clock.now(), actor, change, 'MEMBER_OF_GROUP.CREATED');
         }
         return membership(env, userId, joined.group);
       });

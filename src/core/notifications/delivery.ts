@@ -21,6 +21,8 @@ import { findEmailSettings, findNotificationsSettings, listPhoneSettings } from 
 import { defaultContents, findTemplate } from './templates.js';
 import { DeliveryError, sendEmail, sendSms } from './transports.js';
 import type { EnvironmentScope } from '../shared/environment-scope.js';
+import type { Actor } from '../access/actor.js';
+import { recordNotificationCreated } from './notification-activities.js';
 
 export interface EnqueueInput {
   readonly environmentId: string;
@@ -37,6 +39,8 @@ export interface EnqueueInput {
   readonly variables?: Readonly<Record<string, string>> | undefined;
   /** Overrides the user's address or phone number. */
   readonly to?: { readonly email?: string | undefined; readonly phone?: string | undefined } | undefined;
+  /** Who caused the message (its NOTIFICATION.CREATED actor); absent: the system (sign-on). */
+  readonly actor?: Actor | undefined;
 }
 
 /** Retry schedule: 10 s, 20 s, 40 s ... capped at one hour; gives up after MAX_ATTEMPTS. */
@@ -167,6 +171,7 @@ export function createDelivery({
         sentAt: undefined,
       };
       await insertOutbox(trx, entry);
+      await recordNotificationCreated(trx, now, input.actor, entry, user);
       results.push({ method, sent: true, notification: { id: entry.id } });
     }
     return results;

@@ -19,6 +19,7 @@ import {
 } from './flow-errors.js';
 import { findUserIdByUsername } from '../users/users.repository.js';
 import type { FlowInternals, StoredFlow } from './flows.repository.js';
+import type { DenialReason } from './signon-activities.js';
 
 export interface FlowActionDeps {
   readonly store: Store;
@@ -47,6 +48,13 @@ export interface Next {
   /** Runs first in the commit transaction (registration creates its user there). */
   readonly within?: (trx: Db) => Promise<BoundUser>;
   readonly error?: DomainError;
+  /** A refused sign-on of a known user, recorded as USER.ACCESS_DENIED with the commit. */
+  readonly denial?: SignOnDenial;
+}
+
+export interface SignOnDenial {
+  readonly user: User;
+  readonly reason: DenialReason;
 }
 
 type Handler<T extends FlowAction['type']> = (
@@ -66,13 +74,24 @@ async function asFlowError<T>(work: Promise<T>): Promise<T> {
 export function createFlowActions(deps: FlowActionDeps) {
   const { store, clock, users, passwords, passwordPolicies } = deps;
 
-  /** A user that may sign on (exists, enabled, no account lock), else undefined. */
-  async function usableUser(environmentId: string, username: string): Promise<User | undefined> {
+  /** The user a username names, and why it may not sign on (disabled, account locked), if so. */
+  async function candidate(
+    environmentId: string,
+    username: string,
+  ): Promise<{ user: User; refusal?: DenialReason } | undefined> {
     const id = await findUserIdByUsername(store.db, environmentId, username);
     if (id === undefined) return undefined;
     const user = await users.requireUser(store.db, environmentId, id).catch(() => undefined);
-    if (!user || !user.enabled || isAccountLocked(user, clock.now())) return undefined;
-    return user;
+    if (!user) return undefined;
+    if (!user.enabled) return { user, refusal: 'disabled' };
+    if (isAccountLocked(user, clock.now())) return { user, refusal: 'account_locked' };
+    return { user };
+  }
+
+  /** A user that may sign on (exists, enabled, no account lock), else undefined. */
+  async function usableUser(environmentId: string, username: string): Promise<User | undefined> {
+    const found = await candidate(environmentId, username);
+    return found && !found.refusal ? found.user : undefined;
   }
 
   /**
@@ -84,18 +103,19 @@ export function createFlowActions(deps: FlowActionDeps) {
     stored: StoredFlow,
     secret: string,
     error: (remaining: number | undefined) => DomainError = invalidCredentials,
+    denial?: SignOnDenial,
   ): Promise<Next> {
     await deps.wasteVerification(secret);
     const policy = await passwordPolicies.effectivePolicy(store.db, stored.flow.environmentId, '');
     const lockout = policy?.rules.lockout;
     const seen = stored.internals.phantomFailures;
     if (lockout?.failureCount !== undefined && seen >= lockout.failureCount) {
-      return { error: passwordLockedOut(lockout.durationSeconds) };
+      return { error: passwordLockedOut(lockout.durationSeconds), denial };
     }
     const failures = seen + 1;
     const remaining =
       lockout?.failureCount !== undefined ? Math.max(0, lockout.failureCount - failures) : undefined;
-    return { internals: { phantomFailures: failures }, error: error(remaining) };
+    return { internals: { phantomFailures: failures }, error: error(remaining), denial };
   }
 
   const check: Handler<'usernamePassword.check'> = async (stored, action) => {
@@ -103,13 +123,22 @@ export function createFlowActions(deps: FlowActionDeps) {
     if (flow.username !== undefined && flow.username.toLowerCase() !== action.username.toLowerCase()) {
       throw wrongFlowUser();
     }
-    const user = await usableUser(flow.environmentId, action.username);
-    if (!user) return phantomFailure(stored, action.password);
+    const found = await candidate(flow.environmentId, action.username);
+    if (!found) return phantomFailure(stored, action.password);
+    const { user, refusal } = found;
+    if (refusal)
+      return phantomFailure(stored, action.password, invalidCredentials, { user, reason: refusal });
     let status;
     try {
       status = (await passwords.check(flow.environmentId, user.id, action.password)).status;
     } catch (error) {
-      if (hasReason(error, 'no_password')) return phantomFailure(stored, action.password);
+      if (hasReason(error, 'no_password'))
+        return phantomFailure(stored, action.password, invalidCredentials, { user, reason: 'no_password' });
+      // A refused password is a refused sign-on: the commit records it (USER.ACCESS_DENIED).
+      if (hasReason(error, 'wrong_password'))
+        return { error: toFlowError(error), denial: { user, reason: 'wrong_password' } };
+      if (hasReason(error, 'password_locked_out'))
+        return { error: toFlowError(error), denial: { user, reason: 'locked_out' } };
       throw toFlowError(error);
     }
     const bound = { id: user.id, username: user.username };

@@ -35,6 +35,8 @@ export const wrongFlowUser = (): DomainError =>
  * Maps a passwords-service failure to the flow error clients expect; anything else is rethrown
  * as it is. A wrong *current* password means wrong credentials in a flow too.
  */
+export function toFlowError(error: DomainError): DomainError;
+export function toFlowError(error: unknown): unknown;
 export function toFlowError(error: unknown): unknown {
   if (!(error instanceof DomainError)) return error;
   const { facts } = error;

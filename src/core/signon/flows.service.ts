@@ -1,4 +1,4 @@
-import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import type { Db } from '../../db/schema.js';
 import type { Store } from '../../db/store.js';
 import type { EnvironmentsService } from '../environments/environments.service.js';
@@ -10,6 +10,7 @@ import type { Clock } from '../shared/clock.js';
 import { noMetrics, type Metrics } from '../shared/metrics.js';
 import { DomainError, notFound } from '../shared/errors.js';
 import type { SignOnPolicyResolver } from '../sign-on-policies/resolver.js';
+import type { User } from '../users/user.js';
 import type { UsersService } from '../users/users.service.js';
 import type { Flow, FlowResult, FlowsService, Session, SignOnContext } from './flow.js';
 import { createFlowActions, type Next } from './flow-actions.js';
@@ -25,6 +26,9 @@ import {
   type StoredFlow,
 } from './flows.repository.js';
 import type { SessionsService } from './sessions.service.js';
+import { pageKeyOf } from './page-key.js';
+import { accessDenied, flowCreated, flowEnded } from './signon-activities.js';
+import { recordActivities } from '../activities/activities.repository.js';
 import type { EnvironmentScope } from '../shared/environment-scope.js';
 
 export interface FlowsServiceDeps {
@@ -41,8 +45,6 @@ export interface FlowsServiceDeps {
   /** Sign-on outcomes for the operator (lockouts are counted by the passwords service). */
   readonly metrics?: Metrics;
 }
-
-const PAGE_KEY_SETTING = 'signon_page_key';
 
 /**
  * The sign-on engine (reference §4–§5.4, §7). Flows live in the store: every change is one
@@ -61,7 +63,6 @@ export function createFlowsService(deps: FlowsServiceDeps) {
       await passwords.hasher.verify(await wasteHash, password);
     },
   });
-  let pageKey: Buffer | undefined;
 
   async function load(db: Db, environmentId: string, flowId: string): Promise<StoredFlow> {
     const stored = await findFlow(db, environmentId, flowId);
@@ -77,9 +78,15 @@ export function createFlowsService(deps: FlowsServiceDeps) {
       next.internals !== undefined ||
       next.complete === true ||
       next.within !== undefined;
+    const denial = next.denial;
     if (!changesState && next.error) {
       const now = clock.now();
-      await touchFlow(store.db, stored.flow.id, now, now + FLOW_IDLE_MS);
+      if (denial)
+        await store.transaction(async (trx) => {
+          await touchFlow(trx, stored.flow.id, now, now + FLOW_IDLE_MS);
+          await recordActivities(trx, now, [accessDenied(stored.flow, denial.user, denial.reason)]);
+        });
+      else await touchFlow(store.db, stored.flow.id, now, now + FLOW_IDLE_MS);
       throw next.error;
     }
     const result = await store.transaction(async (trx) => {
@@ -103,7 +110,7 @@ export function createFlowsService(deps: FlowsServiceDeps) {
       let session: Session | undefined;
       if (next.complete) {
         if (user?.id === undefined) throw new Error('a flow completes only with a user');
-        session = await sessions.signOnWithin(trx, flow.environmentId, user.id, context, flow.applicationId);
+        session = await sessions.signOnWithin(trx, flow.environmentId, user.id, context, flow);
         flow = {
           ...flow,
           status: 'COMPLETED',
@@ -114,6 +121,7 @@ export function createFlowsService(deps: FlowsServiceDeps) {
       }
       if (!(await updateFlow(trx, flow, next.internals ?? stored.internals, stored.version)))
         throw next.error ?? flowChanged();
+      if (denial) await recordActivities(trx, now, [accessDenied(flow, denial.user, denial.reason)]);
       return { flow, session };
     });
     if (next.error) throw next.error;
@@ -155,7 +163,7 @@ export function createFlowsService(deps: FlowsServiceDeps) {
           }
         : { id: '', name: '', recoveryEnabled: false, registrationEnabled: false };
       let flow = newFlow(input, policy, now);
-      let session: Session | undefined;
+      let reused: { session: Session; user: User } | undefined;
       if (!resolved) {
         flow = {
           ...flow,
@@ -170,7 +178,7 @@ export function createFlowsService(deps: FlowsServiceDeps) {
           (request.maxAge === undefined || now - live.lastSignOnAt <= request.maxAge * 1000);
         const user = live ? await users.requireUser(store.db, environmentId, live.userId) : undefined;
         if (live && user && fresh) {
-          session = { ...live, activeAt: now };
+          reused = { session: { ...live, activeAt: now }, user };
           flow = {
             ...flow,
             status: 'COMPLETED',
@@ -190,14 +198,16 @@ export function createFlowsService(deps: FlowsServiceDeps) {
           flow = { ...flow, status: 'PASSWORD_REQUIRED', userId: user.id, username: user.username };
         }
       }
-      const reused = session;
+      const created = flow;
       await store.transaction(async (trx) => {
-        await insertFlow(trx, flow, { phantomFailures: 0 });
-        if (reused) await sessions.markActiveWithin(trx, reused);
+        await insertFlow(trx, created, { phantomFailures: 0 });
+        const failed = created.status === 'FAILED' ? [flowEnded(created)] : [];
+        await recordActivities(trx, now, [flowCreated(created), ...failed]);
+        if (reused) await sessions.markActiveWithin(trx, reused.session, created, reused.user);
       });
       if (flow.status === 'COMPLETED') metrics.signOn('success');
       if (flow.status === 'FAILED') metrics.signOn('failure');
-      return { flow, session };
+      return { flow, session: reused?.session };
     },
 
     async get(environmentId, flowId) {
@@ -241,29 +251,8 @@ export function createFlowsService(deps: FlowsServiceDeps) {
 
   return {
     ...service,
-    /**
-     * The key of the hosted page's CSRF tokens: derived from TESSERA_SECRET_KEY, else generated
-     * once and kept in the store, so every process behind one load balancer shares it.
-     */
-    async pageKey(): Promise<Buffer> {
-      if (pageKey) return pageKey;
-      if (deps.secretKey !== undefined) {
-        pageKey = createHash('sha256').update(`tessera signon page\0${deps.secretKey}`, 'utf8').digest();
-        return pageKey;
-      }
-      await store.db
-        .insertInto('instance_settings')
-        .values({ name: PAGE_KEY_SETTING, value: randomBytes(32).toString('base64') })
-        .onConflict((oc) => oc.column('name').doNothing())
-        .execute();
-      const row = await store.db
-        .selectFrom('instance_settings')
-        .select('value')
-        .where('name', '=', PAGE_KEY_SETTING)
-        .executeTakeFirstOrThrow();
-      pageKey = Buffer.from(row.value, 'base64');
-      return pageKey;
-    },
+    /** The key of the hosted page's CSRF tokens (page-key.ts). */
+    pageKey: pageKeyOf(store, deps.secretKey),
     /**
      * What a face shows with a flow: its application and the password policy that applies (the
      * user's, else the registration population's, else the environment's default).

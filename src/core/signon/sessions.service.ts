@@ -5,9 +5,9 @@ import type { Actor } from '../access/actor.js';
 import type { EnvironmentsService } from '../environments/environments.service.js';
 import type { Clock } from '../shared/clock.js';
 import { notFound } from '../shared/errors.js';
-import { isAccountLocked } from '../users/user.js';
+import { isAccountLocked, type User } from '../users/user.js';
 import { authorizeUser, type UsersService } from '../users/users.service.js';
-import type { Session, SignOnContext } from './flow.js';
+import type { Flow, Session, SignOnContext } from './flow.js';
 import {
   deleteExpiredSessions,
   deleteSession,
@@ -17,7 +17,7 @@ import {
   listUserSessions,
   updateSession,
 } from './sessions.repository.js';
-import { recordSessionEnded, recordSignOnActivities } from './signon-activities.js';
+import { recordSessionEnded, recordSignOnActivities, type FlowRef } from './signon-activities.js';
 import type { EnvironmentScope } from '../shared/environment-scope.js';
 
 /** A session lives 30 days after the last sign-on with a password (reference §7.1, `Max-Age` of `ST`). */
@@ -70,7 +70,7 @@ export function createSessionsService({ store, clock, environments, users }: Ses
     environmentId: string,
     userId: string,
     context: SignOnContext,
-    applicationId: string,
+    flow: FlowRef & Pick<Flow, 'failure'>,
   ): Promise<Session> {
     const user = await users.requireUser(trx, environmentId, userId, true);
     const now = clock.now();
@@ -88,7 +88,7 @@ export function createSessionsService({ store, clock, environments, users }: Ses
         expiresAt: now + SESSION_LIFETIME_MS,
       };
       await updateSession(trx, renewed);
-      await recordSignOnActivities(trx, now, { applicationId, user, renewed: true });
+      await recordSignOnActivities(trx, now, { flow, user, session: 'renewed' });
       return renewed;
     }
     if (previous) {
@@ -106,12 +106,12 @@ export function createSessionsService({ store, clock, environments, users }: Ses
       ...facts,
     };
     await insertSession(trx, session);
-    await recordSignOnActivities(trx, now, { applicationId, user, renewed: false });
-    const all = await listUserSessions(trx, userId, now);
+    const dropped = (await listUserSessions(trx, userId, now)).slice(MAX_SESSIONS_PER_USER);
     await deleteSessions(
       trx,
-      all.slice(MAX_SESSIONS_PER_USER).map((s) => s.id),
+      dropped.map((s) => s.id),
     );
+    await recordSignOnActivities(trx, now, { flow, user, session: 'created', dropped: dropped.length });
     return session;
   }
 
@@ -127,9 +127,15 @@ export function createSessionsService({ store, clock, environments, users }: Ses
     findLiveWithin: findLive,
     signOnWithin,
 
-    /** Records an SSO reuse inside the caller's transaction. */
-    async markActiveWithin(trx: Db, session: Session): Promise<void> {
+    /** Records an SSO reuse of `session` by `flow` inside the caller's transaction. */
+    async markActiveWithin(
+      trx: Db,
+      session: Session,
+      flow: FlowRef & Pick<Flow, 'failure'>,
+      user: User,
+    ): Promise<void> {
       await updateSession(trx, session);
+      await recordSignOnActivities(trx, session.activeAt, { flow, user, session: 'reused' });
     },
 
     /** Marks activity (token refresh, SSO reuse); undefined when the session is no longer alive. */

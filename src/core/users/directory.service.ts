@@ -174,10 +174,10 @@ export function createDirectoryService({ store, environments, users, groups, pas
     }));
   }
 
-  /** Adds memberships under the groups feature's rule (one rule for every face). */
-  async function addToGroups(trx: Db, env: Environment, user: User, groupIds: readonly string[]) {
-    for (const groupId of distinctIds(groupIds)) {
-      const joined = await groups.joinWithin(trx, env, user, groupId);
+  /** Adds memberships under the groups feature's rule (one rule, and activity, for every face). */
+  async function addToGroups(trx: Db, actor: Actor, env: Environment, user: User, ids: readonly string[]) {
+    for (const groupId of distinctIds(ids)) {
+      const joined = await groups.joinWithin(trx, actor, env, user, groupId);
       if (joined.refused === 'unknown_group')
         throw invalidValue('groupIDs', 'A group does not exist in this organization.');
       if (joined.refused === 'foreign_population') {
@@ -276,7 +276,7 @@ export function createDirectoryService({ store, environments, users, groups, pas
           const created: User[] = [];
           for (const input of inputs) {
             const user = await insertOne(trx, env, input, input.legacyId ?? legacy++);
-            await addToGroups(trx, env, user, options.groupIds ?? []);
+            await addToGroups(trx, actor, env, user, options.groupIds ?? []);
             if (input.password) {
               await passwords.importWithin(trx, env, user, {
                 value: input.password.value,
@@ -334,8 +334,8 @@ export function createDirectoryService({ store, environments, users, groups, pas
           invitationAccepted: change.invitationAccepted ?? current.invitationAccepted,
           extensionAttributes: extensions,
         });
-        await groups.leaveWithin(trx, user.id, distinctIds(change.groupsToRemove ?? []));
-        await addToGroups(trx, env, user, change.groupsToAdd ?? []);
+        await groups.leaveWithin(trx, actor, env, user, distinctIds(change.groupsToRemove ?? []));
+        await addToGroups(trx, actor, env, user, change.groupsToAdd ?? []);
         if (writePassword) await writePassword(trx);
         return {
           ...user,
