@@ -2,6 +2,7 @@ import formbody from '@fastify/formbody';
 import swagger from '@fastify/swagger';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { sendLargeBodiesAsBuffers } from './http/large-bodies.js';
 import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Config } from './config/config.js';
@@ -111,6 +112,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     server.decorate('tessera', { config, services, validators, credentialThrottle } satisfies TesseraContext);
     decorateActor(server);
     server.addHook('onResponse', async (request, reply) => metrics.observeRequest(request, reply));
+    sendLargeBodiesAsBuffers(server);
 
     const routes = trackRoutes(server);
     registerCorrelation(server);
