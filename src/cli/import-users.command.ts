@@ -84,29 +84,37 @@ export function importUsersCommand(): Command {
           for (const f of result.failed) report(f.line, f.reason);
           bar?.update(processed, { rate: rate() });
         };
-        let batch: ImportedUserRow[] = [];
-        const flush = async () => {
-          if (batch.length === 0) return;
-          const result = services.seed.importUsers(environmentId, batch);
-          // Settled in order below; a rejection is never left unobserved meanwhile.
-          result.catch(() => undefined);
-          inFlight.push({ size: batch.length, result });
-          batch = [];
-          if (inFlight.length >= window) await settleOldest();
-        };
-        for (const parsed of parseUserLines(file, content)) {
-          if ('rejected' in parsed) {
-            processed++;
-            report(parsed.rejected.line, parsed.rejected.reason);
-            continue;
+        try {
+          let batch: ImportedUserRow[] = [];
+          const flush = async () => {
+            if (batch.length === 0) return;
+            const result = services.seed.importUsers(environmentId, batch);
+            // Settled in order below; a rejection is never left unobserved meanwhile.
+            result.catch(() => undefined);
+            inFlight.push({ size: batch.length, result });
+            batch = [];
+            if (inFlight.length >= window) await settleOldest();
+          };
+          for (const parsed of parseUserLines(file, content)) {
+            if ('rejected' in parsed) {
+              processed++;
+              report(parsed.rejected.line, parsed.rejected.reason);
+              continue;
+            }
+            batch.push(
+              population && !parsed.row.populationId
+                ? { ...parsed.row, populationId: population }
+                : parsed.row,
+            );
+            if (batch.length >= batchSize) await flush();
           }
-          batch.push(
-            population && !parsed.row.populationId ? { ...parsed.row, populationId: population } : parsed.row,
-          );
-          if (batch.length >= batchSize) await flush();
+          await flush();
+          while (inFlight.length > 0) await settleOldest();
+        } catch (error) {
+          // Let the batches still in flight finish before the store closes under them.
+          await Promise.allSettled(inFlight.map((b) => b.result));
+          throw error;
         }
-        await flush();
-        while (inFlight.length > 0) await settleOldest();
       });
     } catch (error) {
       bar?.stop();
