@@ -88,9 +88,9 @@ export const LIBRARY_BOOTSTRAP = {
  * The one piece of state the library keeps per process, on purpose, so that a further instance
  * starts in a fraction of the first one's time: the compiled route validators and serializers
  * (pure functions of the route schemas, see http/schema-compilers.ts) and the bytes of a freshly
- * migrated in-memory store (each instance opens its own copy, see db/store.ts). Built by the
- * first start, then only read. Instances share nothing else: each has its own store, services,
- * clock and Fastify server.
+ * migrated in-memory store (each instance opens its own copy, see db/store.ts). Filled as
+ * schemas are first used and by the first in-memory start, never reset; bounded by the code.
+ * Instances share nothing else: each has its own store, services, clock and Fastify server.
  */
 let warmStart: { schemaCompilers: SchemaCompilers; memoryImage: MigratedMemoryImage } | undefined;
 
