@@ -10,7 +10,7 @@ import { bootstrap, type BootstrapResult } from './core/bootstrap/bootstrap.js';
 import { createServices, type Services } from './core/services.js';
 import type { SeedDocument } from './core/seed/seed.js';
 import { systemClock, type Clock } from './core/shared/clock.js';
-import { openStore, type Store } from './db/store.js';
+import { openStore, type MigratedMemoryImage, type Store } from './db/store.js';
 import { notFound } from './core/shared/errors.js';
 import { edgeFaces } from './edge-faces.js';
 import {
@@ -25,7 +25,7 @@ import { trackRoutes } from './http/method-not-allowed.js';
 import { applyServerLimits, enforceBodyTimeout } from './http/server-limits.js';
 import { createRateLimiter } from './http/rate-limiter.js';
 import { createCredentialThrottle } from './http/credential-throttle.js';
-import { createValidators } from './http/validation.js';
+import { createSchemaCompilers, type SchemaCompilers } from './http/schema-compilers.js';
 import { registerOpenApi } from './http/openapi.js';
 import { registerHealth } from './http/health.js';
 import { decorateActor } from './http/actor.js';
@@ -52,6 +52,13 @@ export interface AppOptions {
   readonly serverFactory?: FastifyServerOptions['serverFactory'];
   /** A validated seed document, applied after bootstrap (and part of what a reset restores). */
   readonly seed?: SeedDocument | undefined;
+  /**
+   * Compiled validators and serializers to reuse (the library shares one set among the instances
+   * of a process); a fresh set otherwise.
+   */
+  readonly schemaCompilers?: SchemaCompilers;
+  /** An in-memory SQLite store starts from this migrated image (kept by the first one). */
+  readonly memoryImage?: MigratedMemoryImage;
 }
 
 export interface TesseraApp {
@@ -79,6 +86,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     onConnectRetry: (retry) => logger.warn(retry, 'PostgreSQL is not reachable yet; retrying'),
     onGroupCommit: metrics.groupCommitted,
     sqliteReadWorkers: config.sqliteReadWorkers,
+    ...(options.memoryImage ? { memoryImage: options.memoryImage } : {}),
   });
   let metricsServer: FastifyInstance | undefined;
   try {
@@ -89,7 +97,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     if (options.seed) await services.seed.apply(options.seed, bootstrapped);
     // In test mode, what POST /tessera/testing/reset restores.
     await services.testMode?.rememberStartState();
-    const validators = createValidators();
+    const { validators, serializer } = options.schemaCompilers ?? createSchemaCompilers();
     // Filled once the routes are known; edge refusals before that cannot happen (not listening).
     let faces: EdgeFace[] = [];
     const server = Fastify({
@@ -108,6 +116,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     }).withTypeProvider<TypeBoxTypeProvider>();
     applyServerLimits(server.server, config.http);
     server.setValidatorCompiler(validators.compiler);
+    server.setSerializerCompiler(serializer);
     const credentialThrottle = createCredentialThrottle(config.credentialThrottle, services.clock);
     server.decorate('tessera', { config, services, validators, credentialThrottle } satisfies TesseraContext);
     decorateActor(server);

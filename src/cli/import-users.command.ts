@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { extname } from 'node:path';
 import { SingleBar, Presets } from 'cli-progress';
 import { Command, InvalidArgumentError } from 'commander';
-import type { ImportedUserRow } from '../core/seed/user-import.js';
+import type { ImportBatchResult, ImportedUserRow } from '../core/seed/user-import.js';
 import { DomainError } from '../core/shared/errors.js';
 import { withStore } from '../library/offline.js';
 import { applyFlags, fail, STORE_FLAGS, withStoreFlags } from './common.js';
@@ -13,6 +13,9 @@ const positive = (value: string): number => {
   if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a positive integer');
   return n;
 };
+
+/** Rows one SQLite COMMIT carries at most when batches share it (see the window below). */
+const ROWS_PER_COMMIT = 10_000;
 
 /** `tessera import-users FILE --environment ID`: bulk import, one transaction per batch. */
 export function importUsersCommand(): Command {
@@ -61,30 +64,57 @@ export function importUsersCommand(): Command {
     };
     const rate = () => Math.round(imported / Math.max((performance.now() - started) / 1000, 0.001));
     try {
-      await withStore(process.env, async ({ services }) => {
+      await withStore(process.env, async ({ config, services }) => {
         bar?.start(total, 0, { rate: 0 });
-        let batch: ImportedUserRow[] = [];
-        const flush = async () => {
-          if (batch.length === 0) return;
-          const result = await services.seed.importUsers(environmentId, batch);
+        // Batches in flight at once: on SQLite they share one COMMIT (group commit, each batch in
+        // its own savepoint, so each is still all or nothing), which writes each index page once
+        // per commit instead of once per batch. Bounded so a COMMIT carries about
+        // ROWS_PER_COMMIT rows and a server on the same store never waits long for the lock.
+        // PostgreSQL commits each batch on its own: one at a time there (concurrent batches
+        // holding the same new usernames could deadlock on the unique index).
+        const window =
+          config.store.kind === 'sqlite' ? Math.max(1, Math.floor(ROWS_PER_COMMIT / batchSize)) : 1;
+        const inFlight: Array<{ size: number; result: Promise<ImportBatchResult> }> = [];
+        const settleOldest = async () => {
+          const oldest = inFlight.shift();
+          if (!oldest) return;
+          const result = await oldest.result;
           imported += result.imported;
-          processed += batch.length;
+          processed += oldest.size;
           for (const f of result.failed) report(f.line, f.reason);
-          batch = [];
           bar?.update(processed, { rate: rate() });
         };
-        for (const parsed of parseUserLines(file, content)) {
-          if ('rejected' in parsed) {
-            processed++;
-            report(parsed.rejected.line, parsed.rejected.reason);
-            continue;
+        try {
+          let batch: ImportedUserRow[] = [];
+          const flush = async () => {
+            if (batch.length === 0) return;
+            const result = services.seed.importUsers(environmentId, batch);
+            // Settled in order below; a rejection is never left unobserved meanwhile.
+            result.catch(() => undefined);
+            inFlight.push({ size: batch.length, result });
+            batch = [];
+            if (inFlight.length >= window) await settleOldest();
+          };
+          for (const parsed of parseUserLines(file, content)) {
+            if ('rejected' in parsed) {
+              processed++;
+              report(parsed.rejected.line, parsed.rejected.reason);
+              continue;
+            }
+            batch.push(
+              population && !parsed.row.populationId
+                ? { ...parsed.row, populationId: population }
+                : parsed.row,
+            );
+            if (batch.length >= batchSize) await flush();
           }
-          batch.push(
-            population && !parsed.row.populationId ? { ...parsed.row, populationId: population } : parsed.row,
-          );
-          if (batch.length >= batchSize) await flush();
+          await flush();
+          while (inFlight.length > 0) await settleOldest();
+        } catch (error) {
+          // Let the batches still in flight finish before the store closes under them.
+          await Promise.allSettled(inFlight.map((b) => b.result));
+          throw error;
         }
-        await flush();
       });
     } catch (error) {
       bar?.stop();

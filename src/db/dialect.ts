@@ -34,6 +34,8 @@ export interface StoreDialect {
   readonly supportsRowLocks: boolean;
   /** PostgreSQL: the connection pool's figures (for metrics); undefined on SQLite. */
   poolStats(): { total: number; idle: number; waiting: number } | undefined;
+  /** SQLite: the whole database as bytes (`sqlite3_serialize`); undefined on PostgreSQL. */
+  image(): Buffer | undefined;
   close(): Promise<void>;
 }
 
@@ -86,8 +88,9 @@ function wrapSqlite(database: Database.Database) {
   };
 }
 
-function sqliteDialect(filename: string): StoreDialect {
-  const database = new Database(filename);
+/** `image`: open an in-memory database holding a copy of these bytes (from `image()`). */
+function sqliteDialect(filename: string, image?: Buffer): StoreDialect {
+  const database = new Database(image ?? filename);
   database.pragma('journal_mode = WAL');
   // FULL makes every commit durable in WAL mode (NORMAL could lose the last commits on power loss).
   database.pragma('synchronous = FULL');
@@ -111,6 +114,7 @@ function sqliteDialect(filename: string): StoreDialect {
     },
     supportsRowLocks: false,
     poolStats: () => undefined,
+    image: () => database.serialize(),
     close: async () => {
       if (database.open) database.close();
     },
@@ -153,6 +157,7 @@ function postgresDialect(url: string, searchPath?: string): StoreDialect {
     },
     supportsRowLocks: true,
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+    image: () => undefined,
     close: async () => {
       // Kysely's destroy() ends the pool; nothing else holds connections.
     },
@@ -161,10 +166,10 @@ function postgresDialect(url: string, searchPath?: string): StoreDialect {
 
 export function createStoreDialect(
   store: StoreConfig,
-  options: { postgresSchema?: string } = {},
+  options: { postgresSchema?: string | undefined; sqliteImage?: Buffer | undefined } = {},
 ): StoreDialect {
   return store.kind === 'sqlite'
-    ? sqliteDialect(store.filename)
+    ? sqliteDialect(store.filename, options.sqliteImage)
     : postgresDialect(store.url, options.postgresSchema);
 }
 

@@ -41,13 +41,33 @@ export interface OpenStoreOptions {
   readonly onGroupCommit?: (units: number) => void;
   /** SQLite file: worker threads for `readDb` (0: reads run on the main connection). */
   readonly sqliteReadWorkers?: number;
+  /** An in-memory SQLite store starts from this migrated image when it holds one (see below). */
+  readonly memoryImage?: MigratedMemoryImage;
+}
+
+/**
+ * The freshly migrated, still empty schema of an in-memory SQLite store, kept by the first such
+ * store opened with it, so that later ones (library instances in one process) start from a copy
+ * of its bytes instead of running every migration again. Each store gets its own copy: nothing
+ * is shared once it is open. Only the migrations of this build made it, so it is never stale.
+ */
+export class MigratedMemoryImage {
+  #bytes: Buffer | undefined;
+  get bytes(): Buffer | undefined {
+    return this.#bytes;
+  }
+  keep(bytes: Buffer | undefined): void {
+    this.#bytes ??= bytes;
+  }
 }
 
 export async function openStore(config: StoreConfig, options: OpenStoreOptions = {}): Promise<Store> {
   if (config.kind === 'sqlite' && config.filename !== ':memory:') {
     mkdirSync(dirname(config.filename), { recursive: true });
   }
-  const dialect = createStoreDialect(config, options);
+  const inMemory = config.kind === 'sqlite' && config.filename === ':memory:';
+  const image = inMemory ? options.memoryImage?.bytes : undefined;
+  const dialect = createStoreDialect(config, { ...options, sqliteImage: image });
   const writes = new WriteWatcher();
   const db = new Kysely<Database>({
     dialect: dialect.kysely,
@@ -57,7 +77,10 @@ export async function openStore(config: StoreConfig, options: OpenStoreOptions =
     if (config.kind === 'postgres') {
       await waitForPostgres(db, config, options.connectTimeoutMs ?? 0, options.onConnectRetry ?? (() => {}));
     }
-    await migrate(db, dialect);
+    if (!image) {
+      await migrate(db, dialect);
+      if (inMemory) options.memoryImage?.keep(dialect.image());
+    }
   } catch (error) {
     await db.destroy();
     throw error;

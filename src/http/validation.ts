@@ -50,14 +50,66 @@ export function toIssues(errors: readonly ErrorObject[] | null | undefined): Val
 }
 
 /**
+ * `compile` memoised by schema content: the same schema text is compiled once however many
+ * objects carry it (routes registered again by a second app built in the same process, schemas
+ * spread into fresh objects per route). Bounded by the distinct schemas in the code.
+ */
+export function memoBySchema<T>(compile: (schema: object) => T): (schema: object) => T {
+  const byObject = new WeakMap<object, T>();
+  const byText = new Map<string, T>();
+  return (schema) => {
+    let compiled = byObject.get(schema);
+    if (compiled !== undefined) return compiled;
+    // TypeBox's symbol keys are left out, as they are by the compilers.
+    const text = JSON.stringify(schema);
+    compiled = byText.get(text);
+    if (compiled === undefined) {
+      compiled = compile(schema);
+      byText.set(text, compiled);
+    }
+    byObject.set(schema, compiled);
+    return compiled;
+  };
+}
+
+/**
+ * A validator compiled on its first call: `validate.errors` is the compiled one's after each call.
+ */
+function onFirstCall(compile: () => ValidateFunction): ValidateFunction {
+  let compiled: ValidateFunction | undefined;
+  const validate = ((data: unknown) => {
+    compiled ??= compile();
+    const valid = compiled(data);
+    validate.errors = compiled.errors;
+    return valid;
+  }) as ValidateFunction;
+  return validate;
+}
+
+export interface ValidatorOptions {
+  /**
+   * Compile each schema when a request first needs it rather than when its route is registered:
+   * an app then starts without compiling the hundreds of schemas a test suite mostly never
+   * uses. The server and the test suite compile eagerly, so a schema Ajv refuses fails there.
+   */
+  readonly lazy?: boolean;
+}
+
+/**
  * Two validators: bodies are checked strictly (a string is never turned into a boolean, which
  * the UiPath face must refuse), while query strings and path parameters are coerced from text.
+ * Compiled validators keep no state between calls (Ajv sets `errors` and it is read at once), so
+ * one `Validators` may serve several apps in one process (the library does; see app.ts).
  */
-export function createValidators() {
+export function createValidators({ lazy = false }: ValidatorOptions = {}) {
   const strict = createAjv(false);
   const coercing = createAjv('array');
+  const compileStrict = memoBySchema((schema) => strict.compile(schema));
+  const compileCoercing = memoBySchema((schema) => coercing.compile(schema));
+  const compile = (compileOne: (schema: object) => ValidateFunction, schema: object) =>
+    lazy ? onFirstCall(() => compileOne(schema)) : compileOne(schema);
   const compiler: FastifySchemaCompiler<unknown> = ({ schema, httpPart }) => {
-    const validate = (httpPart === 'body' ? strict : coercing).compile(schema as object);
+    const validate = compile(httpPart === 'body' ? compileStrict : compileCoercing, schema as object);
     return (data: unknown) => {
       if (validate(data)) return { value: data };
       return {
@@ -70,7 +122,7 @@ export function createValidators() {
   };
   return {
     compiler,
-    compileBody: (schema: object): ValidateFunction => strict.compile(schema),
+    compileBody: (schema: object): ValidateFunction => compile(compileStrict, schema),
   };
 }
 

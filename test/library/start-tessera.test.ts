@@ -42,6 +42,45 @@ describe('startTessera (library)', () => {
     );
   });
 
+  it('a later instance reuses the compiled schemas and migrated image, yet shares no data and still validates', async () => {
+    const first = await startTessera();
+    let later: Awaited<ReturnType<typeof startTessera>> | undefined;
+    try {
+      const made = await api(first, 'POST', `/environments/${first.environmentId}/populations`, {
+        name: 'mine',
+      });
+      assert.equal(made.status, 201, made.text);
+      later = await startTessera();
+      // Started from the image of a fresh migrated store: none of the first instance's rows.
+      const read = await api(
+        later,
+        'GET',
+        `/environments/${later.environmentId}/populations/${made.body.id}`,
+      );
+      assert.equal(read.status, 404);
+      // Validators compiled on first use refuse bad input in every instance.
+      for (const t of [first, later]) {
+        const refused = await api(t, 'POST', `/environments/${t.environmentId}/populations`, { name: 42 });
+        assert.equal(refused.status, 400, refused.text);
+        assert.equal(refused.body.code, 'INVALID_DATA', refused.text);
+        // Serializers compiled on first use answer too.
+        const listed = await api(t, 'GET', `/environments/${t.environmentId}/populations`);
+        assert.equal(listed.status, 200, listed.text);
+        assert.ok(Array.isArray(listed.body._embedded.populations), listed.text);
+      }
+      const own = await api(later, 'POST', `/environments/${later.environmentId}/populations`, {
+        name: 'later',
+      });
+      assert.equal(own.status, 201, own.text);
+      assert.equal(
+        (await api(first, 'GET', `/environments/${first.environmentId}/populations/${own.body.id}`)).status,
+        404,
+      );
+    } finally {
+      await Promise.all([first.close(), later?.close()]);
+    }
+  });
+
   it('advanceTime moves the instance clock; reset() restores the start state and the clock', async () => {
     const t = await startTessera();
     try {

@@ -1,4 +1,5 @@
 import type { RawBuilder, SqlBool } from 'kysely';
+import { prepareBulkInsert } from '../../db/bulk-insert.js';
 import type { Db } from '../../db/schema.js';
 import { newId } from '../shared/ids.js';
 import { insertOutboxRow, subscriptionFilters } from '../webhooks/webhooks.repository.js';
@@ -66,8 +67,25 @@ const buildActivity = (now: number, input: ActivityInput): Activity => ({
   },
 });
 
-/** Rows per multi-row INSERT (bulk import records many activities at once). */
-const BULK_ROWS = 200;
+const bulkInsertActivities = prepareBulkInsert('activities', [
+  'id',
+  'environment_id',
+  'recorded_at',
+  'action_type',
+  'correlation_id',
+  'actor_client_id',
+  'actor_user_id',
+  'actor_user_name',
+  'document',
+]);
+
+const bulkInsertResources = prepareBulkInsert('activity_resources', [
+  'activity_id',
+  'position',
+  'resource_id',
+  'resource_type',
+  'population_id',
+]);
 
 /** `recordActivity` for many inputs of one environment, with multi-row statements. */
 export async function recordActivities(
@@ -76,25 +94,23 @@ export async function recordActivities(
   inputs: readonly ActivityInput[],
 ): Promise<Activity[]> {
   const activities = inputs.map((input) => buildActivity(now, input));
-  for (let i = 0; i < activities.length; i += BULK_ROWS) {
-    const chunk = activities.slice(i, i + BULK_ROWS);
-    await trx
-      .insertInto('activities')
-      .values(
-        chunk.map((activity) => ({
-          id: activity.id,
-          environment_id: activity.environmentId,
-          recorded_at: activity.recordedAt,
-          action_type: activity.action.type,
-          correlation_id: activity.correlationId ?? null,
-          actor_client_id: activity.actors.client?.id ?? null,
-          actor_user_id: activity.actors.user?.id ?? null,
-          actor_user_name: activity.actors.user?.name ?? null,
-          document: JSON.stringify(activity),
-        })),
-      )
-      .execute();
-    const resources = chunk.flatMap((activity) =>
+  await bulkInsertActivities(
+    trx,
+    activities.map((activity) => ({
+      id: activity.id,
+      environment_id: activity.environmentId,
+      recorded_at: activity.recordedAt,
+      action_type: activity.action.type,
+      correlation_id: activity.correlationId ?? null,
+      actor_client_id: activity.actors.client?.id ?? null,
+      actor_user_id: activity.actors.user?.id ?? null,
+      actor_user_name: activity.actors.user?.name ?? null,
+      document: JSON.stringify(activity),
+    })),
+  );
+  await bulkInsertResources(
+    trx,
+    activities.flatMap((activity) =>
       activity.resources.map((r, position) => ({
         activity_id: activity.id,
         position,
@@ -102,13 +118,8 @@ export async function recordActivities(
         resource_type: r.type,
         population_id: r.populationId ?? null,
       })),
-    );
-    for (let j = 0; j < resources.length; j += BULK_ROWS)
-      await trx
-        .insertInto('activity_resources')
-        .values(resources.slice(j, j + BULK_ROWS))
-        .execute();
-  }
+    ),
+  );
   const subscriptions = new Map<string, Awaited<ReturnType<typeof subscriptionFilters>>>();
   for (const activity of activities) {
     let filters = subscriptions.get(activity.environmentId);

@@ -1,4 +1,5 @@
 import type { ExpressionBuilder, Selectable } from 'kysely';
+import { prepareBulkInsert } from '../../db/bulk-insert.js';
 import { prepareQuery } from '../../db/prepared.js';
 import type { Database, Db, DbBool } from '../../db/schema.js';
 import { newId } from '../shared/ids.js';
@@ -139,17 +140,26 @@ const recordValues = (record: PasswordRecord, now: number) => ({
   updated_at: now,
 });
 
-/** Inserts the records of users that have none yet (bulk import), 200 rows per statement. */
+const bulkInsertRecords = prepareBulkInsert('user_passwords', [
+  'user_id',
+  'environment_id',
+  'hash',
+  'must_change',
+  'last_changed_at',
+  'failed_attempts',
+  'locked_at',
+  'unlock_at',
+  'recovery_code_hash',
+  'recovery_expires_at',
+  'updated_at',
+]);
+
+/** Inserts the records of users that have none yet (bulk import), with multi-row statements. */
 export async function insertRecords(db: Db, records: readonly PasswordRecord[], now: number): Promise<void> {
-  for (let i = 0; i < records.length; i += 200)
-    await db
-      .insertInto('user_passwords')
-      .values(
-        records
-          .slice(i, i + 200)
-          .map((r) => ({ user_id: r.userId, environment_id: r.environmentId, ...recordValues(r, now) })),
-      )
-      .execute();
+  await bulkInsertRecords(
+    db,
+    records.map((r) => ({ user_id: r.userId, environment_id: r.environmentId, ...recordValues(r, now) })),
+  );
 }
 
 /** Inserts or replaces the state of a user (callers hold the user's row lock). */

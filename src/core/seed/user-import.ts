@@ -77,11 +77,12 @@ export function createUserImporter(deps: {
   const { store, clock, users, passwords } = deps;
 
   /** The fast path; false when the batch needs the row-by-row path (nothing was written). */
-  async function fastBatch(env: Environment, rows: readonly ImportedUserRow[]): Promise<boolean> {
+  async function fastBatch(environmentId: string, rows: readonly ImportedUserRow[]): Promise<boolean> {
     const hashes = rows.map(preEncoded);
     if (hashes.includes(null)) return false;
     try {
       await store.transaction(async (trx) => {
+        const env = await environmentWithin(trx, environmentId);
         const populations = new Map<string, Population | undefined>();
         const populationOf = async (id: string | undefined) => {
           const key = id ?? '';
@@ -131,10 +132,16 @@ export function createUserImporter(deps: {
       });
       return true;
     } catch (error) {
-      if (error instanceof SlowPath || error instanceof DomainError || store.dialect.isUniqueViolation(error))
-        return false;
+      if (error instanceof SlowPath || store.dialect.isUniqueViolation(error)) return false;
+      if (error instanceof DomainError && error.kind !== 'not_found') return false;
       throw error;
     }
+  }
+
+  async function environmentWithin(trx: Db, environmentId: string): Promise<Environment> {
+    const env = await findEnvironment(trx, environmentId);
+    if (!env) throw notFound();
+    return env;
   }
 
   class RowRefused extends Error {
@@ -166,19 +173,22 @@ export function createUserImporter(deps: {
     }
   }
 
-  /** Imports one batch of rows into the environment; returns how many committed and which failed. */
+  /**
+   * Imports one batch of rows into the environment; returns how many committed and which failed.
+   * Everything it reads is read inside its transactions (never on `store.db`), so several batches
+   * in flight at once can share one SQLite COMMIT (group commit, each in its own savepoint).
+   */
   return async function importBatch(
     environmentId: string,
     rows: readonly ImportedUserRow[],
   ): Promise<ImportBatchResult> {
-    const env = await findEnvironment(store.db, environmentId);
-    if (!env) throw notFound();
-    if (await fastBatch(env, rows)) return { imported: rows.length, failed: [] };
+    if (await fastBatch(environmentId, rows)) return { imported: rows.length, failed: [] };
     const failed: ImportFailure[] = [];
     let pending = [...rows];
     while (pending.length > 0) {
       try {
         await store.transaction(async (trx) => {
+          const env = await environmentWithin(trx, environmentId);
           for (const [index, row] of pending.entries()) await insertRow(trx, env, row, index);
         });
         return { imported: pending.length, failed };

@@ -2,6 +2,7 @@
 // the bulk import), so that the queries and their indexes (migration 0012) are read together.
 import { sql, type RawBuilder, type Selectable, type SqlBool, type Updateable } from 'kysely';
 import { isPostgres, lockingRows, type StoreDialect } from '../../db/dialect.js';
+import { prepareBulkInsert } from '../../db/bulk-insert.js';
 import { prepareQuery, prepareWrite } from '../../db/prepared.js';
 import { matchText } from '../../db/text-match.js';
 import type { Db, UsersTable } from '../../db/schema.js';
@@ -102,16 +103,9 @@ export async function insertUser(db: Db, user: User): Promise<void> {
   await db.insertInto('users').values(insertRow(user)).execute();
 }
 
-/** Rows per multi-row INSERT: well under both stores' bound-parameter limits (19 columns each). */
-export const BULK_ROWS = 200;
-
 /** Inserts new users with multi-row statements (bulk import); a taken unique value fails them all. */
 export async function insertUsers(db: Db, users: readonly User[]): Promise<void> {
-  for (let i = 0; i < users.length; i += BULK_ROWS)
-    await db
-      .insertInto('users')
-      .values(users.slice(i, i + BULK_ROWS).map(insertRow))
-      .execute();
+  await bulkInsertUsers(db, users.map(insertRow));
 }
 
 /**
@@ -141,6 +135,14 @@ const USER_ROW_COLUMNS = [
   'last_sign_on_at',
   'updated_at',
 ] as const satisfies ReadonlyArray<keyof ReturnType<typeof toRow>>;
+
+const bulkInsertUsers = prepareBulkInsert('users', [
+  'id',
+  'environment_id',
+  'created_at',
+  'revision',
+  ...USER_ROW_COLUMNS,
+]);
 
 /** Every user change ends here; optimistic on `revision` (see users.service modify). */
 const updateUserRow = prepareWrite(
