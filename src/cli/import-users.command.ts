@@ -110,6 +110,7 @@ export function importUsersCommand(): Command {
           }
           await flush();
           while (inFlight.length > 0) await settleOldest();
+          if (imported > 0) await services.seed.importFinished();
         } catch (error) {
           // Let the batches still in flight finish before the store closes under them.
           await Promise.allSettled(inFlight.map((b) => b.result));

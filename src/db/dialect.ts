@@ -204,6 +204,18 @@ export function claimingRows<Q extends { forUpdate(): Q; skipLocked(): Q }>(db: 
 }
 
 /**
+ * Refreshes the planner's statistics of `tables` after a bulk write. Right after a large import,
+ * before autovacuum's own ANALYZE, PostgreSQL had no idea of the new rows and sorted a whole
+ * environment for an unfiltered page instead of reading it in id order (96 ms against 0.2 ms per
+ * page at 20,000 users). SQLite keeps no statistics unless asked, and the list statements are
+ * shaped to need none (indexes in id order, migration 0013), so nothing is done there.
+ */
+export async function refreshPlannerStatistics(db: DialectProbe, tables: readonly string[]): Promise<void> {
+  if (!isPostgres(db)) return;
+  for (const table of tables) await sql`analyze ${sql.table(table)}`.execute(db);
+}
+
+/**
  * Serialises the transactions that take the same `key` until each ends, for rules no database
  * constraint enforces. PostgreSQL takes a transaction-scoped advisory lock; SQLite's single
  * writer already serialises transactions.

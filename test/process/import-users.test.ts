@@ -7,8 +7,14 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
+import pg from 'pg';
 import { startTessera, type TesseraInstance } from '../../src/library/index.js';
-import { createTestStore, STORES, type StoreKind } from '../support/harness.js';
+import {
+  createTestStore,
+  POSTGRES_URL as POSTGRES_TEST_URL,
+  STORES,
+  type StoreKind,
+} from '../support/harness.js';
 import { api, libraryDatabase, passwordCheckStatus, runCli } from '../support/library.js';
 
 /** A `{SSHA512}` value as PingOne's import accepts: base64(sha512(password + salt) + salt). */
@@ -45,7 +51,22 @@ async function bootstrappedStore(kind: StoreKind) {
   const first = await startTessera({ database });
   const environmentId = first.environmentId;
   await first.close();
-  return { dir, database, environmentId };
+  return { dir, database, environmentId, store };
+}
+
+/** When PostgreSQL last analyzed the store's `users` table (undefined: never). */
+async function usersLastAnalyzed(schema: string): Promise<Date | undefined> {
+  const client = new pg.Client({ connectionString: POSTGRES_TEST_URL });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ last_analyze: Date | null }>(
+      `select last_analyze from pg_stat_user_tables where schemaname = $1 and relname = 'users'`,
+      [schema],
+    );
+    return rows[0]?.last_analyze ?? undefined;
+  } finally {
+    await client.end();
+  }
 }
 
 for (const kind of STORES) {
@@ -117,7 +138,9 @@ for (const kind of STORES) {
     });
 
     it('writes a batch of pre-encoded users in bulk, and falls back to row by row when one is refused', async () => {
-      const { dir, database, environmentId } = await bootstrappedStore(kind);
+      const { dir, database, environmentId, store } = await bootstrappedStore(kind);
+      if (store.postgresSchema !== undefined)
+        assert.equal(await usersLastAnalyzed(store.postgresSchema), undefined, 'not analyzed before');
 
       // One batch, every password pre-encoded or absent: the multi-row path.
       const bulk = join(dir, 'bulk.jsonl');
@@ -137,6 +160,9 @@ for (const kind of STORES) {
       const imported = await cli(['import-users', bulk, '--environment', environmentId], database, dir);
       assert.equal(imported.code, 0, imported.stderr);
       assert.match(imported.stdout, /Imported 4 user\(s\), 0 failed/);
+      // PostgreSQL plans the next list pages from fresh statistics, not from an empty table's.
+      if (store.postgresSchema !== undefined)
+        assert.ok(await usersLastAnalyzed(store.postgresSchema), 'users analyzed after the import');
 
       // A taken username in a pre-encoded batch: the batch is redone row by row, the line reported.
       const again = join(dir, 'again.jsonl');

@@ -43,7 +43,7 @@ import type { UsersService } from '../users/users.service.js';
 import { applyRoleAssignments } from './seed-roles.js';
 import { SeedError, type SeedDocument, type SeedEnvironment, type SeedUser } from './seed.js';
 import { createSeedExporter } from './seed-export.js';
-import { createUserImporter } from './user-import.js';
+import { createUserImporter, refreshImportStatistics } from './user-import.js';
 
 export interface SeedDeps {
   readonly store: Store;
@@ -392,5 +392,7 @@ export function createSeedService(deps: SeedDeps) {
     export: createSeedExporter({ store, applications }),
     /** `tessera import-users`: one batch of users, one transaction (see user-import.ts). */
     importUsers: createUserImporter({ store, clock, users, passwords }),
+    /** Once `tessera import-users` has written its batches. */
+    importFinished: refreshImportStatistics(store),
   };
 }

@@ -1,4 +1,5 @@
 import type { Store } from '../../db/store.js';
+import { refreshPlannerStatistics } from '../../db/dialect.js';
 import type { Db } from '../../db/schema.js';
 import { recordActivities } from '../activities/activities.repository.js';
 import { findEnvironment } from '../environments/environments.repository.js';
@@ -200,4 +201,10 @@ export function createUserImporter(deps: {
     }
     return { imported: 0, failed };
   };
+}
+
+/** After an import: the planner learns of the new rows (PostgreSQL; see refreshPlannerStatistics). */
+export function refreshImportStatistics(store: Store): () => Promise<void> {
+  return () =>
+    refreshPlannerStatistics(store.db, ['users', 'user_passwords', 'activities', 'activity_resources']);
 }
