@@ -96,6 +96,7 @@ async function main() {
           store,
           fixture: target.fixture,
           call: caller(target.fixture),
+          cpuMicros: () => target.cpuMicros(),
           options,
           results,
           notes,

@@ -2,11 +2,15 @@
  * One benchmark target, run in its own process so the load generator does not share its event
  * loop: `tsx bench/server.ts sqlite|postgres` or `tsx bench/server.ts ceiling <body.json>`. Prints one JSON line with the URL and
  * the fixture (token, ids) once it listens on 127.0.0.1, then serves until SIGTERM.
+ * Bench-only channel (not a product endpoint): each `cpu` line on stdin is answered on stdout with
+ * `{"cpuMicros":N}`, the process's CPU time so far (user + system, all threads), so the runner can
+ * work out CPU time per request, which depends far less on the machine's load than req/s.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { createInterface } from 'node:readline';
 import Fastify from 'fastify';
 import pg from 'pg';
 import type { buildApp as BuildApp, TesseraApp } from '../src/app.js';
@@ -178,6 +182,11 @@ const stop =
       : (() => {
           throw new Error(`unknown target ${target}`);
         })();
+createInterface({ input: process.stdin }).on('line', (line) => {
+  if (line.trim() !== 'cpu') return;
+  const used = process.cpuUsage();
+  process.stdout.write(JSON.stringify({ cpuMicros: used.user + used.system }) + '\n');
+});
 process.on('SIGTERM', () => {
   void Promise.resolve(stop()).then(() => process.exit(0));
 });

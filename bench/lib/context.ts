@@ -8,6 +8,8 @@ export interface StoreContext {
   readonly store: StoreTarget;
   readonly fixture: BenchFixture;
   readonly call: ApiCall;
+  /** The target's CPU time so far (µs, user + system), for CPU time per request. */
+  readonly cpuMicros: () => Promise<number>;
   readonly options: BenchOptions;
   /** Results so far (a group may compare with an earlier figure, e.g. idle GET p99). */
   readonly results: Measurement[];

@@ -5,6 +5,8 @@ import type { ApiCall } from '../scenarios/api.js';
 
 export interface Target {
   readonly fixture: BenchFixture;
+  /** The target process's CPU time so far (user + system, µs), through its bench-only stdin channel. */
+  cpuMicros(): Promise<number>;
   stop(): Promise<void>;
 }
 
@@ -13,10 +15,16 @@ export interface Target {
  * loop) and waits for its fixture line.
  */
 export async function startTarget(args: string[], env: NodeJS.ProcessEnv = process.env): Promise<Target> {
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'bench/server.ts', ...args], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env,
-  });
+  // BENCH_TARGET_NODE_ARGS (e.g. `--cpu-prof --cpu-prof-dir=prof`) profiles the targets.
+  const nodeArgs = (env.BENCH_TARGET_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [...nodeArgs, '--import', 'tsx', 'bench/server.ts', ...args],
+    {
+      stdio: ['pipe', 'pipe', 'inherit'],
+      env,
+    },
+  );
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()));
   const lines = createInterface({ input: child.stdout! });
   const fixture = await new Promise<BenchFixture>((resolve, reject) => {
@@ -31,8 +39,25 @@ export async function startTarget(args: string[], env: NodeJS.ProcessEnv = proce
       reject(new Error(`bench target ${args.join(' ')} exited (${code}) before it was ready`)),
     );
   });
+  // Later stdout lines answer `cpu` requests, in the order they were asked.
+  const waiting: Array<(micros: number) => void> = [];
+  lines.on('line', (line) => {
+    let answer: { cpuMicros?: unknown } = {};
+    try {
+      answer = JSON.parse(line) as { cpuMicros?: unknown };
+    } catch {
+      return; // not a channel answer
+    }
+    if (typeof answer.cpuMicros === 'number') waiting.shift()?.(answer.cpuMicros);
+  });
   return {
     fixture,
+    cpuMicros() {
+      return new Promise<number>((resolve) => {
+        waiting.push(resolve);
+        child.stdin!.write('cpu\n');
+      });
+    },
     async stop() {
       child.kill('SIGTERM');
       await exited;
