@@ -97,6 +97,7 @@ async function main() {
           fixture: target.fixture,
           call: caller(target.fixture),
           cpuMicros: () => target.cpuMicros(),
+          setLogLevel: (level) => target.setLogLevel(level),
           options,
           results,
           notes,

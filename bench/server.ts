@@ -2,9 +2,10 @@
  * One benchmark target, run in its own process so the load generator does not share its event
  * loop: `tsx bench/server.ts sqlite|postgres` or `tsx bench/server.ts ceiling <body.json>`. Prints one JSON line with the URL and
  * the fixture (token, ids) once it listens on 127.0.0.1, then serves until SIGTERM.
- * Bench-only channel (not a product endpoint): each `cpu` line on stdin is answered on stdout with
- * `{"cpuMicros":N}`, the process's CPU time so far (user + system, all threads), so the runner can
- * work out CPU time per request, which depends far less on the machine's load than req/s.
+ * Bench-only channel (not a product endpoint), one JSON line on stdout answering each stdin line:
+ * `cpu` → `{"cpuMicros":N}`, the process's CPU time so far (user + system, all threads), so the
+ * runner can work out CPU time per request; `level <name>` → `{"level":name}` after setting a
+ * Tessera target's log level, so the logging cost is measured within one process.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,6 +36,9 @@ const BOOTSTRAP = {
 
 const DATA_DIR = join(tmpdir(), 'tessera-bench-data');
 const POSTGRES_URL = process.env.TESSERA_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** The Tessera target's logger (the channel's `level` command sets its level). */
+let benchLogger: { level: string } | undefined;
 
 function announce(fixture: BenchFixture) {
   process.stdout.write(JSON.stringify(fixture) + '\n');
@@ -111,6 +115,7 @@ async function tessera(kind: 'sqlite' | 'postgres', logLevel: 'silent' | 'info' 
   const logDir = mkdtempSync(join(tmpdir(), 'tessera-bench-log-'));
   cleanups.push(() => rmSync(logDir, { recursive: true, force: true }));
   const logger = createLogger(config, join(logDir, 'tessera.log'));
+  benchLogger = logger;
   const app = await buildApp(config, { logger });
   cleanups.unshift(() => app.close());
 
@@ -183,9 +188,16 @@ const stop =
           throw new Error(`unknown target ${target}`);
         })();
 createInterface({ input: process.stdin }).on('line', (line) => {
-  if (line.trim() !== 'cpu') return;
-  const used = process.cpuUsage();
-  process.stdout.write(JSON.stringify({ cpuMicros: used.user + used.system }) + '\n');
+  const [command, argument] = line.trim().split(' ');
+  let answer: Record<string, unknown>;
+  if (command === 'cpu') {
+    const used = process.cpuUsage();
+    answer = { cpuMicros: used.user + used.system };
+  } else if (command === 'level' && benchLogger && argument) {
+    benchLogger.level = argument;
+    answer = { level: benchLogger.level };
+  } else answer = { error: `unknown command ${line}` };
+  process.stdout.write(JSON.stringify(answer) + '\n');
 });
 process.on('SIGTERM', () => {
   void Promise.resolve(stop()).then(() => process.exit(0));

@@ -9,6 +9,8 @@ export interface Contender {
   readonly request: BenchRequest;
   /** The target's CPU clock (Target.cpuMicros), for CPU time per request. */
   readonly cpuMicros: () => Promise<number>;
+  /** Runs before each of its bursts (e.g. sets the target's log level). */
+  readonly before?: () => Promise<void>;
 }
 
 /** What `interleave` measured for one contender over all its bursts. */
@@ -54,6 +56,7 @@ export async function interleave(
       quiet: true,
     });
   const once = async (side: Contender, index: 0 | 1, round: number) => {
+    await side.before?.();
     if (round === 0) await load(side, options.warmUp); // JIT and caches, not counted
     const before = await side.cpuMicros();
     const result = await load(side, burst);

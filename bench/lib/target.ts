@@ -7,6 +7,8 @@ export interface Target {
   readonly fixture: BenchFixture;
   /** The target process's CPU time so far (user + system, µs), through its bench-only stdin channel. */
   cpuMicros(): Promise<number>;
+  /** Sets a Tessera target's log level (`silent`, `info`…) through the same channel. */
+  setLogLevel(level: string): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -39,25 +41,28 @@ export async function startTarget(args: string[], env: NodeJS.ProcessEnv = proce
       reject(new Error(`bench target ${args.join(' ')} exited (${code}) before it was ready`)),
     );
   });
-  // Later stdout lines answer `cpu` requests, in the order they were asked.
-  const waiting: Array<(micros: number) => void> = [];
+  // Later stdout lines answer the channel's commands, in the order they were sent.
+  const waiting: Array<(answer: Record<string, unknown>) => void> = [];
   lines.on('line', (line) => {
-    let answer: { cpuMicros?: unknown } = {};
+    let answer: Record<string, unknown>;
     try {
-      answer = JSON.parse(line) as { cpuMicros?: unknown };
+      answer = JSON.parse(line) as Record<string, unknown>;
     } catch {
       return; // not a channel answer
     }
-    if (typeof answer.cpuMicros === 'number') waiting.shift()?.(answer.cpuMicros);
+    waiting.shift()?.(answer);
   });
+  const ask = (command: string) =>
+    new Promise<Record<string, unknown>>((resolve, reject) => {
+      waiting.push((answer) =>
+        typeof answer.error === 'string' ? reject(new Error(answer.error)) : resolve(answer),
+      );
+      child.stdin!.write(command + '\n');
+    });
   return {
     fixture,
-    cpuMicros() {
-      return new Promise<number>((resolve) => {
-        waiting.push(resolve);
-        child.stdin!.write('cpu\n');
-      });
-    },
+    cpuMicros: async () => Number((await ask('cpu')).cpuMicros),
+    setLogLevel: async (level) => void (await ask(`level ${level}`)),
     async stop() {
       child.kill('SIGTERM');
       await exited;
