@@ -60,6 +60,7 @@ async function ceiling(target: Target, options: BenchOptions, results: Measureme
         bare.fixture,
         { method: 'GET', path: '/user' },
         options,
+        { cpuMicros: () => bare.cpuMicros() },
       );
       results.push({ name: ceilingName, ...r, unit: 'req/s', ceilingGoal: 'none' });
     } finally {
