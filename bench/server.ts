@@ -114,7 +114,10 @@ async function tessera(kind: 'sqlite' | 'postgres', logLevel: 'silent' | 'info' 
   });
   const logDir = mkdtempSync(join(tmpdir(), 'tessera-bench-log-'));
   cleanups.push(() => rmSync(logDir, { recursive: true, force: true }));
-  const logger = createLogger(config, join(logDir, 'tessera.log'));
+  // Built as for LOG_LEVEL=info (its buffered destination), then set to the level asked for: the
+  // logging scenario switches it between silent and info (see `level` on the channel).
+  const logger = createLogger({ ...config, logLevel: 'info' }, join(logDir, 'tessera.log'));
+  logger.level = logLevel;
   benchLogger = logger;
   const app = await buildApp(config, { logger });
   cleanups.unshift(() => app.close());
