@@ -1,4 +1,5 @@
 import type { RawBuilder, SqlBool } from 'kysely';
+import { prepareWrite } from '../../db/prepared.js';
 import type { Db } from '../../db/schema.js';
 import { newId } from '../shared/ids.js';
 import { insertOutboxRow, subscriptionFilters } from '../webhooks/webhooks.repository.js';
@@ -69,31 +70,104 @@ const buildActivity = (now: number, input: ActivityInput): Activity => ({
 /** Rows per multi-row INSERT (bulk import records many activities at once). */
 const BULK_ROWS = 200;
 
-/** `recordActivity` for many inputs of one environment, with multi-row statements. */
-export async function recordActivities(
-  trx: Db,
-  now: number,
-  inputs: readonly ActivityInput[],
-): Promise<Activity[]> {
-  const activities = inputs.map((input) => buildActivity(now, input));
+const activityRow = (activity: Activity) => ({
+  id: activity.id,
+  environment_id: activity.environmentId,
+  recorded_at: activity.recordedAt,
+  action_type: activity.action.type,
+  correlation_id: activity.correlationId ?? null,
+  actor_client_id: activity.actors.client?.id ?? null,
+  actor_user_id: activity.actors.user?.id ?? null,
+  actor_user_name: activity.actors.user?.name ?? null,
+  document: JSON.stringify(activity),
+});
+
+/**
+ * Most audited writes record one activity about one resource: those two INSERTs are compiled
+ * once (building them cost more than running them), each argument a column in `activityRow` order.
+ */
+type ActivityArguments = [
+  id: string,
+  environmentId: string,
+  recordedAt: number,
+  type: string,
+  correlationId: string | null,
+  clientId: string | null,
+  userId: string | null,
+  userName: string | null,
+  document: string,
+];
+const insertOneActivity = prepareWrite(
+  9,
+  (
+    db: Db,
+    ...[
+      id,
+      environmentId,
+      recordedAt,
+      type,
+      correlationId,
+      clientId,
+      userId,
+      userName,
+      document,
+    ]: ActivityArguments
+  ) =>
+    db.insertInto('activities').values({
+      id,
+      environment_id: environmentId,
+      recorded_at: recordedAt,
+      action_type: type,
+      correlation_id: correlationId,
+      actor_client_id: clientId,
+      actor_user_id: userId,
+      actor_user_name: userName,
+      document,
+    }),
+);
+type ResourceArguments = [
+  activityId: string,
+  position: number,
+  resourceId: string,
+  resourceType: string,
+  populationId: string | null,
+];
+const insertOneResource = prepareWrite(
+  5,
+  (db: Db, ...[activityId, position, resourceId, resourceType, populationId]: ResourceArguments) =>
+    db.insertInto('activity_resources').values({
+      activity_id: activityId,
+      position,
+      resource_id: resourceId,
+      resource_type: resourceType,
+      population_id: populationId,
+    }),
+);
+
+async function insertActivityRows(trx: Db, activities: readonly Activity[]): Promise<void> {
+  const only = activities.length === 1 ? activities[0]! : undefined;
+  if (only && only.resources.length <= 1) {
+    const row = activityRow(only);
+    await insertOneActivity(
+      trx,
+      row.id,
+      row.environment_id,
+      row.recorded_at,
+      row.action_type,
+      row.correlation_id,
+      row.actor_client_id,
+      row.actor_user_id,
+      row.actor_user_name,
+      row.document,
+    );
+    const resource = only.resources[0];
+    if (resource)
+      await insertOneResource(trx, only.id, 0, resource.id, resource.type, resource.populationId ?? null);
+    return;
+  }
   for (let i = 0; i < activities.length; i += BULK_ROWS) {
     const chunk = activities.slice(i, i + BULK_ROWS);
-    await trx
-      .insertInto('activities')
-      .values(
-        chunk.map((activity) => ({
-          id: activity.id,
-          environment_id: activity.environmentId,
-          recorded_at: activity.recordedAt,
-          action_type: activity.action.type,
-          correlation_id: activity.correlationId ?? null,
-          actor_client_id: activity.actors.client?.id ?? null,
-          actor_user_id: activity.actors.user?.id ?? null,
-          actor_user_name: activity.actors.user?.name ?? null,
-          document: JSON.stringify(activity),
-        })),
-      )
-      .execute();
+    await trx.insertInto('activities').values(chunk.map(activityRow)).execute();
     const resources = chunk.flatMap((activity) =>
       activity.resources.map((r, position) => ({
         activity_id: activity.id,
@@ -109,6 +183,16 @@ export async function recordActivities(
         .values(resources.slice(j, j + BULK_ROWS))
         .execute();
   }
+}
+
+/** `recordActivity` for many inputs of one environment, with multi-row statements. */
+export async function recordActivities(
+  trx: Db,
+  now: number,
+  inputs: readonly ActivityInput[],
+): Promise<Activity[]> {
+  const activities = inputs.map((input) => buildActivity(now, input));
+  await insertActivityRows(trx, activities);
   const subscriptions = new Map<string, Awaited<ReturnType<typeof subscriptionFilters>>>();
   for (const activity of activities) {
     let filters = subscriptions.get(activity.environmentId);
