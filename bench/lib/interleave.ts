@@ -29,7 +29,7 @@ export interface Interleaved {
 /** Rounds of bursts: enough to outlast a swing of the machine's load, short enough for one run. */
 export const roundsOf = (options: BenchOptions) => (options.quick ? 3 : 5);
 
-const median = (values: readonly number[]) => {
+export const median = (values: readonly number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)] ?? 0;
 };
@@ -38,13 +38,14 @@ const median = (values: readonly number[]) => {
  * Loads two running targets in turn, a short burst each (a, b, a, b… `roundsOf(options)` rounds of
  * `options.duration / 2` s, after one uncounted warm-up each), so a change in the machine's load hits both
  * alike. Both sides report their rate over all bursts and their server CPU time per request; the
- * per-round ratios b/a are also returned (their median is robust to one disturbed round).
+ * per-round ratios b/a of req/s and of CPU per request are also returned (their medians are
+ * robust to one disturbed round).
  */
 export async function interleave(
   a: Contender,
   b: Contender,
   options: BenchOptions,
-): Promise<{ a: Interleaved; b: Interleaved; roundRatios: number[] }> {
+): Promise<{ a: Interleaved; b: Interleaved; roundRatios: number[]; roundCpuRatios: number[] }> {
   const rounds = roundsOf(options);
   const burst = Math.max(1, options.duration / 2);
   const runs: [LoadResult[], LoadResult[]] = [[], []];
@@ -54,13 +55,13 @@ export async function interleave(
       warmUp: false,
       duration: seconds,
       quiet: true,
+      cpuMicros: side.cpuMicros,
     });
   const once = async (side: Contender, index: 0 | 1, round: number) => {
     await side.before?.();
     if (round === 0) await load(side, options.warmUp); // JIT and caches, not counted
-    const before = await side.cpuMicros();
     const result = await load(side, burst);
-    cpu[index] += (await side.cpuMicros()) - before;
+    cpu[index] += (result.cpuMicrosPerRequest ?? 0) * result.requests;
     runs[index].push(result);
   };
   for (let round = 0; round < rounds; round += 1) {
@@ -90,5 +91,8 @@ export async function interleave(
     };
   };
   const ratios = runs[0].map((r, i) => (runs[1][i]?.rate ?? 0) / Math.max(r.rate, 1));
-  return { a: summary(0), b: summary(1), roundRatios: ratios };
+  const cpuRatios = runs[0].map(
+    (r, i) => (runs[1][i]?.cpuMicrosPerRequest ?? 0) / (r.cpuMicrosPerRequest ?? 1),
+  );
+  return { a: summary(0), b: summary(1), roundRatios: ratios, roundCpuRatios: cpuRatios };
 }
