@@ -60,6 +60,7 @@ async function ceiling(target: Target, options: BenchOptions, results: Measureme
         bare.fixture,
         { method: 'GET', path: '/user' },
         options,
+        { cpuMicros: () => bare.cpuMicros() },
       );
       results.push({ name: ceilingName, ...r, unit: 'req/s', ceilingGoal: 'none' });
     } finally {
@@ -96,6 +97,8 @@ async function main() {
           store,
           fixture: target.fixture,
           call: caller(target.fixture),
+          cpuMicros: () => target.cpuMicros(),
+          setLogLevel: (level) => target.setLogLevel(level),
           options,
           results,
           notes,

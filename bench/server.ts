@@ -2,11 +2,16 @@
  * One benchmark target, run in its own process so the load generator does not share its event
  * loop: `tsx bench/server.ts sqlite|postgres` or `tsx bench/server.ts ceiling <body.json>`. Prints one JSON line with the URL and
  * the fixture (token, ids) once it listens on 127.0.0.1, then serves until SIGTERM.
+ * Bench-only channel (not a product endpoint), one JSON line on stdout answering each stdin line:
+ * `cpu` → `{"cpuMicros":N}`, the process's CPU time so far (user + system, all threads), so the
+ * runner can work out CPU time per request; `level <name>` → `{"level":name}` after setting a
+ * Tessera target's log level, so the logging cost is measured within one process.
  */
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
+import { createInterface } from 'node:readline';
 import Fastify from 'fastify';
 import pg from 'pg';
 import type { buildApp as BuildApp, TesseraApp } from '../src/app.js';
@@ -31,6 +36,9 @@ const BOOTSTRAP = {
 
 const DATA_DIR = join(tmpdir(), 'tessera-bench-data');
 const POSTGRES_URL = process.env.TESSERA_BENCH_POSTGRES_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** The Tessera target's logger (the channel's `level` command sets its level). */
+let benchLogger: { level: string } | undefined;
 
 function announce(fixture: BenchFixture) {
   process.stdout.write(JSON.stringify(fixture) + '\n');
@@ -106,7 +114,11 @@ async function tessera(kind: 'sqlite' | 'postgres', logLevel: 'silent' | 'info' 
   });
   const logDir = mkdtempSync(join(tmpdir(), 'tessera-bench-log-'));
   cleanups.push(() => rmSync(logDir, { recursive: true, force: true }));
-  const logger = createLogger(config, join(logDir, 'tessera.log'));
+  // Built as for LOG_LEVEL=info (its buffered destination), then set to the level asked for: the
+  // logging scenario switches it between silent and info (see `level` on the channel).
+  const logger = createLogger({ ...config, logLevel: 'info' }, join(logDir, 'tessera.log'));
+  logger.level = logLevel;
+  benchLogger = logger;
   const app = await buildApp(config, { logger });
   cleanups.unshift(() => app.close());
 
@@ -178,6 +190,18 @@ const stop =
       : (() => {
           throw new Error(`unknown target ${target}`);
         })();
+createInterface({ input: process.stdin }).on('line', (line) => {
+  const [command, argument] = line.trim().split(' ');
+  let answer: Record<string, unknown>;
+  if (command === 'cpu') {
+    const used = process.cpuUsage();
+    answer = { cpuMicros: used.user + used.system };
+  } else if (command === 'level' && benchLogger && argument) {
+    benchLogger.level = argument;
+    answer = { level: benchLogger.level };
+  } else answer = { error: `unknown command ${line}` };
+  process.stdout.write(JSON.stringify(answer) + '\n');
+});
 process.on('SIGTERM', () => {
   void Promise.resolve(stop()).then(() => process.exit(0));
 });

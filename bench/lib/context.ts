@@ -8,6 +8,10 @@ export interface StoreContext {
   readonly store: StoreTarget;
   readonly fixture: BenchFixture;
   readonly call: ApiCall;
+  /** The target's CPU time so far (µs, user + system), for CPU time per request. */
+  readonly cpuMicros: () => Promise<number>;
+  /** Sets the target's log level (it starts silent). */
+  readonly setLogLevel: (level: string) => Promise<void>;
   readonly options: BenchOptions;
   /** Results so far (a group may compare with an earlier figure, e.g. idle GET p99). */
   readonly results: Measurement[];

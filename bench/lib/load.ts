@@ -9,6 +9,10 @@ export interface LoadResult {
   readonly p50: number;
   readonly p99: number;
   readonly failures: number;
+  /** Requests answered in the measured run. */
+  readonly requests: number;
+  /** Server CPU time per request (µs), when the run was given the target's `cpuMicros`. */
+  readonly cpuMicrosPerRequest?: number;
 }
 
 /** Header values for a request against a fixture (bearer token, content type). */
@@ -29,7 +33,17 @@ export async function measure(
   fixture: BenchFixture,
   request: BenchRequest,
   options: BenchOptions,
-  run: { warmUp?: boolean; connections?: number; headers?: Record<string, string> } = {},
+  run: {
+    warmUp?: boolean;
+    connections?: number;
+    headers?: Record<string, string>;
+    /** The target's CPU clock (Target.cpuMicros): adds CPU time per request to the result. */
+    cpuMicros?: () => Promise<number>;
+    /** Seconds of the measured run (default options.duration). */
+    duration?: number;
+    /** Print nothing (interleaved bursts print their summary instead). */
+    quiet?: boolean;
+  } = {},
 ): Promise<LoadResult> {
   let counter = 0;
   const headers = headersOf(fixture, request, run.headers);
@@ -60,17 +74,28 @@ export async function measure(
       ],
     });
   if (run.warmUp ?? true) await go(options.warmUp); // JIT, caches, connection pools
-  const result = await go(options.duration);
+  const cpuBefore = await run.cpuMicros?.();
+  const result = await go(run.duration ?? options.duration);
+  const cpuAfter = await run.cpuMicros?.();
+  const requests = result.requests.total;
   const measured: LoadResult = {
     rate: result.requests.average,
     p50: result.latency.p50,
     p99: result.latency.p99,
     failures: result.non2xx + result.errors + result.timeouts,
+    requests,
+    ...(cpuBefore !== undefined && cpuAfter !== undefined && requests > 0
+      ? { cpuMicrosPerRequest: (cpuAfter - cpuBefore) / requests }
+      : {}),
   };
-  say(
-    `  ${label}: ${Math.round(measured.rate)} req/s, p99 ${measured.p99} ms` +
-      (measured.failures ? ` (${measured.failures} failed requests!)` : ''),
-  );
+  if (!run.quiet)
+    say(
+      `  ${label}: ${Math.round(measured.rate)} req/s, p99 ${measured.p99} ms` +
+        (measured.cpuMicrosPerRequest !== undefined
+          ? `, ${Math.round(measured.cpuMicrosPerRequest)} µs CPU/request`
+          : '') +
+        (measured.failures ? ` (${measured.failures} failed requests!)` : ''),
+    );
   return measured;
 }
 
@@ -109,5 +134,6 @@ export async function loop(
     p50: percentile(times, 0.5),
     p99: percentile(times, 0.99),
     failures,
+    requests: times.length,
   };
 }

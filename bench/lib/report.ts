@@ -16,6 +16,8 @@ export interface Measurement {
   readonly ratio?: string | undefined;
   /** "meets …" / "below …" (or a target printed next to the figure). */
   readonly goal?: string | undefined;
+  /** Server CPU time per request (µs), when measured: compared with the ceiling's. */
+  readonly cpuMicrosPerRequest?: number | undefined;
   /** Extra machine-readable figures for --json. */
   readonly extra?: Record<string, number | string> | undefined;
 }
@@ -30,6 +32,7 @@ export const verdict = (meets: boolean, target: string): string => `${meets ? 'm
 
 export function report(results: readonly Measurement[], options: BenchOptions, notes: readonly string[]) {
   const ceiling = results.find((r) => r.name === CEILING)?.rate;
+  const ceilingCpu = results.find((r) => r.name === CEILING)?.cpuMicrosPerRequest;
   const cpu = cpus();
   const facts = [
     `Machine: ${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${Math.round(totalmem() / 2 ** 30)} GiB RAM, ${platform()} ${release()}; load average at the end ${loadavg()
@@ -45,6 +48,10 @@ export function report(results: readonly Measurement[], options: BenchOptions, n
       ratio = `${(share * 100).toFixed(1)}% of ceiling`;
       if (typeof r.ceilingGoal === 'number')
         goal = verdict(share >= r.ceilingGoal, `${Math.round(r.ceilingGoal * 100)}%`);
+      // CPU per request barely depends on the machine's load: the same share, measured by CPU.
+      if (r.cpuMicrosPerRequest && ceilingCpu && r.name !== CEILING)
+        ratio += `; CPU ${Math.round(r.cpuMicrosPerRequest)} µs/request, ${((ceilingCpu / r.cpuMicrosPerRequest) * 100).toFixed(1)}% of ceiling by CPU`;
+      else if (r.cpuMicrosPerRequest) ratio += `; CPU ${Math.round(r.cpuMicrosPerRequest)} µs/request`;
     }
     return [
       r.name,

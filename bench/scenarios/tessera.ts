@@ -12,7 +12,9 @@ export async function apiGroup(ctx: StoreContext): Promise<void> {
   for (const scenario of API_SCENARIOS) {
     await scenario.prepare?.(fixture, call, options.quick);
     const name = `${store}: ${scenario.name}`;
-    const r = await measure(name, fixture.baseUrl, fixture, scenario.request(fixture), options);
+    const r = await measure(name, fixture.baseUrl, fixture, scenario.request(fixture), options, {
+      cpuMicros: ctx.cpuMicros,
+    });
     ctx.results.push({ name, ...r, unit: 'req/s', ceilingGoal: scenario.goal?.[store] ?? 'none' });
   }
 }

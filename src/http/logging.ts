@@ -7,8 +7,8 @@ import type { Config } from '../config/config.js';
 const QUIET_ROUTES = new Set(['/health/live', '/health/ready', '/metrics']);
 
 /**
- * Tessera's logger. JSON lines on stdout by default, written asynchronously (pino's sonic-boom
- * without a sync write per line: this is what keeps info logging cheap, see bench/). With
+ * Tessera's logger. JSON lines on stdout by default, written asynchronously and in batches
+ * (pino's sonic-boom, no write per line: this is what keeps info logging cheap, see bench/). With
  * `LOG_FORMAT=pretty`, human-readable lines for a terminal. Authorization headers are redacted;
  * bodies are never logged.
  */
@@ -24,7 +24,11 @@ export function createLogger(
   if (config.logFormat === 'pretty') {
     return pino(options, pinoPretty({ colorize: process.stdout.isTTY, sync: true }));
   }
-  return pino(options, pino.destination({ dest: destination, sync: false }));
+  // Lines are gathered into writes of 4 KiB (or whatever is there after 100 ms): one write per
+  // line cost ~16 µs of CPU per request, one per 4 KiB ~9 µs (bench/ and docs/benchmarks.md).
+  // A crash may lose the last 100 ms of lines; a normal stop flushes them (flushLogger).
+  const buffering = config.logLevel === 'silent' ? {} : { minLength: 4096, periodicFlush: 100 };
+  return pino(options, pino.destination({ dest: destination, sync: false, ...buffering }));
 }
 
 /** Writes what the logger buffered (before the process exits). */

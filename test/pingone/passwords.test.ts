@@ -295,6 +295,15 @@ describeStores('user passwords', (server) => {
     const listed = await server().request('GET', `/v1/environments/${env}/users`);
     const inList = listed.body._embedded.users.find((u: { id: string }) => u.id === user);
     assert.equal(inList.account.canAuthenticate, false);
+    // A write answers the same (its lockout is read inside the write's transaction).
+    const patched = await server().request('PATCH', userUrl, { body: { title: 'Locked out' } });
+    assert.equal(patched.status, 200);
+    assert.deepEqual(patched.body.account, { canAuthenticate: false, status: 'OK' });
+    const replaced = await server().request('PUT', userUrl, {
+      body: { username: lockedUser.body.username, email: lockedUser.body.email, title: 'Still locked out' },
+    });
+    assert.equal(replaced.status, 200, JSON.stringify(replaced.body));
+    assert.deepEqual(replaced.body.account, { canAuthenticate: false, status: 'OK' });
     server().clock.advance(899_000);
     assert.equal((await p.get()).body.secondsUntilUnlock, 1);
     server().clock.advance(1_000);

@@ -1,3 +1,5 @@
+// Over 300 lines: every user read and write (create, import, replace, merge, state changes) shares
+// the `modify` transaction helper, the audit and the access checks of this one closure.
 import { authorize, permittedPopulations, type Actor } from '../access/actor.js';
 import type { EnvironmentsService } from '../environments/environments.service.js';
 import type { Environment } from '../environments/environment.js';
@@ -15,6 +17,7 @@ import { conflict, invalidValue, notFound, uniquenessViolation, type ErrorDetail
 import { compileFilter, parseFilter } from '../shared/filter.js';
 import type { Page, PageRequest } from '../shared/paging.js';
 import { recordActivity } from '../activities/activities.repository.js';
+import { findLockedOutUsers } from '../passwords/passwords.repository.js';
 import { newUserRecord, nextProfile, required, userResource, type UserActivity } from './user-writes.js';
 import type { Db } from '../../db/schema.js';
 import type { Store } from '../../db/store.js';
@@ -125,15 +128,21 @@ export function createUsersService({ store, clock, environments, passwords }: Us
     }
   }
 
+  /**
+   * Replaces or merges a user's profile. Answers the saved user and whether its password is
+   * locked out, read inside the same transaction: a read after it would wait on SQLite's one
+   * connection for the next group commit, and delay the answer by a whole batch.
+   */
   async function update(
     actor: Actor,
     environmentId: string,
     id: string,
     changes: UserChanges,
     mode: 'replace' | 'merge',
-  ) {
+  ): Promise<{ user: User; passwordLockedOut: boolean }> {
     const env = await environments.require(environmentId);
-    return modify(environmentId, id, async (trx, current) => {
+    let passwordLockedOut = false;
+    const user = await modify(environmentId, id, async (trx, current) => {
       authorizeUser(actor, 'dir:update:user', env, current.populationId);
       const details: ErrorDetail[] = [];
       let { username, email } = current;
@@ -162,8 +171,10 @@ export function createUsersService({ store, clock, environments, passwords }: Us
       );
       const next = { ...current, username, email, profile };
       await audit(trx, actor, next, { type: 'USER.UPDATED' });
+      passwordLockedOut = (await findLockedOutUsers(trx, [id], clock.now())).has(id);
       return next;
     });
+    return { user, passwordLockedOut };
   }
 
   /** Changes server-managed state of a user the caller may update (enabled, lock, MFA...). */
@@ -288,10 +299,10 @@ export function createUsersService({ store, clock, environments, passwords }: Us
       });
     },
 
-    replace: (actor: Actor, environmentId: string, id: string, changes: UserChanges) =>
+    replaceWithLockout: (actor: Actor, environmentId: string, id: string, changes: UserChanges) =>
       update(actor, environmentId, id, changes, 'replace'),
 
-    patch: (actor: Actor, environmentId: string, id: string, changes: UserChanges) =>
+    patchWithLockout: (actor: Actor, environmentId: string, id: string, changes: UserChanges) =>
       update(actor, environmentId, id, changes, 'merge'),
 
     setEnabled: (actor: Actor, environmentId: string, id: string, enabled: boolean) =>

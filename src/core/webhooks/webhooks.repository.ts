@@ -2,6 +2,7 @@
 // ordered batches, backoff bookkeeping) sits together so the outbox protocol reads in one place.
 import { sql, type Selectable } from 'kysely';
 import { claimingRows } from '../../db/dialect.js';
+import { prepareQuery } from '../../db/prepared.js';
 import type { Db, DbBool } from '../../db/schema.js';
 import type { SubscriptionFilter, SubscriptionFormat } from './subscription.js';
 import {
@@ -197,16 +198,20 @@ export async function pendingCounts(
   return new Map(rows.map((r) => [r.subscription_id, Number(r.count)]));
 }
 
+/** Every audited write reads these (compiled once: building it cost more than running it). */
+const selectSubscriptionFilters = prepareQuery(1, (db: Db, environmentId: string) =>
+  db
+    .selectFrom('webhook_subscriptions')
+    .select(['id', 'filter_options'])
+    .where('environment_id', '=', environmentId),
+);
+
 /** Subscriptions of an environment, for matching a new activity (enabled or not: see docs). */
 export async function subscriptionFilters(
   db: Db,
   environmentId: string,
 ): Promise<{ id: string; filter: SubscriptionFilter }[]> {
-  const rows = await db
-    .selectFrom('webhook_subscriptions')
-    .select(['id', 'filter_options'])
-    .where('environment_id', '=', environmentId)
-    .execute();
+  const rows = await selectSubscriptionFilters(db, environmentId);
   return rows.map((r) => ({ id: r.id, filter: JSON.parse(r.filter_options) as SubscriptionFilter }));
 }
 

@@ -152,7 +152,13 @@ export function usersRoutes(app: FastifyTypebox, { services, hal, validators }: 
     { schema: { tags, params: UserParams, body: UserUpdateBody, response: responses({ 200: UserSchema }) } },
     async (request) => {
       const { envID, userID } = request.params;
-      return wire(await services.users.replace(actorOf(request), envID, userID, toUserChanges(request.body)));
+      const { user, passwordLockedOut } = await services.users.replaceWithLockout(
+        actorOf(request),
+        envID,
+        userID,
+        toUserChanges(request.body),
+      );
+      return userWire(hal, user, { now: services.clock.now(), canAuthenticate: !passwordLockedOut });
     },
   );
 
@@ -161,7 +167,13 @@ export function usersRoutes(app: FastifyTypebox, { services, hal, validators }: 
     { schema: { tags, params: UserParams, body: UserUpdateBody, response: responses({ 200: UserSchema }) } },
     async (request) => {
       const { envID, userID } = request.params;
-      return wire(await services.users.patch(actorOf(request), envID, userID, toUserChanges(request.body)));
+      const { user, passwordLockedOut } = await services.users.patchWithLockout(
+        actorOf(request),
+        envID,
+        userID,
+        toUserChanges(request.body),
+      );
+      return userWire(hal, user, { now: services.clock.now(), canAuthenticate: !passwordLockedOut });
     },
   );
 
