@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { BULK_ROWS, prepareBulkInsert } from '../../src/db/bulk-insert.js';
-import type { Store } from '../../src/db/store.js';
-import { STORES, createTestStore, openTestStore, type TestStore } from '../support/harness.js';
+import { STORES, useOpenedStore } from '../support/harness.js';
 
 const insertOrganizations = prepareBulkInsert('organizations', ['id', 'name', 'created_at']);
 
@@ -15,16 +14,7 @@ const rows = (prefix: string, count: number) =>
 
 for (const kind of STORES) {
   describe(`bulk inserts [${kind}]`, () => {
-    let location: TestStore;
-    let store: Store;
-    before(async () => {
-      location = await createTestStore(kind);
-      store = await openTestStore(location);
-    });
-    after(async () => {
-      await store.close();
-      await location.drop();
-    });
+    const opened = useOpenedStore(kind);
 
     it('writes every row and value, in full chunks and a shorter last one, again with new values', async () => {
       for (const [prefix, count] of [
@@ -33,8 +23,8 @@ for (const kind of STORES) {
         ['c', 3],
       ] as const) {
         const written = rows(prefix, count);
-        await insertOrganizations(store.db, written);
-        const read = await store.db
+        await insertOrganizations(opened.store.db, written);
+        const read = await opened.store.db
           .selectFrom('organizations')
           .select(['id', 'name', 'created_at'])
           .where('id', 'like', `${prefix}-%`)
@@ -48,27 +38,27 @@ for (const kind of STORES) {
     });
 
     it('runs inside a transaction (rolled back with it) and tells the write watcher', async () => {
-      const before = store.writes.version(['organizations']);
+      const before = opened.store.writes.version(['organizations']);
       await assert.rejects(
-        store.transaction(async (trx) => {
+        opened.store.transaction(async (trx) => {
           await insertOrganizations(trx, rows('rolled', 5));
           throw new Error('undo');
         }),
         /undo/,
       );
-      const left = await store.db
+      const left = await opened.store.db
         .selectFrom('organizations')
         .select('id')
         .where('id', 'like', 'rolled-%')
         .execute();
       assert.deepEqual(left, []);
-      await store.transaction((trx) => insertOrganizations(trx, rows('kept', 5)));
-      assert.ok(store.writes.version(['organizations']) > before);
+      await opened.store.transaction((trx) => insertOrganizations(trx, rows('kept', 5)));
+      assert.ok(opened.store.writes.version(['organizations']) > before);
     });
 
     it('refuses the whole statement when one row breaks a constraint', async () => {
-      await assert.rejects(insertOrganizations(store.db, [...rows('dup', 3), rows('dup', 1)[0]!]));
-      const left = await store.db
+      await assert.rejects(insertOrganizations(opened.store.db, [...rows('dup', 3), rows('dup', 1)[0]!]));
+      const left = await opened.store.db
         .selectFrom('organizations')
         .select('id')
         .where('id', 'like', 'dup-%')

@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { prepareQuery, prepareWrite } from '../../src/db/prepared.js';
 import type { Db } from '../../src/db/schema.js';
-import type { Store } from '../../src/db/store.js';
-import { STORES, createTestStore, openTestStore, type TestStore } from '../support/harness.js';
+import { STORES, useOpenedStore } from '../support/harness.js';
 
 const byName = (db: Db, name: string, createdAfter: number) =>
   db
@@ -15,11 +14,7 @@ const byName = (db: Db, name: string, createdAfter: number) =>
 
 for (const kind of STORES) {
   describe(`prepared queries [${kind}]`, () => {
-    let location: TestStore;
-    let store: Store;
-    before(async () => {
-      location = await createTestStore(kind);
-      store = await openTestStore(location);
+    const opened = useOpenedStore(kind, async (store) => {
       await store.db
         .insertInto('organizations')
         .values([
@@ -28,10 +23,6 @@ for (const kind of STORES) {
           { id: 'o3', name: 'Other', created_at: 30 },
         ])
         .execute();
-    });
-    after(async () => {
-      await store.close();
-      await location.drop();
     });
 
     it('answers exactly what the built query answers, for any arguments, also in a transaction', async () => {
@@ -43,11 +34,11 @@ for (const kind of STORES) {
         ['Nobody', 0],
       ] as const) {
         assert.deepEqual(
-          await prepared(store.db, name, after),
-          await byName(store.db, name, after).execute(),
+          await prepared(opened.store.db, name, after),
+          await byName(opened.store.db, name, after).execute(),
         );
       }
-      const inTransaction = await store.transaction((trx) => prepared(trx, 'Acme', 15));
+      const inTransaction = await opened.store.transaction((trx) => prepared(trx, 'Acme', 15));
       assert.deepEqual(inTransaction, [{ id: 'o2', name: 'Acme' }]);
     });
 
@@ -55,11 +46,11 @@ for (const kind of STORES) {
       const rename = prepareWrite(2, (db: Db, id: string, name: string) =>
         db.updateTable('organizations').set({ name }).where('id', '=', id),
       );
-      const before = store.writes.version(['organizations']);
-      assert.equal(await rename(store.db, 'o3', 'Renamed'), 1);
-      assert.equal(await rename(store.db, 'missing', 'Nobody'), 0);
-      assert.ok(store.writes.version(['organizations']) > before);
-      const row = await store.db
+      const before = opened.store.writes.version(['organizations']);
+      assert.equal(await rename(opened.store.db, 'o3', 'Renamed'), 1);
+      assert.equal(await rename(opened.store.db, 'missing', 'Nobody'), 0);
+      assert.ok(opened.store.writes.version(['organizations']) > before);
+      const row = await opened.store.db
         .selectFrom('organizations')
         .select('name')
         .where('id', '=', 'o3')
@@ -69,7 +60,7 @@ for (const kind of STORES) {
 
     it('refuses a builder that does not bind every argument as a value', async () => {
       const careless = prepareQuery(2, (db: Db, name: string, _unused: string) => byName(db, name, 0));
-      await assert.rejects(careless(store.db, 'Acme', 'unused'), /does not bind argument 1/);
+      await assert.rejects(careless(opened.store.db, 'Acme', 'unused'), /does not bind argument 1/);
     });
   });
 }

@@ -1,29 +1,19 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import Database from 'better-sqlite3';
 import { sql } from 'kysely';
-import type { Store } from '../../src/db/store.js';
-import { STORES, createTestStore, openTestStore, type TestStore } from '../support/harness.js';
+import { STORES, openTestStore, useOpenedStore } from '../support/harness.js';
 
 const organization = (id: string) => ({ id, name: `Org ${id}`, created_at: 1 });
 
 for (const kind of STORES) {
   describe(`concurrent transactions [${kind}]`, () => {
-    let location: TestStore;
-    let store: Store;
-    before(async () => {
-      location = await createTestStore(kind);
-      store = await openTestStore(location);
-    });
-    after(async () => {
-      await store.close();
-      await location.drop();
-    });
+    const opened = useOpenedStore(kind);
 
     it('commits every successful transaction and rolls back each failed one alone', async () => {
       const outcomes = await Promise.allSettled(
         Array.from({ length: 24 }, (_, i) =>
-          store.transaction(async (trx) => {
+          opened.store.transaction(async (trx) => {
             await trx
               .insertInto('organizations')
               .values(organization(`c${i}`))
@@ -46,7 +36,7 @@ for (const kind of STORES) {
       );
       outcomes.forEach((outcome, i) => assert.equal(outcome.status, i % 3 === 0 ? 'rejected' : 'fulfilled'));
       const ids = (
-        await store.db.selectFrom('organizations').select('id').where('id', 'like', 'c%').execute()
+        await opened.store.db.selectFrom('organizations').select('id').where('id', 'like', 'c%').execute()
       )
         .map((row) => row.id)
         .sort();
@@ -60,10 +50,12 @@ for (const kind of STORES) {
     it('answers only once the change is committed (another connection sees it)', async () => {
       await Promise.all(
         ['d1', 'd2', 'd3'].map((id) =>
-          store.transaction((trx) => trx.insertInto('organizations').values(organization(id)).execute()),
+          opened.store.transaction((trx) =>
+            trx.insertInto('organizations').values(organization(id)).execute(),
+          ),
         ),
       );
-      const other = await openTestStore(location);
+      const other = await openTestStore(opened.location);
       try {
         const seen = await other.db
           .selectFrom('organizations')
@@ -80,22 +72,13 @@ for (const kind of STORES) {
 
 if (STORES.includes('sqlite')) {
   void describe('SQLite group commit [sqlite]', () => {
-    let location: TestStore;
-    let store: Store;
-    before(async () => {
-      location = await createTestStore('sqlite');
-      store = await openTestStore(location);
-    });
-    after(async () => {
-      await store.close();
-      await location.drop();
-    });
+    const opened = useOpenedStore('sqlite');
 
     it('makes concurrent transactions durable with fewer COMMITs than transactions', async () => {
-      const before = { ...store.groupCommit! };
+      const before = { ...opened.store.groupCommit! };
       await Promise.all(
         Array.from({ length: 20 }, (_, i) =>
-          store.transaction((trx) =>
+          opened.store.transaction((trx) =>
             trx
               .insertInto('organizations')
               .values(organization(`g${i}`))
@@ -103,11 +86,11 @@ if (STORES.includes('sqlite')) {
           ),
         ),
       );
-      const commits = store.groupCommit!.commits - before.commits;
-      assert.equal(store.groupCommit!.units - before.units, 20);
+      const commits = opened.store.groupCommit!.commits - before.commits;
+      assert.equal(opened.store.groupCommit!.units - before.units, 20);
       assert.ok(commits >= 1 && commits < 20, `${commits} commits for 20 transactions`);
       // A separate connection reads the file: the rows are there, not only in this connection.
-      const reader = new Database(location.databaseUrl.slice('sqlite:'.length), { readonly: true });
+      const reader = new Database(opened.location.databaseUrl.slice('sqlite:'.length), { readonly: true });
       try {
         const row = reader.prepare(`select count(*) as n from organizations where id like 'g%'`).get() as {
           n: number;
@@ -119,18 +102,18 @@ if (STORES.includes('sqlite')) {
     });
 
     it('commits a lone transaction at once', async () => {
-      const before = store.groupCommit!.commits;
-      await store.transaction((trx) =>
+      const before = opened.store.groupCommit!.commits;
+      await opened.store.transaction((trx) =>
         trx.insertInto('organizations').values(organization('alone')).execute(),
       );
-      assert.equal(store.groupCommit!.commits, before + 1);
+      assert.equal(opened.store.groupCommit!.commits, before + 1);
     });
 
     it('fails every transaction of a batch whose physical transaction is lost, and recovers', async () => {
-      const first = store.transaction((trx) =>
+      const first = opened.store.transaction((trx) =>
         trx.insertInto('organizations').values(organization('lost-1')).execute(),
       );
-      const breaking = store.transaction(async (trx) => {
+      const breaking = opened.store.transaction(async (trx) => {
         await trx.insertInto('organizations').values(organization('lost-2')).execute();
         await sql`rollback`.execute(trx);
         throw new Error('the transaction was rolled back underneath');
@@ -138,16 +121,16 @@ if (STORES.includes('sqlite')) {
       const [a, b] = await Promise.allSettled([first, breaking]);
       assert.equal(b.status, 'rejected');
       assert.equal(a.status, 'rejected', 'a unit must not be acknowledged when its batch never committed');
-      const left = await store.db
+      const left = await opened.store.db
         .selectFrom('organizations')
         .select('id')
         .where('id', 'in', ['lost-1', 'lost-2'])
         .execute();
       assert.deepEqual(left, []);
-      await store.transaction((trx) =>
+      await opened.store.transaction((trx) =>
         trx.insertInto('organizations').values(organization('after')).execute(),
       );
-      const after = await store.db
+      const after = await opened.store.db
         .selectFrom('organizations')
         .select('id')
         .where('id', '=', 'after')

@@ -87,6 +87,39 @@ export function openTestStore(location: TestStore, options: OpenStoreOptions = {
   );
 }
 
+/**
+ * For storage-level tests: a fresh store of `kind`, opened before the suite's tests (then
+ * `prepare` runs on it) and closed and dropped after them. Read `store` and `location` in hooks
+ * and tests only.
+ */
+export function useOpenedStore(
+  kind: StoreKind,
+  prepare?: (store: Store) => Promise<unknown>,
+): { readonly store: Store; readonly location: TestStore } {
+  let opened: { store: Store; location: TestStore } | undefined;
+  before(async () => {
+    const location = await createTestStore(kind);
+    opened = { location, store: await openTestStore(location) };
+    await prepare?.(opened.store);
+  });
+  after(async () => {
+    await opened?.store.close();
+    await opened?.location.drop();
+  });
+  const current = () => {
+    if (!opened) throw new Error("the store is opened in the suite's before hook");
+    return opened;
+  };
+  return {
+    get store() {
+      return current().store;
+    },
+    get location() {
+      return current().location;
+    },
+  };
+}
+
 export interface StartOptions {
   /** Extra environment variables for loadConfig. */
   env?: Record<string, string>;
