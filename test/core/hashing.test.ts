@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
 import { readFileSync } from 'node:fs';
 import { describe, it } from 'node:test';
 import { parseEncoded } from '../../src/core/passwords/encodings.js';
@@ -149,6 +150,22 @@ describe('hashing for a caller whose connection closes', () => {
     await first;
     assert.equal(await third, 'third');
     assert.equal(ran, false);
+  });
+
+  it('leaves no abort listener behind on a long-lived caller signal once its queued jobs ran', async () => {
+    // One keep-alive connection's signal serves every request made on it.
+    const queue = createBoundedQueue(1, 50);
+    const connection = new AbortController();
+    let release!: () => void;
+    const blocker = queue.run(() => new Promise<void>((resolve) => (release = resolve)));
+    const queued = Array.from({ length: 20 }, () =>
+      queue.run(async () => 'done', 'verify', connection.signal),
+    );
+    assert.equal(getEventListeners(connection.signal, 'abort').length, 20);
+    release();
+    await blocker;
+    assert.deepEqual(await Promise.all(queued), Array(20).fill('done'));
+    assert.equal(getEventListeners(connection.signal, 'abort').length, 0);
   });
 
   it('refuses at once to hash for a caller already gone', async () => {

@@ -68,19 +68,22 @@ export function createBoundedQueue(maxConcurrent: number, queueLimit: number, me
         }
         // The finishing job hands its slot over directly, so `active` stays the same.
         await new Promise<void>((resolve, reject) => {
-          waiting.push(resolve);
-          signal?.addEventListener(
-            'abort',
-            () => {
-              // Dropped from the queue: no slot was handed to it, so `active` is unchanged.
-              const index = waiting.indexOf(resolve);
-              if (index >= 0) {
-                waiting.splice(index, 1);
-                reject(callerGone());
-              }
-            },
-            { once: true },
-          );
+          const dropped = () => {
+            // Dropped from the queue: no slot was handed to it, so `active` is unchanged.
+            const index = waiting.indexOf(start);
+            if (index >= 0) {
+              waiting.splice(index, 1);
+              reject(callerGone());
+            }
+          };
+          // The signal is the connection's (one per keep-alive socket, many requests): a job
+          // that starts stops listening, or every queued request would leave a listener behind.
+          const start = () => {
+            signal?.removeEventListener('abort', dropped);
+            resolve();
+          };
+          waiting.push(start);
+          signal?.addEventListener('abort', dropped, { once: true });
         });
       } else {
         active += 1;
