@@ -95,7 +95,12 @@ export function createServices({ store, clock: baseClock, config, metrics = noMe
     testMailbox: config.testMailbox,
     metrics,
   });
-  const passwordPolicies = createPasswordPoliciesService({ store, clock, environments });
+  const passwordPolicies = createPasswordPoliciesService({
+    store,
+    clock,
+    environments,
+    cacheMs: config.accessCacheMs,
+  });
   seeders.push(passwordPolicies.seeder);
   const signOnPolicies = createSignOnPoliciesService({ store, clock, environments, applications });
   seeders.push(signOnPolicies.seeder);

@@ -5,6 +5,7 @@ import type { Clock } from '../shared/clock.js';
 import { invalidValue, notFound, requestFailed, uniquenessViolation } from '../shared/errors.js';
 import { newId } from '../shared/ids.js';
 import { toPage, type Page, type PageRequest } from '../shared/paging.js';
+import { ReadCache } from '../shared/read-cache.js';
 import type { Db } from '../../db/schema.js';
 import type { Store } from '../../db/store.js';
 import { recordPolicyActivity } from '../activities/policy-activities.js';
@@ -25,6 +26,8 @@ export interface PasswordPoliciesServiceDeps {
   readonly store: Store;
   readonly clock: Clock;
   readonly environments: EnvironmentsService;
+  /** How long an effective policy read outside a transaction may be reused (Config.accessCacheMs). */
+  readonly cacheMs?: number;
 }
 
 export interface PolicyWithCount extends PasswordPolicy {
@@ -33,7 +36,18 @@ export interface PolicyWithCount extends PasswordPolicy {
 
 export type PasswordPoliciesService = ReturnType<typeof createPasswordPoliciesService>;
 
-export function createPasswordPoliciesService({ store, clock, environments }: PasswordPoliciesServiceDeps) {
+export function createPasswordPoliciesService({
+  store,
+  clock,
+  environments,
+  cacheMs = 0,
+}: PasswordPoliciesServiceDeps) {
+  // Every password operation reads its user's effective policy before hashing (two queries).
+  const effective = new ReadCache<PasswordPolicy | undefined>({
+    ttlMs: cacheMs,
+    tables: ['populations', 'password_policies'],
+    writes: store.writes,
+  });
   async function context(actor: Actor, environmentId: string, permission: string) {
     const env = await environments.require(environmentId);
     authorize(actor, permission, { environmentId: env.id, organizationId: env.organizationId });
@@ -91,7 +105,20 @@ export function createPasswordPoliciesService({ store, clock, environments }: Pa
    * The policy in effect for a user of `populationId`: the population's policy, else the
    * environment's default. Undefined only if the environment has no policy at all.
    */
+  /** The population's policy, or the environment's default; read afresh inside a transaction. */
   async function effectivePolicy(
+    db: Db,
+    environmentId: string,
+    populationId: string,
+  ): Promise<PasswordPolicy | undefined> {
+    if (db === store.db)
+      return effective.get(`${environmentId}/${populationId}`, () =>
+        readEffective(db, environmentId, populationId),
+      );
+    return readEffective(db, environmentId, populationId);
+  }
+
+  async function readEffective(
     db: Db,
     environmentId: string,
     populationId: string,

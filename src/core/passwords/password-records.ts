@@ -95,5 +95,31 @@ export function createPasswordRecords(deps: {
     return outcome.state;
   }
 
-  return { load, write };
+  /**
+   * Records `activities` for an operation that changes no state (a successful check with no
+   * failures to clear): one transaction that re-reads the record, since a parallel operation may
+   * have changed it meanwhile, and writes the activities only, without the user's row lock or a
+   * second read of the user and policy. Answers undefined, writing nothing, when `unchanged` says
+   * the fresh record needs more: the caller then takes `write`.
+   */
+  async function recordUnchanged(
+    loaded: LoadedPassword,
+    activities: readonly PasswordActivityType[],
+    unchanged: (current: PasswordRecord, now: number) => boolean,
+  ): Promise<PasswordState | undefined> {
+    const { user, policy } = loaded;
+    return store.transaction(async (trx) => {
+      const now = clock.now();
+      const current = normalize(
+        (await findRecord(trx, user.id)) ?? emptyRecord(user.id, user.environmentId),
+        now,
+      );
+      if (!unchanged(current, now)) return undefined;
+      const change = { user, before: current, after: current, types: activities, actor: callerOf() };
+      await recordPasswordActivities(trx, now, change);
+      return stateOf(user, current, policy, now);
+    });
+  }
+
+  return { load, write, recordUnchanged };
 }

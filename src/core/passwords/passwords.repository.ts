@@ -1,6 +1,6 @@
 import type { ExpressionBuilder, Selectable } from 'kysely';
 import { prepareBulkInsert } from '../../db/bulk-insert.js';
-import { prepareQuery } from '../../db/prepared.js';
+import { prepareQuery, prepareWrite } from '../../db/prepared.js';
 import type { Database, Db, DbBool } from '../../db/schema.js';
 import { newId } from '../shared/ids.js';
 
@@ -73,12 +73,13 @@ const toRecord = (row: Selectable<UserPasswordsTable>): PasswordRecord => ({
   recoveryExpiresAt: row.recovery_expires_at ?? undefined,
 });
 
+/** Every password operation reads the record, most of them twice (before hashing and in the write). */
+const selectRecord = prepareQuery(1, (db: Db, userId: string) =>
+  db.selectFrom('user_passwords').selectAll().where('user_id', '=', userId),
+);
+
 export async function findRecord(db: Db, userId: string): Promise<PasswordRecord | undefined> {
-  const row = await db
-    .selectFrom('user_passwords')
-    .selectAll()
-    .where('user_id', '=', userId)
-    .executeTakeFirst();
+  const row = (await selectRecord(db, userId))[0];
   return row ? toRecord(row) : undefined;
 }
 
@@ -162,20 +163,63 @@ export async function insertRecords(db: Db, records: readonly PasswordRecord[], 
   );
 }
 
+const RECORD_COLUMNS = [
+  'hash',
+  'must_change',
+  'last_changed_at',
+  'failed_attempts',
+  'locked_at',
+  'unlock_at',
+  'recovery_code_hash',
+  'recovery_expires_at',
+  'updated_at',
+] as const;
+
+/** One statement whether or not the user has a record yet (a first set inserts it). */
+const upsertRecord = prepareWrite(
+  11,
+  (db: Db, ...v: [string, string, string, boolean, number, number, number, number, string, number, number]) =>
+    db
+      .insertInto('user_passwords')
+      .values({
+        user_id: v[0],
+        environment_id: v[1],
+        hash: v[2],
+        must_change: v[3],
+        last_changed_at: v[4],
+        failed_attempts: v[5],
+        locked_at: v[6],
+        unlock_at: v[7],
+        recovery_code_hash: v[8],
+        recovery_expires_at: v[9],
+        updated_at: v[10],
+      })
+      .onConflict((oc) =>
+        oc
+          .column('user_id')
+          .doUpdateSet((eb) => Object.fromEntries(RECORD_COLUMNS.map((c) => [c, eb.ref(`excluded.${c}`)]))),
+      ),
+);
+
 /** Inserts or replaces the state of a user (callers hold the user's row lock). */
 export async function saveRecord(db: Db, record: PasswordRecord, now: number): Promise<void> {
-  const values = recordValues(record, now);
-  const updated = await db
-    .updateTable('user_passwords')
-    .set(values)
-    .where('user_id', '=', record.userId)
-    .executeTakeFirst();
-  if (Number(updated.numUpdatedRows) === 0) {
-    await db
-      .insertInto('user_passwords')
-      .values({ user_id: record.userId, environment_id: record.environmentId, ...values })
-      .execute();
-  }
+  const v = recordValues(record, now);
+  await upsertRecord(
+    db,
+    record.userId,
+    record.environmentId,
+    ...([
+      v.hash,
+      v.must_change,
+      v.last_changed_at,
+      v.failed_attempts,
+      v.locked_at,
+      v.unlock_at,
+      v.recovery_code_hash,
+      v.recovery_expires_at,
+      v.updated_at,
+    ] as [string, boolean, number, number, number, number, string, number, number]),
+  );
 }
 
 /** Retired hashes, newest first. */

@@ -12,7 +12,8 @@ import type { UsersService } from '../users/users.service.js';
 import { createHasher, type Hasher } from './hashing.js';
 import { noMetrics, type Metrics } from '../shared/metrics.js';
 import { createNewPasswordCheck } from './new-password-check.js';
-import { createPasswordRecords } from './password-records.js';
+import { createPasswordCheck } from './password-check.js';
+import { createPasswordRecords, type LoadedPassword } from './password-records.js';
 import { recordPasswordActivities, type PasswordActivityType } from './password-activities.js';
 import type { ChangePasswordInput, PasswordState, SetPasswordInput } from './password.js';
 import {
@@ -100,13 +101,24 @@ export function createPasswordsService(deps: PasswordsServiceDeps) {
     return result;
   };
 
-  // The actor of the running operation, for its activities: set by `as` (below), since the core
-  // operations also serve callers without one (sign-on, imports) and keep their signatures.
-  const caller = new AsyncLocalStorage<Actor>();
-  const callerOf = () => caller.getStore();
+  // The actor of the running operation, for its activities, and what `as` (below) read to
+  // authorize it, which the operation's first load takes instead of reading it all again: the
+  // core operations also serve callers without an actor (sign-on, imports) and keep their signatures.
+  const caller = new AsyncLocalStorage<{ actor: Actor; loaded?: LoadedPassword | undefined }>();
+  const callerOf = () => caller.getStore()?.actor;
   const recordSet = (trx: Db, now: number, user: User, before: PasswordRecord, after: PasswordRecord) =>
     recordPasswordActivities(trx, now, { user, before, after, types: ['PASSWORD.SET'], actor: callerOf() });
-  const { load, write } = createPasswordRecords({ store, clock, environments, users, policies, callerOf });
+  const records = createPasswordRecords({ store, clock, environments, users, policies, callerOf });
+  const { write } = records;
+  const load = (environmentId: string, userId: string): Promise<LoadedPassword> => {
+    const context = caller.getStore();
+    const pre = context?.loaded;
+    if (!pre || pre.env.id !== environmentId || pre.user.id !== userId)
+      return records.load(environmentId, userId);
+    context.loaded = undefined; // once: a later load in the same operation reads afresh
+    return Promise.resolve(pre);
+  };
+  const check = createPasswordCheck({ clock, hasher, metrics, load, records, countedFailure });
 
   /** Replaces the password, keeping the old hash in the history, in one transaction. */
   async function replacePassword(
@@ -207,34 +219,6 @@ export function createPasswordsService(deps: PasswordsServiceDeps) {
     });
     const hash = await hasher.hash(input.newPassword);
     return replacePassword('PASSWORD.RESET', environmentId, userId, hash, false, record.hash);
-  }
-
-  /** password.check: a match answers the state; a mismatch counts toward lockout. */
-  async function check(environmentId: string, userId: string, password: string): Promise<PasswordState> {
-    const { record } = await load(environmentId, userId);
-    const now = clock.now();
-    if (record.hash === undefined) throw noPassword();
-    if (isLocked(record, now)) {
-      metrics.passwordCheck('locked_out');
-      throw lockedOut(secondsUntilUnlock(record, now));
-    }
-    const verified = await hasher.verify(record.hash, password);
-    metrics.passwordCheck(verified.match ? 'match' : 'mismatch');
-    // Legacy encodings become argon2id on the first successful check (hashed before the transaction).
-    const rehashed = verified.match && verified.rehash ? await hasher.hash(password) : undefined;
-    return write(environmentId, userId, async (_trx, current, policy, _user, at) => {
-      if (current.hash === undefined) return { error: noPassword() };
-      // The lock may have been set by parallel checks while this one was verifying.
-      if (isLocked(current, at)) return { error: lockedOut(secondsUntilUnlock(current, at)) };
-      if (current.hash !== record.hash) return { error: wrongPassword('password', undefined) };
-      if (verified.match) {
-        const activities = ['PASSWORD.CHECK_SUCCEEDED'] as const;
-        if (current.failedAttempts === 0 && rehashed === undefined) return { activities };
-        return { record: { ...current, failedAttempts: 0, hash: rehashed ?? current.hash }, activities };
-      }
-      const f = countedFailure(current, policy, at);
-      return { record: f.record, error: wrongPassword('password', f.remaining) };
-    });
   }
 
   async function forceChange(environmentId: string, userId: string): Promise<PasswordState> {
@@ -345,8 +329,8 @@ export function createPasswordsService(deps: PasswordsServiceDeps) {
       op: (environmentId: string, userId: string, ...args: A) => Promise<PasswordState>,
     ) =>
     async (actor: Actor, environmentId: string, userId: string, ...args: A): Promise<PasswordState> => {
-      await load(environmentId, userId, actor, permission);
-      return caller.run(actor, () =>
+      const loaded = await records.load(environmentId, userId, actor, permission);
+      return caller.run({ actor, loaded }, () =>
         hasher.onBehalfOf(actor.connection, () => op(environmentId, userId, ...args)),
       );
     };
@@ -375,7 +359,7 @@ export function createPasswordsService(deps: PasswordsServiceDeps) {
 
     // PingOne face
     async get(actor: Actor, environmentId: string, userId: string): Promise<PasswordState> {
-      const { user, record, policy } = await load(environmentId, userId, actor, READ);
+      const { user, record, policy } = await records.load(environmentId, userId, actor, READ);
       return stateOf(user, record, policy, clock.now());
     },
     set: as(UPDATE, adminSet),
