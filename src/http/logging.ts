@@ -1,4 +1,4 @@
-import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
+import { LogController, type FastifyBaseLogger, type FastifyReply, type FastifyRequest } from 'fastify';
 import pino, { type Logger } from 'pino';
 import pinoPretty from 'pino-pretty';
 import type { Config } from '../config/config.js';
@@ -36,6 +36,13 @@ export function flushLogger(logger: Logger): Promise<void> {
   return new Promise((resolve) => logger.flush(() => resolve()));
 }
 
+const LEVELS: Record<string, number> = { trace: 10, debug: 20, info: 30, warn: 40, error: 50, fatal: 60 };
+
+/** Whether `log` writes lines of `level` (an unknown level counts as on; `silent` as off). */
+function enabled(log: FastifyBaseLogger, level: 'debug' | 'info'): boolean {
+  return log.level !== 'silent' && (LEVELS[log.level] ?? 0) <= LEVELS[level]!;
+}
+
 /**
  * One line per request, once answered, carrying the `Correlation-Id` the client received (the
  * request id is that same id, see correlation.ts): `correlationId`, method, path (no query
@@ -49,11 +56,15 @@ export class TesseraLogController extends LogController {
 
   override incomingRequest(request: FastifyRequest): void {
     // At info one line per request is enough; at debug, a request that never ends is visible.
-    request.log.debug({ method: request.method, path: request.url.split('?', 1)[0] }, 'incoming request');
+    // Nothing is built for a level that is off (this runs on every request).
+    if (enabled(request.log, 'debug'))
+      request.log.debug({ method: request.method, path: request.url.split('?', 1)[0] }, 'incoming request');
   }
 
   override requestCompleted(error: Error | null, request: FastifyRequest, reply: FastifyReply): void {
     const route = request.routeOptions.url;
+    // Below info (debug) is off too: nothing to build. Errors are logged at every level but silent.
+    if (!error && !enabled(reply.log, 'info')) return;
     const facts = {
       method: request.method,
       path: request.url.split('?', 1)[0],
