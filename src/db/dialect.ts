@@ -5,6 +5,7 @@ import {
   SqliteDialect,
   sql,
   type Dialect as KyselyDialect,
+  type Driver,
   type QueryExecutorProvider,
   type Expression,
   type RawBuilder,
@@ -34,6 +35,11 @@ export interface StoreDialect {
   readonly supportsRowLocks: boolean;
   /** PostgreSQL: the connection pool's figures (for metrics); undefined on SQLite. */
   poolStats(): { total: number; idle: number; waiting: number } | undefined;
+  /**
+   * SQLite: runs a read statement synchronously when nothing holds the connection (no open
+   * transaction, no query in flight), else answers undefined (`prepareQuery`'s fast path).
+   */
+  readonly readNow?: (sqlText: string, parameters: readonly unknown[]) => unknown[] | undefined;
   /** SQLite: the whole database as bytes (`sqlite3_serialize`); undefined on PostgreSQL. */
   image(): Buffer | undefined;
   close(): Promise<void>;
@@ -96,9 +102,35 @@ function sqliteDialect(filename: string, image?: Buffer): StoreDialect {
   database.pragma('synchronous = FULL');
   database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = ON');
+  const wrapped = wrapSqlite(database);
+  // Kysely serialises the one connection with a mutex; `held` mirrors it (acquired until
+  // released), so readNow never runs inside someone's transaction.
+  let held = 0;
+  const kysely = new (class extends SqliteDialect {
+    override createDriver(): Driver {
+      const driver = super.createDriver();
+      const acquire = driver.acquireConnection.bind(driver);
+      const release = driver.releaseConnection.bind(driver);
+      driver.acquireConnection = async () => {
+        const connection = await acquire();
+        held += 1;
+        return connection;
+      };
+      driver.releaseConnection = (connection) => {
+        held -= 1;
+        return release(connection);
+      };
+      return driver;
+    }
+  })({ database: wrapped });
   return {
     kind: 'sqlite',
-    kysely: new SqliteDialect({ database: wrapSqlite(database) }),
+    kysely,
+    readNow(sqlText, parameters) {
+      if (held !== 0) return undefined;
+      const statement = wrapped.prepare(sqlText);
+      return statement.reader ? statement.all(parameters) : undefined;
+    },
     jsonText(column, path) {
       return sql<
         string | null

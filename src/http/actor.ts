@@ -22,12 +22,38 @@ export function bearerToken(request: FastifyRequest): string | undefined {
   return match?.[1];
 }
 
-/** Every request of the scope needs a valid bearer token; its actor is attached to the request. */
-export function authenticateBearer(app: FastifyInstance, tokens: TokensService) {
-  app.addHook('onRequest', async (request) => {
-    const actor = await tokens.authenticate(bearerToken(request));
+/**
+ * Every request of the scope needs a valid bearer token; its actor is attached to the request,
+ * then `then` runs (the face's own step, e.g. the rate limiter), all in one callback hook: a token
+ * whose actor is cached costs no promise (`TokensService.cachedActor`).
+ */
+export function authenticateBearer(
+  app: FastifyInstance,
+  tokens: TokensService,
+  then?: (request: FastifyRequest) => void,
+) {
+  const attach = (request: FastifyRequest, actor: Actor) => {
     // The cached actor is shared by requests; each request gets its own copy with its id.
     request.actor = { ...actor, correlationId: request.correlationId };
+    then?.(request);
+  };
+  app.addHook('onRequest', (request, _reply, done) => {
+    const token = bearerToken(request);
+    const cached = tokens.cachedActor(token);
+    if (cached) {
+      attach(request, cached); // a throw here reaches Fastify's hook runner, as done(error) would
+      done();
+      return;
+    }
+    tokens.authenticate(token).then((actor) => {
+      try {
+        attach(request, actor);
+      } catch (error) {
+        done(error as Error);
+        return;
+      }
+      done();
+    }, done);
   });
 }
 

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { RequestValidationError, type ValidationIssue } from './validation.js';
 
 /**
@@ -107,7 +107,9 @@ function refuse(part: RequestValidationError['part'], issue: ValidationIssue | u
 /**
  * Registers the policy on the root instance: path parameters and query when the request arrives
  * (before authentication, so an anonymous NUL is a 400 too), the parsed body before validation,
- * and a body limit on every route that does not set its own.
+ * and a body limit on every route that does not set its own. The first is `checkRequestLine`,
+ * which app.ts runs in its one root `onRequest` hook; the others are registered here (callback
+ * hooks: no promise per request).
  */
 export function enforceInputPolicy(app: FastifyInstance, limits: InputLimits = DEFAULT_INPUT_LIMITS) {
   app.addHook('onRoute', (route) => {
@@ -116,11 +118,15 @@ export function enforceInputPolicy(app: FastifyInstance, limits: InputLimits = D
     const form = Array.isArray(consumes) && consumes.includes('application/x-www-form-urlencoded');
     route.bodyLimit = form ? BODY_LIMITS.form : BODY_LIMITS.json;
   });
-  app.addHook('onRequest', async (request) => {
-    refuse('params', inspectInput(request.params, { freeText: false, limits }));
-    refuse('querystring', inspectInput(request.query, { freeText: true, limits }));
+  app.addHook('preValidation', (request, _reply, done) => {
+    // No body (a GET, an empty POST): nothing to inspect.
+    if (request.body !== undefined) refuse('body', inspectInput(request.body, { freeText: true, limits }));
+    done();
   });
-  app.addHook('preValidation', async (request) => {
-    refuse('body', inspectInput(request.body, { freeText: true, limits }));
-  });
+}
+
+/** Throws `RequestValidationError` when the path parameters or the query break the policy. */
+export function checkRequestLine(request: FastifyRequest, limits: InputLimits = DEFAULT_INPUT_LIMITS): void {
+  refuse('params', inspectInput(request.params, { freeText: false, limits }));
+  refuse('querystring', inspectInput(request.query, { freeText: true, limits }));
 }

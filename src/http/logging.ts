@@ -1,4 +1,4 @@
-import { LogController, type FastifyReply, type FastifyRequest } from 'fastify';
+import { LogController, type FastifyBaseLogger, type FastifyReply, type FastifyRequest } from 'fastify';
 import pino, { type Logger } from 'pino';
 import pinoPretty from 'pino-pretty';
 import type { Config } from '../config/config.js';
@@ -24,11 +24,14 @@ export function createLogger(
   if (config.logFormat === 'pretty') {
     return pino(options, pinoPretty({ colorize: process.stdout.isTTY, sync: true }));
   }
-  // Lines are gathered into writes of 4 KiB (or whatever is there after 100 ms): one write per
-  // line cost ~16 µs of CPU per request, one per 4 KiB ~9 µs (bench/ and docs/benchmarks.md).
-  // A crash may lose the last 100 ms of lines; a normal stop flushes them (flushLogger).
+  // Lines are gathered into writes of 4 KiB (or whatever is there after 100 ms), and each batch
+  // is written synchronously by the event loop: handing every batch to a thread-pool thread (the
+  // asynchronous mode) cost more CPU than the write itself, since each hand-off wakes two threads
+  // (docs/benchmarks.md, "The request log line"). One write per line cost more still. A crash may
+  // lose the last 100 ms of lines; a normal stop flushes them (flushLogger). As with pino's default
+  // destination, an output that stops being read (a full pipe) holds the process up.
   const buffering = config.logLevel === 'silent' ? {} : { minLength: 4096, periodicFlush: 100 };
-  return pino(options, pino.destination({ dest: destination, sync: false, ...buffering }));
+  return pino(options, pino.destination({ dest: destination, sync: true, ...buffering }));
 }
 
 /** Writes what the logger buffered (before the process exits). */
@@ -49,20 +52,38 @@ export class TesseraLogController extends LogController {
 
   override incomingRequest(request: FastifyRequest): void {
     // At info one line per request is enough; at debug, a request that never ends is visible.
-    request.log.debug({ method: request.method, path: request.url.split('?', 1)[0] }, 'incoming request');
+    if (logsAt(request.log, 'debug'))
+      request.log.debug({ method: request.method, path: pathOf(request.url) }, 'incoming request');
   }
 
   override requestCompleted(error: Error | null, request: FastifyRequest, reply: FastifyReply): void {
     const route = request.routeOptions.url;
+    const quiet = !error && route !== undefined && QUIET_ROUTES.has(route);
+    // Nothing is built for a line the level drops (most requests when silent, probes at info).
+    if (!logsAt(reply.log, error ? 'error' : quiet ? 'debug' : 'info')) return;
     const facts = {
       method: request.method,
-      path: request.url.split('?', 1)[0],
+      path: pathOf(request.url),
       route,
       statusCode: reply.statusCode,
       responseTime: reply.elapsedTime,
     };
     if (error) reply.log.error({ ...facts, err: error }, 'request errored');
-    else if (route !== undefined && QUIET_ROUTES.has(route)) reply.log.debug(facts, 'request completed');
+    else if (quiet) reply.log.debug(facts, 'request completed');
     else reply.log.info(facts, 'request completed');
   }
+}
+
+/** The path without its query string (filters may hold user data). */
+function pathOf(url: string): string {
+  const query = url.indexOf('?');
+  return query === -1 ? url : url.slice(0, query);
+}
+
+/** Whether a logger at its current level writes lines of `level` (Fastify's logger type has no isLevelEnabled). */
+function logsAt(log: FastifyBaseLogger, level: 'debug' | 'info' | 'error'): boolean {
+  if (log.level === 'silent') return false;
+  const current = pino.levels.values[log.level];
+  // An unknown (custom) level: let the logger decide.
+  return current === undefined || current <= pino.levels.values[level]!;
 }

@@ -1,4 +1,4 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import type { Clock } from '../core/shared/clock.js';
 import { DomainError } from '../core/shared/errors.js';
 
@@ -36,11 +36,14 @@ export function createRateLimiter(perSecond: number, clock: Clock) {
 
 export type RateLimiter = ReturnType<typeof createRateLimiter>;
 
-/** Counts every request of the scope against its actor; register it after `authenticateBearer`. */
-export function limitRequests(app: FastifyInstance, limiter: RateLimiter) {
-  app.addHook('onRequest', async (request) => {
+/**
+ * Counts a request against its actor; pass it to `authenticateBearer` as the step after
+ * authentication (one hook for both).
+ */
+export function limitRequests(limiter: RateLimiter): (request: FastifyRequest) => void {
+  return (request) => {
     if (request.actor) limiter.take(request.actor.id);
-  });
+  };
 }
 
 /**

@@ -1,6 +1,6 @@
-import type { Server } from 'node:http';
+import type { IncomingHttpHeaders, Server } from 'node:http';
 import type { Socket } from 'node:net';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { HttpLimitsConfig } from '../config/config.js';
 
 /**
@@ -36,29 +36,38 @@ export function applyServerLimits(server: Server, limits: HttpLimitsConfig) {
 /**
  * A request whose body has not fully arrived `bodyTimeoutMs` after it started is cut off: the
  * answer (in the owning face's format, built by `refusal`) is written and the connection closed.
+ * app.ts calls this from its one root `onRequest` hook. A request with neither `Content-Length`
+ * (above 0) nor `Transfer-Encoding` has no body in HTTP/1.1, so a GET sets no timer and no
+ * listeners.
  */
-export function enforceBodyTimeout(
-  app: FastifyInstance,
+export function watchBody(
+  request: FastifyRequest,
+  reply: FastifyReply,
   bodyTimeoutMs: number,
   refusal: (url: string, correlationId: string) => string,
-) {
-  app.addHook('onRequest', async (request, reply) => {
-    const raw = request.raw;
-    // Injected requests (app.inject) have no network socket to cut off.
-    if (raw.complete || typeof raw.socket?.end !== 'function') return;
-    const timer = setTimeout(() => {
-      if (raw.complete || raw.socket.destroyed) return;
-      request.log.info({ timeoutMs: bodyTimeoutMs }, 'request body did not arrive in time');
-      raw.socket.end(refusal(raw.url ?? '/', request.id));
-      raw.socket.destroySoon();
-    }, bodyTimeoutMs);
-    timer.unref();
-    const clear = () => clearTimeout(timer);
-    raw.once('end', clear);
-    // The request's own 'close' also fires when its socket closes; a listener on the socket
-    // itself would pile up on a keep-alive connection, one per request.
-    raw.once('close', clear);
-    // Once answered, a body still arriving (or never read) no longer holds anything open.
-    reply.raw.once('finish', clear);
-  });
+): void {
+  const raw = request.raw;
+  // Injected requests (app.inject) have no network socket to cut off.
+  if (raw.complete || typeof raw.socket?.end !== 'function' || !mayHaveBody(raw.headers)) return;
+  const timer = setTimeout(() => {
+    if (raw.complete || raw.socket.destroyed) return;
+    request.log.info({ timeoutMs: bodyTimeoutMs }, 'request body did not arrive in time');
+    raw.socket.end(refusal(raw.url ?? '/', request.id));
+    raw.socket.destroySoon();
+  }, bodyTimeoutMs);
+  timer.unref();
+  const clear = () => clearTimeout(timer);
+  raw.once('end', clear);
+  // The request's own 'close' also fires when its socket closes; a listener on the socket
+  // itself would pile up on a keep-alive connection, one per request.
+  raw.once('close', clear);
+  // Once answered, a body still arriving (or never read) no longer holds anything open.
+  reply.raw.once('finish', clear);
+}
+
+/** Whether the request's headers announce a body (RFC 9112 §6.3: Transfer-Encoding or Content-Length). */
+function mayHaveBody(headers: IncomingHttpHeaders): boolean {
+  if (headers['transfer-encoding'] !== undefined) return true;
+  const length = headers['content-length'];
+  return length !== undefined && length !== '0';
 }

@@ -11,13 +11,17 @@ const VENDOR_TYPE = /^application\/vnd\.pingidentity\./i;
 export function acceptPingOneMediaTypes(app: FastifyInstance) {
   // A vendor media type means an action: only a route declaring that action accepts it, so an
   // unknown or misplaced one (e.g. on PATCH) is 415 rather than read as plain JSON.
-  app.addHook('preParsing', async (request) => {
+  // A callback hook: no promise per request.
+  app.addHook('preParsing', (request, _reply, payload, done) => {
     const type = essence(request.headers['content-type']);
-    if (type === undefined || !VENDOR_TYPE.test(type)) return;
-    const declared = Object.keys(request.routeOptions.config.mediaTypeBodies ?? {});
-    if (!declared.some((known) => sameMediaType(known, type))) {
-      throw new DomainError('unsupported_media_type');
+    if (type !== undefined && VENDOR_TYPE.test(type)) {
+      const declared = Object.keys(request.routeOptions.config.mediaTypeBodies ?? {});
+      if (!declared.some((known) => sameMediaType(known, type))) {
+        done(new DomainError('unsupported_media_type'));
+        return;
+      }
     }
+    done(null, payload);
   });
   app.addContentTypeParser(VENDOR_TYPE, { parseAs: 'string' }, (_request, body, done) => {
     const text = String(body);

@@ -35,8 +35,7 @@ export const pingOneFace: FastifyPluginAsyncTypebox<PingOneFaceOptions> = async 
         }
         return sendPingOneError(request, reply, notFound());
       });
-      authenticateBearer(api, context.services.tokens);
-      limitRequests(api, options.limiter);
+      authenticateBearer(api, context.services.tokens, limitRequests(options.limiter));
       for (const routes of managementRoutes) routes(api, context);
     },
     { prefix: '/v1' },

@@ -20,12 +20,12 @@ export function registerUiPathAuth(
   app: FastifyInstance,
   deps: { tokens: TokensService; environments: EnvironmentsService; limiter: RateLimiter },
 ) {
-  authenticateBearer(app, deps.tokens);
-  // UiPath authorizes by the token's scopes only (core `authorize()` reads them through the actor).
-  app.addHook('onRequest', async (request) => {
+  const limit = limitRequests(deps.limiter);
+  authenticateBearer(app, deps.tokens, (request) => {
+    // UiPath authorizes by the token's scopes only (core `authorize()` reads them through the actor).
     request.actor = uipathActor(actorOf(request));
+    limit(request);
   });
-  limitRequests(app, deps.limiter);
   app.addHook('onRequest', async (request) => {
     const organization = organizationNameOf(request.params);
     if (organization !== undefined) {

@@ -58,6 +58,39 @@ for (const kind of STORES) {
       assert.equal(row?.name, 'Renamed');
     });
 
+    it("never answers another caller's uncommitted write (SQLite's direct read waits for the transaction)", async () => {
+      const nameOf = prepareQuery(1, (db: Db, id: string) =>
+        db.selectFrom('organizations').select('name').where('id', '=', id),
+      );
+      await opened.store.db
+        .updateTable('organizations')
+        .set({ name: 'Before' })
+        .where('id', '=', 'o1')
+        .execute();
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      let written!: () => void;
+      const wrote = new Promise<void>((resolve) => (written = resolve));
+      const transaction = opened.store.transaction(async (trx) => {
+        await trx.updateTable('organizations').set({ name: 'After' }).where('id', '=', 'o1').execute();
+        written();
+        await gate;
+      });
+      await wrote;
+      let committed = false;
+      const read = nameOf(opened.store.db, 'o1').then((rows) => ({ name: rows[0]?.name, committed }));
+      // Give a read that does not wait every chance to answer while the transaction is open.
+      for (let turn = 0; turn < 5; turn += 1) await new Promise((resolve) => setImmediate(resolve));
+      committed = true;
+      release();
+      await transaction;
+      const answer = await read;
+      // PostgreSQL reads the committed row at once; SQLite's one connection waits for the COMMIT.
+      assert.equal(answer.name, answer.committed ? 'After' : 'Before');
+      if (kind === 'sqlite') assert.equal(answer.committed, true);
+      assert.deepEqual(await nameOf(opened.store.db, 'o1'), [{ name: 'After' }]);
+    });
+
     it('refuses a builder that does not bind every argument as a value', async () => {
       const careless = prepareQuery(2, (db: Db, name: string, _unused: string) => byName(db, name, 0));
       await assert.rejects(careless(opened.store.db, 'Acme', 'unused'), /does not bind argument 1/);

@@ -28,6 +28,16 @@ export class ReadCache<T> {
 
   constructor(private readonly options: ReadCacheOptions) {}
 
+  /** The entry's value while it may still serve reads, else undefined (no load, no promise). */
+  peek(key: string): T | undefined {
+    const { ttlMs, tables, writes } = this.options;
+    if (ttlMs <= 0) return undefined;
+    const entry = this.entries.get(key);
+    if (entry && entry.version === writes.version(tables) && entry.expiresAt > performance.now())
+      return entry.value;
+    return undefined;
+  }
+
   async get(key: string, load: () => Promise<T>): Promise<T> {
     const { ttlMs, tables, writes, limit = 10_000 } = this.options;
     if (ttlMs <= 0) return load();

@@ -240,6 +240,17 @@ export function createTokensService({
     },
 
     /** Turns a bearer token into the calling actor, or throws 401 INVALID_TOKEN. */
+    /**
+     * The actor of a token already verified and whose actor is cached, without a promise (the
+     * hot path of every API call); undefined otherwise, and the caller awaits `authenticate`.
+     */
+    cachedActor(token: string | undefined): Actor | undefined {
+      if (token === undefined) return undefined;
+      const claims = verified.get(token);
+      if (!claims || claims.expiresAt <= nowIn(clock, claims.environmentId)) return undefined;
+      return (claims.userId === undefined ? actors : userActors).peek(token);
+    },
+
     async authenticate(token: string | undefined): Promise<Actor> {
       if (token === undefined || token === '') throw invalidToken();
       const claims = await verifyJwt(token);
