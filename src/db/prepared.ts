@@ -1,5 +1,6 @@
 import { createQueryId, type Compilable, type CompiledQuery, type QueryResult } from 'kysely';
 import { isPostgres } from './dialect.js';
+import { registerNamedStatement } from './postgres-statements.js';
 import type { Db } from './schema.js';
 
 /** Stands for the i-th argument while the query is compiled; never sent to a database. */
@@ -56,6 +57,8 @@ function prepare<A extends readonly unknown[], R>(
     let entry = compiled.get(kind);
     if (!entry) {
       entry = compile(db);
+      // PostgreSQL parses and plans it once per connection (postgres-statements.ts).
+      if (kind === 'postgres') registerNamedStatement(entry.query.sql);
       compiled.set(kind, entry);
     }
     const { query, sources } = entry;
