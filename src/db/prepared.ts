@@ -26,6 +26,18 @@ export function prepareQuery<A extends readonly unknown[], R>(
   return async (db, ...args) => (await run(db, args)).rows;
 }
 
+/**
+ * Like prepareQuery, for a statement that writes and answers rows (a `returning` clause, or
+ * PostgreSQL's data-modifying WITH clauses): plugins see it as a write.
+ */
+export function prepareWriteReturning<A extends readonly unknown[], R>(
+  arity: A['length'],
+  build: (db: Db, ...args: A) => Compilable<R>,
+): (db: Db, ...args: A) => Promise<R[]> {
+  const run = prepare(arity, build, true);
+  return async (db, ...args) => (await run(db, args)).rows;
+}
+
 /** Like prepareQuery, for an INSERT, UPDATE or DELETE; answers the number of rows it changed. */
 export function prepareWrite<A extends readonly unknown[]>(
   arity: A['length'],

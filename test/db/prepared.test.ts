@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { prepareQuery, prepareWrite } from '../../src/db/prepared.js';
+import { prepareQuery, prepareWrite, prepareWriteReturning } from '../../src/db/prepared.js';
 import type { Db } from '../../src/db/schema.js';
 import { STORES, useOpenedStore } from '../support/harness.js';
 
@@ -57,6 +57,36 @@ for (const kind of STORES) {
         .executeTakeFirst();
       assert.equal(row?.name, 'Renamed');
     });
+
+    if (kind === 'postgres')
+      it('reports the tables a WITH clause inserts into, and answers the rows of the statement', async () => {
+        const insertAndRead = prepareWriteReturning(2, (db: Db, id: string, name: string) =>
+          db
+            .with('added', (q) =>
+              q.insertInto('organizations').values({ id, name, created_at: 40 }).returning('id'),
+            )
+            .selectFrom('organizations')
+            .select('name')
+            .where('name', '=', 'Acme')
+            .orderBy('id'),
+        );
+        const before = opened.store.writes.version(['organizations']);
+        const rows = await insertAndRead(opened.store.db, 'o4', 'Fourth');
+        assert.deepEqual(
+          rows,
+          [{ name: 'Acme' }, { name: 'Acme' }],
+          'the WITH insert is not visible to its own statement',
+        );
+        assert.ok(opened.store.writes.version(['organizations']) > before);
+        const inTransaction = await opened.store.transaction((trx) => insertAndRead(trx, 'o5', 'Fifth'));
+        assert.equal(inTransaction.length, 2);
+        const added = await opened.store.db
+          .selectFrom('organizations')
+          .select('id')
+          .where('id', 'in', ['o4', 'o5'])
+          .execute();
+        assert.equal(added.length, 2);
+      });
 
     it('refuses a builder that does not bind every argument as a value', async () => {
       const careless = prepareQuery(2, (db: Db, name: string, _unused: string) => byName(db, name, 0));
