@@ -135,6 +135,13 @@ export function createUsersService({ store, clock, environments, passwords }: Us
     }
   }
 
+  /** `modify`, its locked read also telling whether the user's password is locked out. */
+  const modifyReadingLockout = (
+    environmentId: string,
+    id: string,
+    change: (trx: Db, user: User, passwordLockedOut: boolean | undefined) => Promise<User> | User,
+  ) => modify(environmentId, id, change, { readLockout: true });
+
   /**
    * Replaces or merges a user's profile. Answers the saved user and whether its password is
    * locked out, read inside the same transaction by the statement that locks the user (a read
@@ -150,43 +157,38 @@ export function createUsersService({ store, clock, environments, passwords }: Us
   ): Promise<{ user: User; passwordLockedOut: boolean }> {
     const env = await environments.require(environmentId);
     let passwordLockedOut = false;
-    const user = await modify(
-      environmentId,
-      id,
-      async (trx, current, lockedOut) => {
-        authorizeUser(actor, 'dir:update:user', env, current.populationId);
-        const details: ErrorDetail[] = [];
-        let { username, email } = current;
-        if (mode === 'replace' || changes.username !== undefined) {
-          if (changes.username === null || changes.username === undefined) details.push(required('username'));
-          else {
-            const problem = checkUsername(changes.username);
-            if (problem) details.push(problem);
-            username = changes.username;
-          }
-        }
-        if (mode === 'replace' || changes.email !== undefined) {
-          email = changes.email ?? undefined;
-          const problem = email === undefined ? undefined : checkEmail(email);
+    const user = await modifyReadingLockout(environmentId, id, async (trx, current, lockedOut) => {
+      authorizeUser(actor, 'dir:update:user', env, current.populationId);
+      const details: ErrorDetail[] = [];
+      let { username, email } = current;
+      if (mode === 'replace' || changes.username !== undefined) {
+        if (changes.username === null || changes.username === undefined) details.push(required('username'));
+        else {
+          const problem = checkUsername(changes.username);
           if (problem) details.push(problem);
+          username = changes.username;
         }
-        const profile = await nextProfile(
-          trx,
-          store.dialect,
-          env,
-          id,
-          current.profile,
-          changes.profile,
-          mode,
-          details,
-        );
-        const next = { ...current, username, email, profile };
-        await audit(trx, actor, next, { type: 'USER.UPDATED' });
-        passwordLockedOut = lockedOut === true;
-        return next;
-      },
-      { readLockout: true },
-    );
+      }
+      if (mode === 'replace' || changes.email !== undefined) {
+        email = changes.email ?? undefined;
+        const problem = email === undefined ? undefined : checkEmail(email);
+        if (problem) details.push(problem);
+      }
+      const profile = await nextProfile(
+        trx,
+        store.dialect,
+        env,
+        id,
+        current.profile,
+        changes.profile,
+        mode,
+        details,
+      );
+      const next = { ...current, username, email, profile };
+      await audit(trx, actor, next, { type: 'USER.UPDATED' });
+      passwordLockedOut = lockedOut === true;
+      return next;
+    });
     return { user, passwordLockedOut };
   }
 
