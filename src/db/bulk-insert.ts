@@ -1,5 +1,6 @@
 import { createQueryId, type CompiledQuery, type Insertable } from 'kysely';
 import { isPostgres } from './dialect.js';
+import { registerNamedStatement } from './postgres-statements.js';
 import type { Database, Db } from './schema.js';
 
 /** Rows per multi-row INSERT: well under both stores' bound-parameter limits for our tables. */
@@ -59,6 +60,9 @@ export function prepareBulkInsert<T extends keyof Database>(
       let entry = compiled.get(key);
       if (!entry) {
         entry = compile(db, chunk.length);
+        // One row is the hot case (an activity about one resource): a named statement on
+        // PostgreSQL (postgres-statements.ts). Larger chunks (imports) stay unnamed.
+        if (kind === 'postgres' && chunk.length === 1) registerNamedStatement(entry.query.sql);
         compiled.set(key, entry);
       }
       const { query, sources } = entry;

@@ -2,6 +2,7 @@ import Database from 'better-sqlite3';
 import pg from 'pg';
 import {
   PostgresAdapter,
+  type PostgresPool,
   SqliteDialect,
   sql,
   type Dialect as KyselyDialect,
@@ -12,6 +13,7 @@ import {
 } from 'kysely';
 import type { StoreConfig } from '../config/config.js';
 import { SchemaScopedPostgresDialect } from './postgres-introspector.js';
+import { namingStatements } from './postgres-statements.js';
 
 /**
  * Everything that differs between SQLite and PostgreSQL lives here: connection setup, value
@@ -177,7 +179,8 @@ function postgresDialect(url: string, searchPath?: string): StoreDialect {
   });
   return {
     kind: 'postgres',
-    kysely: new SchemaScopedPostgresDialect({ pool }),
+    // Registered hot texts run as named statements (parsed and planned once per connection).
+    kysely: new SchemaScopedPostgresDialect({ pool: namingStatements(pool) as unknown as PostgresPool }),
     jsonText(column, path) {
       return sql<string | null>`(${sql.ref(column)}::jsonb #>> ${sql.lit('{' + path.join(',') + '}')})`;
     },

@@ -1,5 +1,6 @@
 import { createQueryId, type Compilable, type CompiledQuery, type QueryResult } from 'kysely';
 import { isPostgres } from './dialect.js';
+import { registerNamedStatement } from './postgres-statements.js';
 import type { Db } from './schema.js';
 
 /** Stands for the i-th argument while the query is compiled; never sent to a database. */
@@ -54,6 +55,18 @@ function readNowOf(db: Db): ReadNow | undefined {
   return (db as Db & { [READ_NOW]?: ReadNow })[READ_NOW];
 }
 
+/**
+ * Like prepareQuery, for a statement that writes and answers rows (a `returning` clause, or
+ * PostgreSQL's data-modifying WITH clauses): plugins see it as a write.
+ */
+export function prepareWriteReturning<A extends readonly unknown[], R>(
+  arity: A['length'],
+  build: (db: Db, ...args: A) => Compilable<R>,
+): (db: Db, ...args: A) => Promise<R[]> {
+  const { run } = prepare(arity, build, true);
+  return async (db, ...args) => (await run(db, args)).rows;
+}
+
 /** Like prepareQuery, for an INSERT, UPDATE or DELETE; answers the number of rows it changed. */
 export function prepareWrite<A extends readonly unknown[]>(
   arity: A['length'],
@@ -86,6 +99,8 @@ function prepare<A extends readonly unknown[], R>(
     let entry = compiled.get(kind);
     if (!entry) {
       entry = compile(db);
+      // PostgreSQL parses and plans it once per connection (postgres-statements.ts).
+      if (kind === 'postgres') registerNamedStatement(entry.query.sql);
       compiled.set(kind, entry);
     }
     const { query, sources } = entry;

@@ -2,6 +2,7 @@ import {
   AliasNode,
   DeleteQueryNode,
   InsertQueryNode,
+  SelectQueryNode,
   TableNode,
   UpdateQueryNode,
   type KyselyPlugin,
@@ -55,10 +56,20 @@ function tableName(node: OperationNode | undefined): string | undefined {
   return undefined;
 }
 
-function writtenTables(node: RootOperationNode): string[] {
+function writtenTables(node: OperationNode): string[] {
   let names: Array<string | undefined> = [];
   if (InsertQueryNode.is(node)) names = [tableName(node.into)];
   else if (UpdateQueryNode.is(node)) names = [tableName(node.table)];
   else if (DeleteQueryNode.is(node)) names = node.from.froms.map(tableName);
-  return names.filter((name): name is string => name !== undefined);
+  const written = names.filter((name): name is string => name !== undefined);
+  // PostgreSQL's data-modifying WITH clauses (`with a as (insert …) select …`) write too.
+  const ctes =
+    (InsertQueryNode.is(node) ||
+    UpdateQueryNode.is(node) ||
+    DeleteQueryNode.is(node) ||
+    SelectQueryNode.is(node)
+      ? node.with?.expressions
+      : undefined) ?? [];
+  for (const cte of ctes) written.push(...writtenTables(cte.expression));
+  return written;
 }

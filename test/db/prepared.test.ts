@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { prepareQuery, prepareWrite } from '../../src/db/prepared.js';
+import { prepareQuery, prepareWrite, prepareWriteReturning } from '../../src/db/prepared.js';
 import type { Db } from '../../src/db/schema.js';
 import { STORES, useOpenedStore } from '../support/harness.js';
 
@@ -62,23 +62,23 @@ for (const kind of STORES) {
       const nameOf = prepareQuery(1, (db: Db, id: string) =>
         db.selectFrom('organizations').select('name').where('id', '=', id),
       );
+      // A row of its own: the other tests count the 'Acme' rows.
       await opened.store.db
-        .updateTable('organizations')
-        .set({ name: 'Before' })
-        .where('id', '=', 'o1')
+        .insertInto('organizations')
+        .values({ id: 'o9', name: 'Before', created_at: 90 })
         .execute();
       let release!: () => void;
       const gate = new Promise<void>((resolve) => (release = resolve));
       let written!: () => void;
       const wrote = new Promise<void>((resolve) => (written = resolve));
       const transaction = opened.store.transaction(async (trx) => {
-        await trx.updateTable('organizations').set({ name: 'After' }).where('id', '=', 'o1').execute();
+        await trx.updateTable('organizations').set({ name: 'After' }).where('id', '=', 'o9').execute();
         written();
         await gate;
       });
       await wrote;
       let committed = false;
-      const read = nameOf(opened.store.db, 'o1').then((rows) => ({ name: rows[0]?.name, committed }));
+      const read = nameOf(opened.store.db, 'o9').then((rows) => ({ name: rows[0]?.name, committed }));
       // Give a read that does not wait every chance to answer while the transaction is open.
       for (let turn = 0; turn < 5; turn += 1) await new Promise((resolve) => setImmediate(resolve));
       committed = true;
@@ -88,8 +88,38 @@ for (const kind of STORES) {
       // PostgreSQL reads the committed row at once; SQLite's one connection waits for the COMMIT.
       assert.equal(answer.name, answer.committed ? 'After' : 'Before');
       if (kind === 'sqlite') assert.equal(answer.committed, true);
-      assert.deepEqual(await nameOf(opened.store.db, 'o1'), [{ name: 'After' }]);
+      assert.deepEqual(await nameOf(opened.store.db, 'o9'), [{ name: 'After' }]);
     });
+
+    if (kind === 'postgres')
+      it('reports the tables a WITH clause inserts into, and answers the rows of the statement', async () => {
+        const insertAndRead = prepareWriteReturning(2, (db: Db, id: string, name: string) =>
+          db
+            .with('added', (q) =>
+              q.insertInto('organizations').values({ id, name, created_at: 40 }).returning('id'),
+            )
+            .selectFrom('organizations')
+            .select('name')
+            .where('name', '=', 'Acme')
+            .orderBy('id'),
+        );
+        const before = opened.store.writes.version(['organizations']);
+        const rows = await insertAndRead(opened.store.db, 'o4', 'Fourth');
+        assert.deepEqual(
+          rows,
+          [{ name: 'Acme' }, { name: 'Acme' }],
+          'the WITH insert is not visible to its own statement',
+        );
+        assert.ok(opened.store.writes.version(['organizations']) > before);
+        const inTransaction = await opened.store.transaction((trx) => insertAndRead(trx, 'o5', 'Fifth'));
+        assert.equal(inTransaction.length, 2);
+        const added = await opened.store.db
+          .selectFrom('organizations')
+          .select('id')
+          .where('id', 'in', ['o4', 'o5'])
+          .execute();
+        assert.equal(added.length, 2);
+      });
 
     it('refuses a builder that does not bind every argument as a value', async () => {
       const careless = prepareQuery(2, (db: Db, name: string, _unused: string) => byName(db, name, 0));

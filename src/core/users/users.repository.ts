@@ -1,7 +1,7 @@
 // Over 300 lines: every statement on the users table lives here (reads, lists and filters, writes,
 // the bulk import), so that the queries and their indexes (migration 0012) are read together.
 import { sql, type RawBuilder, type Selectable, type SqlBool, type Updateable } from 'kysely';
-import { isPostgres, lockingRows, type StoreDialect } from '../../db/dialect.js';
+import { lockingRows, type StoreDialect } from '../../db/dialect.js';
 import { prepareBulkInsert } from '../../db/bulk-insert.js';
 import { prepareQuery, prepareWrite } from '../../db/prepared.js';
 import { matchText } from '../../db/text-match.js';
@@ -60,11 +60,9 @@ export async function findUser(
   id: string,
   options: { forUpdate?: boolean } = {},
 ): Promise<User | undefined> {
-  // SQLite has no row locks; its single writer connection serialises transactions instead.
-  const rows =
-    options.forUpdate && isPostgres(db)
-      ? await lockingRows(db, selectUser(db, environmentId, id)).execute()
-      : await selectUserPrepared(db, environmentId, id);
+  const rows = options.forUpdate
+    ? await selectUserLocked(db, environmentId, id)
+    : await selectUserPrepared(db, environmentId, id);
   return rows[0] ? toUser(rows[0]) : undefined;
 }
 
@@ -74,11 +72,27 @@ const selectUser = (db: Db, environmentId: string, id: string) =>
 /** Every API call on a user starts here. */
 const selectUserPrepared = prepareQuery(2, selectUser);
 
-/** The user and whether its password is locked out at `now`, in one statement (GET user). */
-const selectUserWithLockout = prepareQuery(3, (db: Db, environmentId: string, id: string, now: number) =>
+/**
+ * The same row locked for the transaction (every user write starts here). SQLite has no row
+ * locks; its single writer connection serialises transactions instead.
+ */
+const selectUserLocked = prepareQuery(2, (db: Db, environmentId: string, id: string) =>
+  lockingRows(db, selectUser(db, environmentId, id)),
+);
+
+const userWithLockout = (db: Db, environmentId: string, id: string, now: number) =>
   selectUser(db, environmentId, id).select((eb) =>
     passwordLockedOutColumn(eb, now).as('password_locked_out'),
-  ),
+  );
+
+/** The user and whether its password is locked out at `now`, in one statement (GET user). */
+const selectUserWithLockout = prepareQuery(3, userWithLockout);
+
+/** The same, the user's row locked for the transaction (PUT and PATCH: one round trip fewer). */
+const selectUserWithLockoutLocked = prepareQuery(
+  3,
+  (db: Db, environmentId: string, id: string, now: number) =>
+    lockingRows(db, userWithLockout(db, environmentId, id, now)),
 );
 
 export async function findUserWithLockout(
@@ -86,8 +100,10 @@ export async function findUserWithLockout(
   environmentId: string,
   id: string,
   now: number,
+  options: { forUpdate?: boolean } = {},
 ): Promise<{ user: User; passwordLockedOut: boolean } | undefined> {
-  const row = (await selectUserWithLockout(db, environmentId, id, now))[0];
+  const select = options.forUpdate ? selectUserWithLockoutLocked : selectUserWithLockout;
+  const row = (await select(db, environmentId, id, now))[0];
   return row ? { user: toUser(row), passwordLockedOut: Boolean(row.password_locked_out) } : undefined;
 }
 

@@ -198,21 +198,28 @@ export async function pendingCounts(
   return new Map(rows.map((r) => [r.subscription_id, Number(r.count)]));
 }
 
-/** Every audited write reads these (compiled once: building it cost more than running it). */
-const selectSubscriptionFilters = prepareQuery(1, (db: Db, environmentId: string) =>
+/**
+ * The subscriptions' filters of an environment: every audited write reads them. `db` may be a
+ * query creator holding WITH clauses (the activity's INSERTs on PostgreSQL, activities.repository).
+ */
+export const subscriptionFiltersQuery = (db: Pick<Db, 'selectFrom'>, environmentId: string) =>
   db
     .selectFrom('webhook_subscriptions')
     .select(['id', 'filter_options'])
-    .where('environment_id', '=', environmentId),
-);
+    .where('environment_id', '=', environmentId);
+
+/** Compiled once: building it cost more than running it. */
+const selectSubscriptionFilters = prepareQuery(1, subscriptionFiltersQuery);
+
+export type SubscriptionFilters = { id: string; filter: SubscriptionFilter }[];
+
+/** The rows of `subscriptionFiltersQuery`, parsed. */
+export const toSubscriptionFilters = (rows: readonly { id: string; filter_options: string }[]) =>
+  rows.map((r) => ({ id: r.id, filter: JSON.parse(r.filter_options) as SubscriptionFilter }));
 
 /** Subscriptions of an environment, for matching a new activity (enabled or not: see docs). */
-export async function subscriptionFilters(
-  db: Db,
-  environmentId: string,
-): Promise<{ id: string; filter: SubscriptionFilter }[]> {
-  const rows = await selectSubscriptionFilters(db, environmentId);
-  return rows.map((r) => ({ id: r.id, filter: JSON.parse(r.filter_options) as SubscriptionFilter }));
+export async function subscriptionFilters(db: Db, environmentId: string): Promise<SubscriptionFilters> {
+  return toSubscriptionFilters(await selectSubscriptionFilters(db, environmentId));
 }
 
 export async function insertOutboxRow(

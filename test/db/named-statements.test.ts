@@ -1,0 +1,59 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { sql } from 'kysely';
+import { prepareQuery } from '../../src/db/prepared.js';
+import type { Db } from '../../src/db/schema.js';
+import { STORES, openTestStore, useOpenedStore } from '../support/harness.js';
+
+const organization = prepareQuery(1, (db: Db, id: string) =>
+  db.selectFrom('organizations').selectAll().where('id', '=', id),
+);
+
+/** Runs the prepared read on (about) every pooled connection at once. */
+const onEveryConnection = (db: Db, id: string) =>
+  Promise.all(Array.from({ length: 12 }, () => organization(db, id)));
+
+for (const kind of STORES) {
+  describe(`prepared statements across schema changes [${kind}]`, () => {
+    const opened = useOpenedStore(kind, async (store) => {
+      await store.db.insertInto('organizations').values({ id: 'o1', name: 'Acme', created_at: 10 }).execute();
+    });
+
+    it('keeps answering a prepared `select *` after another process adds a column', async () => {
+      for (const rows of await onEveryConnection(opened.store.db, 'o1')) assert.equal(rows[0]?.name, 'Acme');
+      // A second store on the same database stands for another Tessera process migrating it.
+      const other = await openTestStore(opened.location);
+      try {
+        await sql`alter table organizations add column note text default 'added'`.execute(other.db);
+      } finally {
+        await other.close();
+      }
+      for (const rows of await onEveryConnection(opened.store.db, 'o1')) {
+        assert.equal(rows[0]?.name, 'Acme');
+        assert.equal((rows[0] as Record<string, unknown>).note, 'added');
+      }
+      const inTransaction = await opened.store.transaction((trx) => organization(trx, 'o1'));
+      assert.equal((inTransaction[0] as Record<string, unknown>).note, 'added');
+    });
+  });
+}
+
+if (STORES.includes('postgres')) {
+  describe('named statements [postgres]', () => {
+    const opened = useOpenedStore('postgres');
+
+    it('runs prepared queries as statements the connection keeps, and other queries unnamed', async () => {
+      const kept = await opened.store.transaction(async (trx) => {
+        await organization(trx, 'nobody');
+        await trx.selectFrom('organizations').select('name').where('name', '=', 'Unprepared').execute();
+        const { rows } = await sql<{ statement: string }>`
+          select statement from pg_prepared_statements where from_sql = false
+        `.execute(trx);
+        return rows.map((row) => row.statement);
+      });
+      assert.ok(kept.some((text) => text.startsWith('select * from "organizations" where "id" = $1')));
+      assert.ok(kept.includes('begin'), 'BEGIN is named too');
+      assert.ok(!kept.some((text) => text.includes('Unprepared') || text.includes('"name" = $1')));
+    });
+  });
+}
