@@ -141,28 +141,6 @@ const recordValues = (record: PasswordRecord, now: number) => ({
   updated_at: now,
 });
 
-const bulkInsertRecords = prepareBulkInsert('user_passwords', [
-  'user_id',
-  'environment_id',
-  'hash',
-  'must_change',
-  'last_changed_at',
-  'failed_attempts',
-  'locked_at',
-  'unlock_at',
-  'recovery_code_hash',
-  'recovery_expires_at',
-  'updated_at',
-]);
-
-/** Inserts the records of users that have none yet (bulk import), with multi-row statements. */
-export async function insertRecords(db: Db, records: readonly PasswordRecord[], now: number): Promise<void> {
-  await bulkInsertRecords(
-    db,
-    records.map((r) => ({ user_id: r.userId, environment_id: r.environmentId, ...recordValues(r, now) })),
-  );
-}
-
 const RECORD_COLUMNS = [
   'hash',
   'must_change',
@@ -174,6 +152,20 @@ const RECORD_COLUMNS = [
   'recovery_expires_at',
   'updated_at',
 ] as const;
+
+const bulkInsertRecords = prepareBulkInsert('user_passwords', [
+  'user_id',
+  'environment_id',
+  ...RECORD_COLUMNS,
+]);
+
+/** Inserts the records of users that have none yet (bulk import), with multi-row statements. */
+export async function insertRecords(db: Db, records: readonly PasswordRecord[], now: number): Promise<void> {
+  await bulkInsertRecords(
+    db,
+    records.map((r) => ({ user_id: r.userId, environment_id: r.environmentId, ...recordValues(r, now) })),
+  );
+}
 
 /** One statement whether or not the user has a record yet (a first set inserts it). */
 const upsertRecord = prepareWrite(
