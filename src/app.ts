@@ -118,7 +118,15 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     server.setValidatorCompiler(validators.compiler);
     server.setSerializerCompiler(serializer);
     const credentialThrottle = createCredentialThrottle(config.credentialThrottle, services.clock);
-    server.decorate('tessera', { config, services, validators, credentialThrottle } satisfies TesseraContext);
+    const compileSerializer = (schema: object) =>
+      serializer({ schema, method: 'GET', url: '', httpStatus: '200' }) as (data: unknown) => string;
+    server.decorate('tessera', {
+      config,
+      services,
+      validators,
+      credentialThrottle,
+      compileSerializer,
+    } satisfies TesseraContext);
     decorateActor(server);
     server.addHook('onResponse', (request, reply, done) => {
       metrics.observeRequest(request, reply);

@@ -21,6 +21,11 @@ export interface TesseraContext {
   readonly validators: Validators;
   /** Failed client authentications, one budget per client and per address across all faces. */
   readonly credentialThrottle: CredentialThrottle;
+  /**
+   * The app's response serializer for `schema` (the compiler every route's response schema goes
+   * through), for a body a route writes itself piece by piece (`src/http/pooled-body.ts`).
+   */
+  readonly compileSerializer: (schema: object) => (data: unknown) => string;
 }
 
 declare module 'fastify' {

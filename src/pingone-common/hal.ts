@@ -26,18 +26,13 @@ export interface CollectionPage<T> {
   readonly count?: number | undefined;
 }
 
-/**
- * A PingOne collection: `{_links: {self, next?}, _embedded: {<key>: [...]}, count, size}`.
- * `self` keeps the request's query; `next` carries the cursor and the page size.
- */
-export function collection<T, W>(
+/** A collection's `_links`: `self` keeps the request's query; `next` carries the cursor and the page size. */
+export function collectionLinks(
   hal: Hal,
   path: string,
   query: Record<string, string | number | undefined>,
-  key: string,
-  page: CollectionPage<T>,
-  toWire: (item: T) => W,
-) {
+  page: Pick<CollectionPage<unknown>, 'nextCursor'>,
+): Links {
   const url = (extra: Record<string, string | number | undefined>) => {
     const params = new URLSearchParams();
     for (const [name, value] of Object.entries({ ...query, ...extra })) {
@@ -48,8 +43,20 @@ export function collection<T, W>(
   };
   const links: Links = { self: { href: url({}) } };
   if (page.nextCursor) links.next = { href: url({ cursor: page.nextCursor }) };
+  return links;
+}
+
+/** A PingOne collection: `{_links: {self, next?}, _embedded: {<key>: [...]}, count, size}`. */
+export function collection<T, W>(
+  hal: Hal,
+  path: string,
+  query: Record<string, string | number | undefined>,
+  key: string,
+  page: CollectionPage<T>,
+  toWire: (item: T) => W,
+) {
   return {
-    _links: links,
+    _links: collectionLinks(hal, path, query, page),
     _embedded: { [key]: page.items.map(toWire) },
     ...(page.count !== undefined ? { count: page.count } : {}),
     size: page.items.length,
