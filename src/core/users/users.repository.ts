@@ -126,12 +126,27 @@ export async function insertUsers(db: Db, users: readonly User[]): Promise<void>
 
 /**
  * Writes `user` if nobody changed it since it was read (revision check); returns false when a
- * concurrent writer got there first, so the caller can retry on fresh data.
+ * concurrent writer got there first, so the caller can retry on fresh data. Given the row as it
+ * was read (`previous`), only the columns whose stored value changes are SET: SQLite rewrites
+ * every index over a SET column (and checks its foreign key) even when the value is the same,
+ * so a profile change would otherwise also rewrite the username, email and population indexes.
  */
-export async function updateUser(db: Db, user: User, readRevision: number): Promise<boolean> {
+export async function updateUser(
+  db: Db,
+  user: User,
+  readRevision: number,
+  previous?: User,
+): Promise<boolean> {
   const row = toRow(user);
-  const values = USER_ROW_COLUMNS.map((column) => row[column]);
-  return (await updateUserRow(db, user.id, readRevision, readRevision + 1, ...values)) === 1;
+  const before = previous && toRow(previous);
+  let mask = 0;
+  const values: unknown[] = [];
+  USER_ROW_COLUMNS.forEach((column, index) => {
+    if (before && column !== 'updated_at' && row[column] === before[column]) return;
+    mask |= 1 << index;
+    values.push(row[column]);
+  });
+  return (await updateUserRow(mask)(db, user.id, readRevision, readRevision + 1, ...values)) === 1;
 }
 
 const USER_ROW_COLUMNS = [
@@ -160,19 +175,40 @@ const bulkInsertUsers = prepareBulkInsert('users', [
   ...USER_ROW_COLUMNS,
 ]);
 
-/** Every user change ends here; optimistic on `revision` (see users.service modify). */
-const updateUserRow = prepareWrite(
-  3 + USER_ROW_COLUMNS.length,
-  (db: Db, id: unknown, readRevision: unknown, nextRevision: unknown, ...values: unknown[]) =>
-    db
-      .updateTable('users')
-      .set({
-        ...Object.fromEntries(USER_ROW_COLUMNS.map((column, index) => [column, values[index]])),
-        revision: nextRevision,
-      } as Updateable<UsersTable>)
-      .where('id', '=', id as string)
-      .where('revision', '=', readRevision as number),
-);
+type UpdateUserRow = (
+  db: Db,
+  id: unknown,
+  readRevision: unknown,
+  nextRevision: unknown,
+  ...values: unknown[]
+) => Promise<number>;
+
+/**
+ * Every user change ends here; optimistic on `revision` (see users.service modify). One prepared
+ * UPDATE per set of changed columns (`mask`, bit i = USER_ROW_COLUMNS[i]), compiled on first use:
+ * like every prepared statement, its SQL text is a pure function of the code.
+ */
+const updateUserRows = new Map<number, UpdateUserRow>();
+function updateUserRow(mask: number): UpdateUserRow {
+  let prepared = updateUserRows.get(mask);
+  if (!prepared) {
+    const columns = USER_ROW_COLUMNS.filter((_, index) => mask & (1 << index));
+    prepared = prepareWrite(
+      3 + columns.length,
+      (db: Db, id: unknown, readRevision: unknown, nextRevision: unknown, ...values: unknown[]) =>
+        db
+          .updateTable('users')
+          .set({
+            ...Object.fromEntries(columns.map((column, index) => [column, values[index]])),
+            revision: nextRevision,
+          } as Updateable<UsersTable>)
+          .where('id', '=', id as string)
+          .where('revision', '=', readRevision as number),
+    );
+    updateUserRows.set(mask, prepared);
+  }
+  return prepared;
+}
 
 /** Deletes the user and its role assignments (they name their actor without a foreign key). */
 export async function deleteUser(db: Db, id: string): Promise<void> {

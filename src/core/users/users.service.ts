@@ -120,7 +120,7 @@ export function createUsersService({ store, clock, environments, passwords }: Us
           const next = await change(trx, current, passwordLockedOut);
           const saved = { ...next, updatedAt: clock.now(), revision: current.revision + 1 };
           try {
-            if (!(await updateUser(trx, saved, current.revision))) throw new RevisionConflict();
+            if (!(await updateUser(trx, saved, current.revision, current))) throw new RevisionConflict();
           } catch (error) {
             if (store.dialect.isUniqueViolation(error, 'users_username_unique'))
               throw uniquenessViolation('username');
