@@ -103,9 +103,10 @@ export function createPasswordPoliciesService({
 
   /**
    * The policy in effect for a user of `populationId`: the population's policy, else the
-   * environment's default. Undefined only if the environment has no policy at all.
+   * environment's default. Undefined only if the environment has no policy at all. Outside a
+   * transaction it may come from the cache (dropped on writes to populations or policies); inside
+   * one it is read afresh.
    */
-  /** The population's policy, or the environment's default; read afresh inside a transaction. */
   async function effectivePolicy(
     db: Db,
     environmentId: string,

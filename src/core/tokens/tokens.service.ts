@@ -239,7 +239,6 @@ export function createTokensService({
       return { accessToken, expiresIn, scopes: requested };
     },
 
-    /** Turns a bearer token into the calling actor, or throws 401 INVALID_TOKEN. */
     /**
      * The actor of a token already verified and whose actor is cached, without a promise (the
      * hot path of every API call); undefined otherwise, and the caller awaits `authenticate`.
@@ -251,6 +250,7 @@ export function createTokensService({
       return (claims.userId === undefined ? actors : userActors).peek(token);
     },
 
+    /** Turns a bearer token into the calling actor, or throws 401 INVALID_TOKEN. */
     async authenticate(token: string | undefined): Promise<Actor> {
       if (token === undefined || token === '') throw invalidToken();
       const claims = await verifyJwt(token);
