@@ -7,8 +7,8 @@ import type { Config } from '../config/config.js';
 const QUIET_ROUTES = new Set(['/health/live', '/health/ready', '/metrics']);
 
 /**
- * Tessera's logger. JSON lines on stdout by default, written asynchronously and in batches
- * (pino's sonic-boom, no write per line: this is what keeps info logging cheap, see bench/). With
+ * Tessera's logger. JSON lines on stdout by default, written in batches (pino's sonic-boom, no
+ * write per line: this is what keeps info logging cheap, see below and bench/). With
  * `LOG_FORMAT=pretty`, human-readable lines for a terminal. Authorization headers are redacted;
  * bodies are never logged.
  */
