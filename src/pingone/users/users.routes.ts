@@ -177,34 +177,29 @@ export function usersRoutes(
     },
   );
 
+  /** PUT and PATCH: the service's write, answered with the user and its password lockout. */
+  const updateUser = async (
+    write: typeof services.users.patchWithLockout,
+    actor: ReturnType<typeof actorOf>,
+    { envID, userID }: { envID: string; userID: string },
+    body: Parameters<typeof toUserChanges>[0],
+  ) => {
+    const { user, passwordLockedOut } = await write(actor, envID, userID, toUserChanges(body));
+    return userWire(hal, user, { now: services.clock.now(), canAuthenticate: !passwordLockedOut });
+  };
+
   app.put(
     '/environments/:envID/users/:userID',
     { schema: { tags, params: UserParams, body: UserUpdateBody, response: responses({ 200: UserSchema }) } },
-    async (request) => {
-      const { envID, userID } = request.params;
-      const { user, passwordLockedOut } = await services.users.replaceWithLockout(
-        actorOf(request),
-        envID,
-        userID,
-        toUserChanges(request.body),
-      );
-      return userWire(hal, user, { now: services.clock.now(), canAuthenticate: !passwordLockedOut });
-    },
+    async (request) =>
+      updateUser(services.users.replaceWithLockout, actorOf(request), request.params, request.body),
   );
 
   app.patch(
     '/environments/:envID/users/:userID',
     { schema: { tags, params: UserParams, body: UserUpdateBody, response: responses({ 200: UserSchema }) } },
-    async (request) => {
-      const { envID, userID } = request.params;
-      const { user, passwordLockedOut } = await services.users.patchWithLockout(
-        actorOf(request),
-        envID,
-        userID,
-        toUserChanges(request.body),
-      );
-      return userWire(hal, user, { now: services.clock.now(), canAuthenticate: !passwordLockedOut });
-    },
+    async (request) =>
+      updateUser(services.users.patchWithLockout, actorOf(request), request.params, request.body),
   );
 
   app.delete(
