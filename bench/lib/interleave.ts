@@ -26,8 +26,14 @@ export interface Interleaved {
   readonly bursts: readonly LoadResult[];
 }
 
-/** Rounds of bursts: enough to outlast a swing of the machine's load, short enough for one run. */
-export const roundsOf = (options: BenchOptions) => (options.quick ? 3 : 5);
+/**
+ * Rounds of bursts and each burst's seconds. Many short rounds rather than a few long ones: the
+ * target's CPU per request moves in steps of a few seconds (a major GC, the machine's load), and
+ * with 5 rounds of 2.5 s one such step falling on one side moved the figure by 10–15 points
+ * (docs/benchmarks.md, "Info logging: the measure"); 16 rounds of 1 s spread them over both sides.
+ */
+export const roundsOf = (options: BenchOptions) => (options.quick ? 6 : 16);
+export const burstSecondsOf = (options: BenchOptions) => (options.quick ? 0.5 : 1);
 
 export const median = (values: readonly number[]) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -35,8 +41,8 @@ export const median = (values: readonly number[]) => {
 };
 
 /**
- * Loads two running targets in turn, a short burst each (a, b, a, b… `roundsOf(options)` rounds of
- * `options.duration / 2` s, after one uncounted warm-up each), so a change in the machine's load hits both
+ * Loads two running targets in turn, a short burst each (a, b, b, a… `roundsOf(options)` rounds of
+ * `burstSecondsOf(options)` s, after one uncounted warm-up each), so a change in the machine's load hits both
  * alike. Both sides report their rate over all bursts and their server CPU time per request; the
  * per-round ratios b/a of req/s and of CPU per request are also returned (their medians are
  * robust to one disturbed round).
@@ -47,7 +53,7 @@ export async function interleave(
   options: BenchOptions,
 ): Promise<{ a: Interleaved; b: Interleaved; roundRatios: number[]; roundCpuRatios: number[] }> {
   const rounds = roundsOf(options);
-  const burst = Math.max(1, options.duration / 2);
+  const burst = burstSecondsOf(options);
   const runs: [LoadResult[], LoadResult[]] = [[], []];
   const cpu: [number, number] = [0, 0];
   const load = (side: Contender, seconds: number) =>
