@@ -42,6 +42,13 @@ export interface StoreDialect {
    * transaction, no query in flight), else answers undefined (`prepareQuery`'s fast path).
    */
   readonly readNow?: (sqlText: string, parameters: readonly unknown[]) => unknown[] | undefined;
+  /**
+   * SQLite: a number that changes whenever another connection to the file (another process, such
+   * as the CLI's import) has committed since the last call: `PRAGMA data_version`. This
+   * connection's own commits do not change it (the store's write watcher sees those). Undefined
+   * while a transaction or query holds the connection. Absent on PostgreSQL (no cheap check).
+   */
+  readonly commitsByOthers?: () => number | undefined;
   /** SQLite: the whole database as bytes (`sqlite3_serialize`); undefined on PostgreSQL. */
   image(): Buffer | undefined;
   close(): Promise<void>;
@@ -105,6 +112,9 @@ function sqliteDialect(filename: string, image?: Buffer): StoreDialect {
   database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = ON');
   const wrapped = wrapSqlite(database);
+  // About 3.7 µs of CPU (it opens a read transaction: the WAL read-mark lock), a third or less of
+  // the one-row user read it lets a warm cache skip.
+  const dataVersion = database.prepare('pragma data_version').pluck();
   // Kysely serialises the one connection with a mutex; `held` mirrors it (acquired until
   // released), so readNow never runs inside someone's transaction.
   let held = 0;
@@ -133,6 +143,7 @@ function sqliteDialect(filename: string, image?: Buffer): StoreDialect {
       const statement = wrapped.prepare(sqlText);
       return statement.reader ? statement.all(parameters) : undefined;
     },
+    commitsByOthers: () => (held === 0 && database.open ? (dataVersion.get() as number) : undefined),
     jsonText(column, path) {
       return sql<
         string | null

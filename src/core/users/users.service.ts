@@ -22,6 +22,7 @@ import type { Db } from '../../db/schema.js';
 import type { Store } from '../../db/store.js';
 import type { ImportedPassword, ImportedPasswordWriter, NewUser, User, UserChanges } from './user.js';
 import { authorizeUser } from './user-access.js';
+import { WarmUsers, type UserRead } from './warm-users.js';
 import { USER_MEMBER_FILTERS, userFilterCapabilities, userFilterCompiler } from './user-filter.js';
 import { checkEmail, checkUsername } from './user-profile.js';
 import {
@@ -59,6 +60,7 @@ class RevisionConflict extends Error {}
 const MAX_ATTEMPTS = 5;
 
 export function createUsersService({ store, clock, environments, passwords }: UsersServiceDeps) {
+  const warm = WarmUsers.forStore(store);
   const audit = (trx: Db, actor: Actor, user: User, activity: UserActivity) =>
     recordActivity(trx, clock.now(), {
       environmentId: user.environmentId,
@@ -235,10 +237,14 @@ export function createUsersService({ store, clock, environments, passwords }: Us
       return user;
     },
 
-    /** `get` and the user's password lockout (`account.canAuthenticate`), read in one statement. */
-    async getWithLockout(actor: Actor, environmentId: string, id: string) {
+    /** `get` and the password lockout in one statement, or from warm users (SQLite, warm-users.ts). */
+    async getWithLockout(actor: Actor, environmentId: string, id: string): Promise<UserRead> {
       const env = await environments.require(environmentId);
-      const found = await findUserWithLockout(store.db, environmentId, id, clock.now());
+      const now = clock.now();
+      const read = () => findUserWithLockout(store.db, environmentId, id, now);
+      const found = warm
+        ? (warm.peek(environmentId, id, now) ?? (await warm.load(id, now, read)))
+        : await read().then((cold) => cold && { ...cold, warm: false });
       if (!found) throw notFound();
       authorizeUser(actor, 'dir:read:user', env, found.user.populationId);
       return found;
