@@ -2,12 +2,13 @@ import { LogController, type FastifyBaseLogger, type FastifyReply, type FastifyR
 import pino, { type Logger } from 'pino';
 import pinoPretty from 'pino-pretty';
 import type { Config } from '../config/config.js';
+import { LogBatch, type ByteSink } from './log-batch.js';
 
 /** Routes probed often by machines: their request lines are debug-level noise at info. */
 const QUIET_ROUTES = new Set(['/health/live', '/health/ready', '/metrics']);
 
 /**
- * Tessera's logger. JSON lines on stdout by default, written in batches (pino's sonic-boom, no
+ * Tessera's logger. JSON lines on stdout by default, written in batches (log-batch.ts, no
  * write per line: this is what keeps info logging cheap, see below and bench/). With
  * `LOG_FORMAT=pretty`, human-readable lines for a terminal. Authorization headers are redacted;
  * bodies are never logged.
@@ -24,14 +25,17 @@ export function createLogger(
   if (config.logFormat === 'pretty') {
     return pino(options, pinoPretty({ colorize: process.stdout.isTTY, sync: true }));
   }
-  // Lines are gathered into writes of 4 KiB (or whatever is there after 100 ms), and each batch
-  // is written synchronously by the event loop: handing every batch to a thread-pool thread (the
+  if (config.logLevel === 'silent') return pino(options, pino.destination({ dest: destination, sync: true }));
+  // Lines are gathered into writes of about 60 KiB (or whatever is there after 100 ms), each
+  // written synchronously by the event loop: handing every batch to a thread-pool thread (the
   // asynchronous mode) cost more CPU than the write itself, since each hand-off wakes two threads
-  // (docs/benchmarks.md, "The request log line"). One write per line cost more still. A crash may
-  // lose the last 100 ms of lines; a normal stop flushes them (flushLogger). As with pino's default
-  // destination, an output that stops being read (a full pipe) holds the process up.
-  const buffering = config.logLevel === 'silent' ? {} : { minLength: 4096, periodicFlush: 100 };
-  return pino(options, pino.destination({ dest: destination, sync: true, ...buffering }));
+  // (docs/benchmarks.md, "The request log line"); one write per line cost more still, and so did
+  // sonic-boom's own 4 KiB batches ("Info logging: the measure"). A crash may lose the last 100 ms
+  // of lines; a normal stop flushes them (flushLogger). As with pino's default destination, an
+  // output that stops being read (a full pipe) holds the process up.
+  const sink = pino.destination({ dest: destination, sync: true, contentMode: 'buffer', maxWrite: 1 << 20 });
+  // In buffer mode sonic-boom writes the Buffers it is given; its types describe only strings.
+  return pino(options, new LogBatch(sink as unknown as ByteSink, 100));
 }
 
 /** Writes what the logger buffered (before the process exits). */

@@ -1,5 +1,5 @@
-// The log destination batches lines (4 KiB, or whatever is there after 100 ms) and writes each
-// batch synchronously; nothing here touches a store, so this file runs once.
+// The log destination batches lines (about 60 KiB, or whatever is there after 100 ms) and writes
+// each batch synchronously; nothing here touches a store, so this file runs once.
 import { strict as assert } from 'node:assert';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -34,10 +34,11 @@ describe('log destination', () => {
   it('writes a full batch at once, in order, and flushes the rest on demand', async () => {
     const file = join(dir, 'batch.log');
     const logger = createLogger({ logLevel: 'info', logFormat: 'json' }, file);
-    for (let n = 0; n < 100; n++) logger.info({ n }, 'numbered line');
-    // 100 lines are well over 4 KiB: the full batches are on disk before any timer ran.
+    const count = 2000;
+    for (let n = 0; n < count; n++) logger.info({ n }, 'numbered line');
+    // 2,000 lines are well over 60 KiB: the full batches are on disk before any timer ran.
     const written = linesOf(file);
-    assert.ok(written.length > 0 && written.length <= 100, `${written.length} lines written`);
+    assert.ok(written.length > 0 && written.length < count, `${written.length} lines written`);
     assert.deepEqual(
       written.map((l) => l.n),
       [...Array(written.length).keys()],
@@ -45,7 +46,20 @@ describe('log destination', () => {
     await flushLogger(logger);
     assert.deepEqual(
       linesOf(file).map((l) => l.n),
-      [...Array(100).keys()],
+      [...Array(count).keys()],
+    );
+  });
+
+  it('keeps lines whole across batches, whatever their characters and length', async () => {
+    const file = join(dir, 'mixed.log');
+    const logger = createLogger({ logLevel: 'info', logFormat: 'json' }, file);
+    const long = 'ü€𝄞'.repeat(30_000); // longer than a batch on its own, multi-byte throughout
+    const texts = ['ascii', long, 'después ✓', long.slice(0, 999), 'last'];
+    for (let round = 0; round < 20; round++) for (const text of texts) logger.info(text);
+    await flushLogger(logger);
+    assert.deepEqual(
+      linesOf(file).map((l) => l.msg),
+      Array.from({ length: 20 }, () => texts).flat(),
     );
   });
 });
