@@ -199,6 +199,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
         await services.scheduler.stop();
         await server.close();
         await metricsServer?.close();
+        await services.close();
         await store.close();
       },
     };

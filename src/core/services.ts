@@ -214,6 +214,8 @@ export function createServices({ store, clock: baseClock, config, metrics = noMe
     ...{ passwordPolicies, passwords, signOnPolicies, directory, resources, flows, sessions, oauth },
     /** Only in test mode (TESSERA_TEST_MODE): the movable clock, mailbox clearing, reset. */
     testMode,
+    /** Stops what the services run beside the store (the hashing workers); the store stays open. */
+    close: () => passwords.hasher.close(),
   };
 }
 

@@ -21,11 +21,12 @@ export async function withStore<T>(
 ): Promise<T> {
   const config = loadConfig(env);
   const store = await openStore(config.store, { connectTimeoutMs: config.storeConnectTimeoutMs });
+  const services = createServices({ store, clock: systemClock, config });
   try {
-    const services = createServices({ store, clock: systemClock, config });
     await requireReadableSealedSecrets(services);
     return await work({ config, services });
   } finally {
+    await services.close();
     await store.close();
   }
 }

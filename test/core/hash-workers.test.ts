@@ -1,0 +1,76 @@
+import assert from 'node:assert/strict';
+import { getEventListeners } from 'node:events';
+import { after, describe, it } from 'node:test';
+import { verify } from '@node-rs/argon2';
+import { HashWorkers } from '../../src/core/passwords/hash-workers.js';
+import { DomainError } from '../../src/core/shared/errors.js';
+
+// Slow enough (tens of ms) that a second job is handed over while the first computes.
+const SLOW = { algorithm: 2, memoryCost: 32 * 1024, timeCost: 3, parallelism: 1 };
+
+const isCallerGone = (error: unknown) =>
+  error instanceof DomainError && error.kind === 'rate_limited' && /abandoned/.test(error.message);
+
+/** Blocks the event loop, as a COMMIT's fsync or a long synchronous task does. */
+function blockEventLoop(ms: number) {
+  const until = performance.now() + ms;
+  while (performance.now() < until) {
+    // spin
+  }
+}
+
+describe('hashing workers', () => {
+  const workers = new HashWorkers(1, SLOW);
+  after(() => workers.close());
+
+  it('hashes and verifies argon2id that @node-rs/argon2 itself accepts', async () => {
+    const hashed = await workers.hash('a password');
+    assert.match(hashed.value, /^\$argon2id\$v=19\$m=32768,t=3,p=1\$/);
+    assert.ok(hashed.seconds > 0);
+    assert.equal(await verify(hashed.value, 'a password'), true);
+    assert.equal((await workers.verify(hashed.value, 'a password')).value, true);
+    assert.equal((await workers.verify(hashed.value, 'another')).value, false);
+  });
+
+  it('starts the next job while the event loop is blocked', async () => {
+    const hashSeconds = (await workers.hash('timing')).seconds;
+    // The worker's share: one computing, one handed over behind it.
+    const first = workers.hash('first');
+    const second = workers.hash('second');
+    // Long enough for both to compute one after the other on the single worker.
+    blockEventLoop(Math.max(400, hashSeconds * 1000 * 6));
+    const unblocked = performance.now();
+    const done = await Promise.all([first, second].map((job) => job.then(() => performance.now())));
+    // Handed over only after the first answered, the second would start now and take a hash's
+    // time; handed over early, it computed during the block and answers at once.
+    const late = Math.max(...done) - unblocked;
+    assert.ok(late < (hashSeconds * 1000) / 2, `answered ${late.toFixed(1)} ms after the block`);
+  });
+
+  it('skips a handed-over job whose caller went away before it started, and stays usable', async () => {
+    const computing = workers.hash('computing');
+    const gone = new AbortController();
+    const skipped = workers.hash('skipped', gone.signal);
+    gone.abort();
+    await assert.rejects(skipped, isCallerGone);
+    assert.match((await computing).value, /^\$argon2id\$/);
+    assert.equal(getEventListeners(gone.signal, 'abort').length, 0);
+    const later = await workers.hash('later');
+    assert.equal(await verify(later.value, 'later'), true);
+  });
+
+  it('finishes a job that already started even when its caller goes away', async () => {
+    const gone = new AbortController();
+    const started = workers.hash('started', gone.signal);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    gone.abort();
+    assert.equal(await verify((await started).value, 'started'), true);
+  });
+
+  it('refuses new jobs once closed', async () => {
+    const closing = new HashWorkers(1, SLOW);
+    await closing.hash('warm');
+    await closing.close();
+    await assert.rejects(closing.hash('late'), /closed/);
+  });
+});
