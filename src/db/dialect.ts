@@ -51,7 +51,7 @@ export interface StoreDialect {
   readonly commitsByOthers?: () => number | undefined;
   /**
    * PostgreSQL: runs a read statement on a pooled connection, outside any transaction, without
-   * Kysely's executor (its connection provider, driver and plugin promises: about 9 µs of a GET's
+   * Kysely's executor (its connection provider, driver and plugin promises: 5–9 µs of a GET's
    * one read). `prepareQuery`'s path for the store's own handle; it reads what Kysely's would.
    */
   readonly readPooled?: (sqlText: string, parameters: readonly unknown[]) => Promise<unknown[]>;

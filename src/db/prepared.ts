@@ -57,7 +57,7 @@ const DIRECT_READS = Symbol('tessera.directReads');
  * connection, and so reads exactly what Kysely's queued path would read, minus its promises
  * (the connection mutex, the driver, the plugins: about half the CPU of a GET's one read).
  * PostgreSQL's `readPooled` takes a pooled connection as Kysely would, and skips the same
- * layers (about 9 µs of a GET). Reads go through no plugin: the write watcher only looks at writes.
+ * layers (5–9 µs of a GET). Reads go through no plugin: the write watcher only looks at writes.
  */
 export function readDirectlyWith(db: Db, reads: DirectReads): void {
   if (reads.readNow || reads.readPooled) Object.defineProperty(db, DIRECT_READS, { value: reads });
