@@ -8,7 +8,7 @@ import { SqliteReadPoolDialect } from './sqlite-read-dialect.js';
 import { SqliteReadPool } from './sqlite-read-pool.js';
 import { requireCurrentSchema, waitForPostgres, type ConnectRetry } from './store-startup.js';
 import { migrations } from './migrations/index.js';
-import { readNowWith } from './prepared.js';
+import { readDirectlyWith } from './prepared.js';
 import { TableWriteRecorder, WriteWatcher } from './write-watcher.js';
 import type { Database, Db } from './schema.js';
 
@@ -74,7 +74,7 @@ export async function openStore(config: StoreConfig, options: OpenStoreOptions =
     dialect: dialect.kysely,
     plugins: [new TableWriteRecorder((table) => writes.bump(table))],
   });
-  readNowWith(db, dialect.readNow);
+  readDirectlyWith(db, { readNow: dialect.readNow, readPooled: dialect.readPooled });
   try {
     if (config.kind === 'postgres') {
       await waitForPostgres(db, config, options.connectTimeoutMs ?? 0, options.onConnectRetry ?? (() => {}));

@@ -80,7 +80,7 @@ const selectUserLocked = prepareQuery(2, (db: Db, environmentId: string, id: str
   lockingRows(db, selectUser(db, environmentId, id)),
 );
 
-const userWithLockout = (db: Db, environmentId: string, id: string, now: number) =>
+export const userWithLockout = (db: Db, environmentId: string, id: string, now: number) =>
   selectUser(db, environmentId, id).select((eb) =>
     passwordLockedOutColumn(eb, now).as('password_locked_out'),
   );

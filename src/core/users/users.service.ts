@@ -237,14 +237,15 @@ export function createUsersService({ store, clock, environments, passwords }: Us
       return user;
     },
 
-    /** `get` and the password lockout in one statement, or from warm users (SQLite, warm-users.ts). */
+    /** `get` and the password lockout in one statement, or from warm users (warm-users.ts). */
     async getWithLockout(actor: Actor, environmentId: string, id: string): Promise<UserRead> {
       const env = await environments.require(environmentId);
       const now = clock.now();
-      const read = () => findUserWithLockout(store.db, environmentId, id, now);
       const found = warm
-        ? (warm.peek(environmentId, id, now) ?? (await warm.load(id, now, read)))
-        : await read().then((cold) => cold && { ...cold, warm: false });
+        ? (warm.peek(environmentId, id, now) ?? (await warm.load(environmentId, id, now)))
+        : await findUserWithLockout(store.db, environmentId, id, now).then(
+            (cold) => cold && { ...cold, warm: false },
+          );
       if (!found) throw notFound();
       authorizeUser(actor, 'dir:read:user', env, found.user.populationId);
       return found;
