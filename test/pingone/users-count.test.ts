@@ -6,7 +6,7 @@ import {
   userFilterCapabilities,
   userFilterCompiler,
 } from '../../src/core/users/user-filter.js';
-import { countUsersUpTo, listUserPage } from '../../src/core/users/users.repository.js';
+import { countUsersUpTo, listUserPage } from '../../src/core/users/users-list.repository.js';
 import { createEnvironment, createUser } from '../support/fixtures.js';
 import { describeStores } from '../support/harness.js';
 
@@ -68,12 +68,12 @@ describeStores('user list count', (server) => {
     const query = filterQuery('username sw "counted"');
     assert.equal(await countUsersUpTo(db, query, 5), 5);
     assert.equal(await countUsersUpTo(db, query, 4), undefined);
-    const capped = await listUserPage(db, query, undefined, 2, 4);
+    const capped = await listUserPage(db, query, undefined, 2, Date.now(), { countLimit: 4 });
     assert.equal(capped.items.length, 2);
     assert.equal(capped.count, undefined);
     assert.ok(capped.nextCursor);
     // A first page holding every match counts itself, whatever the bound.
-    const whole = await listUserPage(db, query, undefined, 10, 1);
+    const whole = await listUserPage(db, query, undefined, 10, Date.now(), { countLimit: 1 });
     assert.equal(whole.count, 5);
   });
 });

@@ -72,10 +72,25 @@ export interface UserWireOptions {
 }
 
 export function userWire(hal: Hal, user: User, options: UserWireOptions): UserWire {
+  return wireOf(userLinks(hal, user), user, options, user.profile);
+}
+
+/** No profile attributes (the list writer copies them as stored: users-page-json.ts). */
+const NO_PROFILE: JsonObject = Object.freeze({});
+
+/** `userWire` without `_links` and without the profile's attributes (users-page-json.ts). */
+export const userFieldsWire = (user: User, options: UserWireOptions): Omit<UserWire, '_links'> =>
+  wireOf(undefined, user, options, NO_PROFILE);
+
+function wireOf<L extends UserWire['_links'] | undefined>(
+  links: L,
+  user: User,
+  options: UserWireOptions,
+  profile: JsonObject,
+) {
   const locked = isAccountLocked(user, options.now);
-  const profile: JsonObject = user.profile;
   return {
-    _links: userLinks(hal, user),
+    _links: links,
     id: user.id,
     environment: { id: user.environmentId },
     account: {
