@@ -63,6 +63,23 @@ describeStores('user list count', (server) => {
     assert.equal(second.size, 2);
   });
 
+  it('keeps a count for a while, and drops it at once on this process’s writes (user-lister.ts)', async () => {
+    const filter = encodeURIComponent('username sw "counted"');
+    assert.equal((await list(`limit=2&filter=${filter}`)).count, 5);
+    const extra = await createUser(server(), env, { username: 'counted-extra' });
+    assert.equal((await list(`limit=2&filter=${filter}`)).count, 6);
+    const members = encodeURIComponent(`memberOfGroups[id eq "${groupId}"]`);
+    assert.equal((await list(`limit=1&filter=${members}`)).count, 3);
+    await server().request('POST', `/v1/environments/${env}/users/${extra.id}/memberOfGroups`, {
+      body: { id: groupId },
+    });
+    assert.equal((await list(`limit=1&filter=${members}`)).count, 4);
+    const removed = await server().request('DELETE', `/v1/environments/${env}/users/${extra.id}`);
+    assert.equal(removed.status, 204);
+    assert.equal((await list(`limit=1&filter=${members}`)).count, 3);
+    assert.equal((await list(`limit=2&filter=${filter}`)).count, 5);
+  });
+
   it('leaves count out when more users match than the bound', async () => {
     const db = server().services.store.readDb;
     const query = filterQuery('username sw "counted"');
