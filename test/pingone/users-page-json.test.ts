@@ -102,9 +102,4 @@ describe('list page users (users-page-json.ts)', () => {
       assert.equal(slow, base.includes('"') ? 2 * USERS.length : 2 * 6);
     });
   }
-
-  it('parses a listed user profile only when read', () => {
-    const user = listed({ profile: { a: 1 } });
-    assert.deepEqual({ ...user }.profile, { a: 1 });
-  });
 });

@@ -54,8 +54,9 @@ export interface ListedUser extends User {
   /**
    * The profile column as stored: `JSON.stringify` of `profile` (`toRow` and
    * `removeProfileAttribute` are its only writers, on both stores a text column kept verbatim), so
-   * a writer may copy it instead of parsing and serializing it again. `profile` is parsed from it
-   * on first use only.
+   * a writer may copy it instead of serializing `profile` again. (`profile` is still parsed: a
+   * getter parsing it on first use made each listed user an object literal with an accessor,
+   * which V8 builds about 30 times slower than a plain one, more than the parse.)
    */
   readonly storedProfile: string;
 }
@@ -75,8 +76,6 @@ function identityProviderOf(text: string): User['identityProvider'] {
 }
 
 function toListedUser(row: PageRow): ListedUser {
-  const storedProfile = row.profile;
-  let profile: User['profile'] | undefined;
   return {
     id: row.id,
     environmentId: row.environment_id,
@@ -94,15 +93,13 @@ function toListedUser(row: PageRow): ListedUser {
       unlockAt: row.account_unlock_at ?? undefined,
     },
     identityProvider: identityProviderOf(row.identity_provider),
-    get profile() {
-      return (profile ??= parseJsonObject(storedProfile));
-    },
+    profile: parseJsonObject(row.profile),
     lastSignOnAt: row.last_sign_on_at ?? undefined,
     createdAt: row.created_at,
     updatedAt: row.updated_at,
     revision: row.revision,
     passwordLockedOut: Boolean(row.password_locked_out),
-    storedProfile,
+    storedProfile: row.profile,
   };
 }
 
