@@ -74,8 +74,8 @@ export function createUserLister(deps: {
     const version = counts.version();
     const limit = Math.min(request.limit, USER_PAGE_CAP);
     const page = await listUserPage(store.readDb, query, request.after, limit, clock.now(), { knownCount });
-    if (!knownCount && !(request.after === undefined && page.nextCursor === undefined))
-      counts.keep(key, { count: page.count }, version);
+    // Kept from a complete first page too: its next asking then runs no count subquery.
+    if (!knownCount) counts.keep(key, { count: page.count }, version);
     return page;
   };
 }

@@ -52,11 +52,13 @@ export function listedUserWriter(hal: Hal, compileSerializer: (schema: object) =
   const serializeUser = compileSerializer(UserSchema);
   const serializeFields = compileSerializer(UserFieldsSchema);
   const serializeLinks = compileSerializer(LinksSchema);
-  return function forPage(environmentId: string, now: number) {
+  /** The `_links` template of an environment's users (the last environment's is kept). */
+  let template: { environmentId: string; plain: boolean; parts: string[] } | undefined;
+  const templateOf = (environmentId: string) => {
+    if (template?.environmentId === environmentId) return template;
     // Markers no other text of the template can hold: the base URL and the environment id are
     // plain (else the serializer writes every user), so `\u0001` appears only where a marker is.
     const sample = serializeLinks(userLinks(hal, { id: '\u0001i', environmentId, populationId: '\u0001p' }));
-    const plainTemplate = PLAIN.test(hal.apiBase) && PLAIN.test(environmentId);
     // parts: text, slot, text, slot, …, text (a slot: 'i' for the user id, 'p' for its population).
     const parts: string[] = [];
     let from = 0;
@@ -65,6 +67,11 @@ export function listedUserWriter(hal: Hal, compileSerializer: (schema: object) =
       from = at + 7;
     }
     parts.push(sample.slice(from));
+    const plain = PLAIN.test(hal.apiBase) && PLAIN.test(environmentId);
+    return (template = { environmentId, plain, parts });
+  };
+  return function forPage(environmentId: string, now: number) {
+    const { plain: plainTemplate, parts } = templateOf(environmentId);
     const links = (user: ListedUser): string => {
       let text = parts[0]!;
       for (let i = 1; i < parts.length; i += 2)
