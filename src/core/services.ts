@@ -81,7 +81,13 @@ export function createServices({ store, clock: baseClock, config, metrics = noMe
     }),
     metrics,
   );
-  const users = createUsersService({ store, clock, environments, passwords: () => passwords });
+  const users = createUsersService({
+    store,
+    clock,
+    environments,
+    passwords: () => passwords,
+    cacheMs: config.accessCacheMs,
+  });
   const groups = createGroupsService({ store, clock, environments });
   const groupNesting = createGroupNestingService({ store, clock, environments });
   const schemas = createSchemasService({ store, clock, environments });

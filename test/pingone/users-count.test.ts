@@ -6,7 +6,7 @@ import {
   userFilterCapabilities,
   userFilterCompiler,
 } from '../../src/core/users/user-filter.js';
-import { countUsersUpTo, listUserPage } from '../../src/core/users/users.repository.js';
+import { countUsersUpTo, listUserPage } from '../../src/core/users/users-list.repository.js';
 import { createEnvironment, createUser } from '../support/fixtures.js';
 import { describeStores } from '../support/harness.js';
 
@@ -63,17 +63,34 @@ describeStores('user list count', (server) => {
     assert.equal(second.size, 2);
   });
 
+  it('keeps a count for a while, and drops it at once on this process’s writes (user-lister.ts)', async () => {
+    const filter = encodeURIComponent('username sw "counted"');
+    assert.equal((await list(`limit=2&filter=${filter}`)).count, 5);
+    const extra = await createUser(server(), env, { username: 'counted-extra' });
+    assert.equal((await list(`limit=2&filter=${filter}`)).count, 6);
+    const members = encodeURIComponent(`memberOfGroups[id eq "${groupId}"]`);
+    assert.equal((await list(`limit=1&filter=${members}`)).count, 3);
+    await server().request('POST', `/v1/environments/${env}/users/${extra.id}/memberOfGroups`, {
+      body: { id: groupId },
+    });
+    assert.equal((await list(`limit=1&filter=${members}`)).count, 4);
+    const removed = await server().request('DELETE', `/v1/environments/${env}/users/${extra.id}`);
+    assert.equal(removed.status, 204);
+    assert.equal((await list(`limit=1&filter=${members}`)).count, 3);
+    assert.equal((await list(`limit=2&filter=${filter}`)).count, 5);
+  });
+
   it('leaves count out when more users match than the bound', async () => {
     const db = server().services.store.readDb;
     const query = filterQuery('username sw "counted"');
     assert.equal(await countUsersUpTo(db, query, 5), 5);
     assert.equal(await countUsersUpTo(db, query, 4), undefined);
-    const capped = await listUserPage(db, query, undefined, 2, 4);
+    const capped = await listUserPage(db, query, undefined, 2, Date.now(), { countLimit: 4 });
     assert.equal(capped.items.length, 2);
     assert.equal(capped.count, undefined);
     assert.ok(capped.nextCursor);
     // A first page holding every match counts itself, whatever the bound.
-    const whole = await listUserPage(db, query, undefined, 10, 1);
+    const whole = await listUserPage(db, query, undefined, 10, Date.now(), { countLimit: 1 });
     assert.equal(whole.count, 5);
   });
 });

@@ -7,7 +7,7 @@ import {
   userFilterCapabilities,
   userFilterCompiler,
 } from '../../src/core/users/user-filter.js';
-import { userPageQuery } from '../../src/core/users/users.repository.js';
+import { userPageQuery } from '../../src/core/users/users-list.repository.js';
 import { createEnvironment, createPopulation, createUser } from '../support/fixtures.js';
 import { describeStores, type TestServer } from '../support/harness.js';
 

@@ -15,7 +15,7 @@ import { findRecord } from '../passwords/passwords.repository.js';
 import { listPopulations } from '../populations/populations.repository.js';
 import { listAttributes } from '../schemas/schemas.repository.js';
 import type { User } from '../users/user.js';
-import { listUsers } from '../users/users.repository.js';
+import { listUsers } from '../users/users-list.repository.js';
 import type { SeedDocument, SeedEnvironment, SeedRoleAssignment, SeedUser } from './seed.js';
 import type { SeedTarget } from './seed.service.js';
 

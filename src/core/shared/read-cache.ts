@@ -38,6 +38,19 @@ export class ReadCache<T> {
     return undefined;
   }
 
+  /** The write version to hand to `keep` for a value read outside `get` (read it before reading). */
+  version(): number {
+    return this.options.writes.version(this.options.tables);
+  }
+
+  /** Keeps `value`, read after `version()` gave `version`, unless a write came meanwhile. */
+  keep(key: string, value: T, version: number): void {
+    const { ttlMs, limit = 10_000 } = this.options;
+    if (ttlMs <= 0 || this.version() !== version) return;
+    if (this.entries.size >= limit) this.entries.clear();
+    this.entries.set(key, { value, version, expiresAt: performance.now() + ttlMs });
+  }
+
   async get(key: string, load: () => Promise<T>): Promise<T> {
     const { ttlMs, tables, writes, limit = 10_000 } = this.options;
     if (ttlMs <= 0) return load();

@@ -1,6 +1,6 @@
 // Over 300 lines: every statement on the users table lives here (reads, lists and filters, writes,
 // the bulk import), so that the queries and their indexes (migration 0012) are read together.
-import { sql, type RawBuilder, type Selectable, type SqlBool, type Updateable } from 'kysely';
+import { sql, type Selectable, type SqlBool, type Updateable } from 'kysely';
 import { lockingRows, type StoreDialect } from '../../db/dialect.js';
 import { prepareBulkInsert } from '../../db/bulk-insert.js';
 import { prepareQuery, prepareWrite } from '../../db/prepared.js';
@@ -8,7 +8,6 @@ import { matchText } from '../../db/text-match.js';
 import type { Db, UsersTable } from '../../db/schema.js';
 import { passwordLockedOutColumn } from '../passwords/passwords.repository.js';
 import { parseJsonObject } from '../shared/json.js';
-import { toPage, type Page } from '../shared/paging.js';
 import type { User } from './user.js';
 
 export const toUser = (row: Selectable<UsersTable>): User => ({
@@ -214,77 +213,6 @@ function updateUserRow(mask: number): UpdateUserRow {
 export async function deleteUser(db: Db, id: string): Promise<void> {
   await db.deleteFrom('role_assignments').where('actor_id', '=', id).execute();
   await db.deleteFrom('users').where('id', '=', id).execute();
-}
-
-export interface UserQuery {
-  readonly environmentId: string;
-  /** Only these populations (the caller's population-scoped grants); undefined = all. */
-  readonly populationIds?: readonly string[] | undefined;
-  readonly where?: RawBuilder<SqlBool> | undefined;
-}
-
-function userQuery(db: Db, query: UserQuery) {
-  let q = db.selectFrom('users').where('users.environment_id', '=', query.environmentId);
-  if (query.populationIds) q = q.where('users.population_id', 'in', query.populationIds);
-  if (query.where) q = q.where(query.where);
-  return q;
-}
-
-/**
- * The statement of one page in id order (keyset paging): `limit + 1` rows so the caller can tell
- * a next page exists. Migration 0013's indexes end in `id`, so a filter's index yields the page
- * already in order (the plan tests compile this very statement).
- */
-export function userPageQuery(db: Db, query: UserQuery & { after?: string | undefined; limit: number }) {
-  let q = userQuery(db, query).selectAll('users');
-  if (query.after !== undefined) q = q.where('users.id', '>', query.after);
-  return q.orderBy('users.id').limit(query.limit + 1);
-}
-
-export async function listUsers(
-  db: Db,
-  query: UserQuery & { after?: string | undefined; limit: number },
-): Promise<User[]> {
-  if (query.populationIds?.length === 0) return [];
-  return (await userPageQuery(db, query).execute()).map(toUser);
-}
-
-/**
- * A user list's `count` is exact up to this many matches and absent beyond (PingOne: "count is
- * optional; absent usually means there are many"), so no page counts a million rows.
- */
-export const USER_COUNT_LIMIT = 10_000;
-
-/** One page of the matching users in id order, with its bounded count. */
-export async function listUserPage(
-  db: Db,
-  query: UserQuery,
-  after: string | undefined,
-  limit: number,
-  countLimit = USER_COUNT_LIMIT,
-): Promise<Page<User>> {
-  const rows = await listUsers(db, { ...query, after, limit });
-  // A first page that is also the last needs no count query.
-  const complete = after === undefined && rows.length <= limit;
-  return toPage(rows, limit, complete ? rows.length : await countUsersUpTo(db, query, countLimit));
-}
-
-/**
- * The number of matching users, counting no further than `atMost`: undefined when more match.
- * A list page then costs at most `atMost` index entries for its count, however many users match.
- */
-export async function countUsersUpTo(db: Db, query: UserQuery, atMost: number): Promise<number | undefined> {
-  if (query.populationIds?.length === 0) return 0;
-  const matches = userQuery(db, query)
-    .select('users.id')
-    .limit(atMost + 1)
-    .as('matches');
-  const row = await db
-    .selectFrom(matches)
-    .select((eb) => eb.fn.countAll<number>().as('n'))
-    .executeTakeFirstOrThrow();
-  const n = Number(row.n);
-  return n > atMost ? undefined : n;
 }
 
 /** Another user of the environment whose profile attribute equals `value` (case-insensitively). */

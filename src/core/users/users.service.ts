@@ -1,6 +1,6 @@
 // Over 300 lines: every user read and write (create, import, replace, merge, state changes) shares
 // the `modify` transaction helper, the audit and the access checks of this one closure.
-import { authorize, permittedPopulations, type Actor } from '../access/actor.js';
+import type { Actor } from '../access/actor.js';
 import type { EnvironmentsService } from '../environments/environments.service.js';
 import type { Environment } from '../environments/environment.js';
 import { deleteForeignPopulationMemberships } from '../groups/groups.repository.js';
@@ -11,11 +11,8 @@ import {
   findPopulation,
 } from '../populations/populations.repository.js';
 import type { PopulationWithCount } from '../populations/populations.service.js';
-import { listAttributes } from '../schemas/schemas.repository.js';
 import type { Clock } from '../shared/clock.js';
 import { conflict, invalidValue, notFound, uniquenessViolation, type ErrorDetail } from '../shared/errors.js';
-import { compileFilter, parseFilter } from '../shared/filter.js';
-import type { Page, PageRequest } from '../shared/paging.js';
 import { recordActivity } from '../activities/activities.repository.js';
 import { newUserRecord, nextProfile, required, userResource, type UserActivity } from './user-writes.js';
 import type { Db } from '../../db/schema.js';
@@ -23,7 +20,7 @@ import type { Store } from '../../db/store.js';
 import type { ImportedPassword, ImportedPasswordWriter, NewUser, User, UserChanges } from './user.js';
 import { authorizeUser } from './user-access.js';
 import { WarmUsers, type UserRead } from './warm-users.js';
-import { USER_MEMBER_FILTERS, userFilterCapabilities, userFilterCompiler } from './user-filter.js';
+import { createUserLister } from './user-lister.js';
 import { checkEmail, checkUsername } from './user-profile.js';
 import {
   deleteMembershipsOfUser,
@@ -31,7 +28,6 @@ import {
   findUser,
   findUserWithLockout,
   insertUser,
-  listUserPage,
   updateUser,
 } from './users.repository.js';
 
@@ -46,12 +42,13 @@ export interface UsersServiceDeps {
   readonly environments: EnvironmentsService;
   /** Resolved lazily: the passwords feature is composed after this service (it reads users). */
   readonly passwords?: () => ImportedPasswordWriter;
+  /** How long a list's count may be reused (Config.accessCacheMs; user-lister.ts). */
+  readonly cacheMs?: number;
 }
 
 export type UsersService = ReturnType<typeof createUsersService>;
 
-/** Server page cap for user lists (PingOne documents 200 even when a larger limit is asked). */
-export const USER_PAGE_CAP = 200;
+export { USER_PAGE_CAP } from './user-lister.js';
 
 export { authorizeUser } from './user-access.js';
 
@@ -59,8 +56,10 @@ export { authorizeUser } from './user-access.js';
 class RevisionConflict extends Error {}
 const MAX_ATTEMPTS = 5;
 
-export function createUsersService({ store, clock, environments, passwords }: UsersServiceDeps) {
+export function createUsersService(deps: UsersServiceDeps) {
+  const { store, clock, environments, passwords } = deps;
   const warm = WarmUsers.forStore(store);
+  const list = createUserLister({ store, clock, environments, cacheMs: deps.cacheMs ?? 0 });
   const audit = (trx: Db, actor: Actor, user: User, activity: UserActivity) =>
     recordActivity(trx, clock.now(), {
       environmentId: user.environmentId,
@@ -261,28 +260,8 @@ export function createUsersService({ store, clock, environments, passwords }: Us
       return { ...population, userCount: await countUsersInPopulation(store.db, population.id) };
     },
 
-    /**
-     * One page of the users the caller may read, filtered (SCIM subset) and keyset-paged by id:
-     * rows inserted while a client pages never shift the pages it has not read yet.
-     */
-    async list(
-      actor: Actor,
-      environmentId: string,
-      request: PageRequest & { filter?: string | undefined },
-    ): Promise<Page<User>> {
-      const env = await environments.require(environmentId);
-      const target = { environmentId: env.id, organizationId: env.organizationId };
-      const visible = permittedPopulations(actor, 'dir:read:user', target);
-      if (visible !== 'all' && visible.length === 0) authorize(actor, 'dir:read:user', target);
-      const custom = await listAttributes(store.db, env.id);
-      const filter = parseFilter(request.filter, userFilterCapabilities(custom), USER_MEMBER_FILTERS);
-      const query = {
-        environmentId: env.id,
-        populationIds: visible === 'all' ? undefined : visible,
-        where: filter ? compileFilter(filter, userFilterCompiler(store.dialect)) : undefined,
-      };
-      return listUserPage(store.readDb, query, request.after, Math.min(request.limit, USER_PAGE_CAP));
-    },
+    /** One page of the users the caller may read (user-lister.ts). */
+    list,
 
     /** Creates a user; with `password` (an import), the user and its password commit together. */
     async create(

@@ -28,6 +28,7 @@ import {
   UserUpdateBody,
   type ImportPassword,
 } from './users.body.js';
+import { listedUserWriter } from './users-page-json.js';
 import { UserSchema, userWire, type UserWireOptions } from './users.wire.js';
 
 const tags = ['Users'];
@@ -65,6 +66,7 @@ export function usersRoutes(
   const serializeUser = compileSerializer(UserSchema);
   const serializeLinks = compileSerializer(LinksSchema);
   const pageBodies = createBodyPool(PAGE_BUFFERS);
+  const listedUser = listedUserWriter(hal, compileSerializer);
   /**
    * The serialized answer of a warm user (the core hands out the same object while it holds, and
    * only for answers time cannot change), so a warm GET skips the wire mapping and the serializer.
@@ -102,27 +104,16 @@ export function usersRoutes(
         limit,
         after: decodeCursor(cursor),
       });
-      const locked = await services.passwords.lockedOut(page.items.map((u) => u.id));
-      const now = services.clock.now();
       const links = collectionLinks(
         hal,
         hal.env(envID, '/users'),
         { filter, limit: request.query.limit },
         page,
       );
+      const item = listedUser(envID, services.clock.now());
       // The bytes of `collectionSchema('users', UserSchema)`'s serializer, one user at a time.
       return pageBodies.send(reply, (out) =>
-        writeCollection(
-          out,
-          {
-            links: serializeLinks,
-            item: (u) => serializeUser(userWire(hal, u, { now, canAuthenticate: !locked.has(u.id) })),
-          },
-          links,
-          'users',
-          page.items,
-          page.count,
-        ),
+        writeCollection(out, { links: serializeLinks, item }, links, 'users', page.items, page.count),
       );
     },
   );
