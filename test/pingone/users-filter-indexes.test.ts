@@ -7,7 +7,7 @@ import {
   userFilterCapabilities,
   userFilterCompiler,
 } from '../../src/core/users/user-filter.js';
-import { userPageQuery } from '../../src/core/users/users-list.repository.js';
+import { pageStatement, userPageQuery } from '../../src/core/users/users-list.repository.js';
 import { createEnvironment, createPopulation, createUser } from '../support/fixtures.js';
 import { describeStores, type TestServer } from '../support/harness.js';
 
@@ -136,7 +136,27 @@ describeStores('users filters served by indexes', (server) => {
       });
     }
   }
+
+  // PostgreSQL planned the lockout over the whole match as a hashed subplan: a scan of every
+  // user_passwords row on every page. Read over 5,000 users with passwords and a page of 10 (so
+  // that probing each row of the page costs less than scanning them all, as in a large directory).
+  it("reads each page row's lockout by its key", async () => {
+    const plan = await pagePlan(server(), env, pop);
+    if (server().store.kind === 'sqlite')
+      assert.match(plan, /SEARCH user_passwords USING INDEX \S+ \(user_id=\?\)/, plan);
+    else {
+      assert.doesNotMatch(plan, /hashed SubPlan|Seq Scan on user_passwords/, plan);
+      assert.match(plan, /Index Cond: \(user_id = users\.id\)/, plan);
+    }
+  });
 });
+
+/** The plan of a whole page statement (lockout and count) over `env`, as `queryPlan` reads it. */
+async function pagePlan(server: TestServer, env: string, pop: string) {
+  const { store } = server.services;
+  const query = pageStatement(store.db, { environmentId: env }, undefined, 10, 1, 10_000).compile();
+  return explain(server, env, pop, query, { withPasswords: true, seqScans: true });
+}
 
 /** A plan that reads the environment's users in id order, testing each against the filter. */
 const ENVIRONMENT_WALK =
@@ -158,6 +178,17 @@ async function queryPlan(
   const node = parseFilter(filter, userFilterCapabilities([]), USER_MEMBER_FILTERS)!;
   const where = compileFilter(node, userFilterCompiler(store.dialect));
   const query = userPageQuery(store.db, { environmentId: env, where, after, limit: 200 }).compile();
+  return explain(server, env, pop, query, { withPasswords: false, seqScans: false });
+}
+
+async function explain(
+  server: TestServer,
+  env: string,
+  pop: string,
+  query: CompiledQuery,
+  options: { withPasswords: boolean; seqScans: boolean },
+): Promise<string> {
+  const { store } = server.services;
   if (server.store.kind === 'sqlite') {
     const explain = CompiledQuery.raw('EXPLAIN QUERY PLAN ' + query.sql, [...query.parameters]);
     const rows = (await store.db.executeQuery(explain)).rows as Array<{ detail: string }>;
@@ -175,8 +206,13 @@ async function queryPlan(
           json_build_object('name', json_build_object('given', 'g' || i, 'family', 'f' || i),
             'externalId', 'x' || i)::text, 0, 0, 1
         from generate_series(1, 5000) as i`.execute(trx);
+      if (options.withPasswords)
+        await sql`insert into user_passwords (user_id, environment_id, hash, must_change,
+            failed_attempts, updated_at)
+          select 'plan-' || i, ${env}, 'x', false, 0, 0 from generate_series(1, 5000) as i`.execute(trx);
       await sql`analyze users`.execute(trx);
-      await sql`set local enable_seqscan = off`.execute(trx);
+      await sql`analyze user_passwords`.execute(trx);
+      if (!options.seqScans) await sql`set local enable_seqscan = off`.execute(trx);
       const explain = CompiledQuery.raw('EXPLAIN ' + query.sql, [...query.parameters]);
       const rows = (await trx.executeQuery(explain)).rows as Array<Record<string, unknown>>;
       plan = rows.map((row) => String(row['QUERY PLAN'])).join('\n');

@@ -119,10 +119,7 @@ export async function listUserPage(
 ): Promise<Page<ListedUser>> {
   if (query.populationIds?.length === 0) return toPage([], limit, 0);
   const { countLimit = USER_COUNT_LIMIT, knownCount } = options;
-  let q = userPageQuery(db, { ...query, after, limit }).select((eb) =>
-    passwordLockedOutColumn(eb, now).as('password_locked_out'),
-  );
-  if (!knownCount) q = q.select(() => boundedCount(db, query, countLimit).as('match_count'));
+  const q = pageStatement(db, query, after, limit, now, knownCount ? undefined : countLimit);
   const rows = (await q.execute()) as PageRow[];
   const users = rows.map(toListedUser);
   // A first page that is also the last counts itself.
@@ -133,6 +130,31 @@ export async function listUserPage(
   else if (rows.length > 0) count = countOrUndefined(rows[0]!.match_count, countLimit);
   else count = await countUsersUpTo(db, query, countLimit);
   return toPage(users, limit, count);
+}
+
+/**
+ * The page's statement: the page (`userPageQuery`) as a derived table named `users`, each of its
+ * rows with its password lockout and, with `countLimit`, the bounded count. The lockout sits
+ * outside the page on purpose: over the whole match PostgreSQL's planner turned the EXISTS into a
+ * hashed subplan, a scan of every `user_passwords` row of the store on every page (4 ms at 20,000
+ * users), instead of one primary-key probe per row of the page.
+ */
+export function pageStatement(
+  db: Db,
+  query: UserQuery,
+  after: string | undefined,
+  limit: number,
+  now: number,
+  countLimit: number | undefined,
+) {
+  const page = db
+    .selectFrom(userPageQuery(db, { ...query, after, limit }).as('users'))
+    .selectAll('users')
+    .select((eb) => passwordLockedOutColumn(eb, now).as('password_locked_out'))
+    .orderBy('users.id');
+  return countLimit === undefined
+    ? page
+    : page.select(() => boundedCount(db, query, countLimit).as('match_count'));
 }
 
 /** `select count(*)` of the matches, reading at most `atMost + 1` of them. */
