@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import pg from 'pg';
 import {
@@ -15,10 +14,9 @@ import {
 import type { StoreConfig } from '../config/config.js';
 import { SchemaScopedPostgresDialect } from './postgres-introspector.js';
 import { namingStatements } from './postgres-statements.js';
-import { WalSync } from './wal-sync.js';
 
-// Over 300 lines: both stores' connection setup (and SQLite's durability switch) must stay in the
-// one module allowed to import the drivers.
+// Over 300 lines: both stores' connection setup must stay in the one module allowed to import
+// the drivers.
 
 /**
  * Everything that differs between SQLite and PostgreSQL lives here: connection setup, value
@@ -65,13 +63,6 @@ export interface StoreDialect {
    * one read). `prepareQuery`'s path for the store's own handle; it reads what Kysely's would.
    */
   readonly readPooled?: (sqlText: string, parameters: readonly unknown[]) => Promise<unknown[]>;
-  /**
-   * SQLite file in WAL mode: a transaction begun with access mode `read write` (a marker: SQLite
-   * has no access modes) COMMITs with `synchronous=NORMAL`, and is durable only once the promise
-   * of `walSync.afterCommit()`, called right after its COMMIT, has settled (wal-sync.ts). Only the
-   * group commit begins such transactions. Undefined elsewhere: every COMMIT syncs (FULL).
-   */
-  readonly walSync?: WalSync;
   /** PostgreSQL: every row has a version that any write to it changes (`rowVersion`). */
   readonly rowVersions: boolean;
   /** SQLite: the whole database as bytes (`sqlite3_serialize`); undefined on PostgreSQL. */
@@ -131,25 +122,9 @@ function wrapSqlite(database: Database.Database) {
 /** `image`: open an in-memory database holding a copy of these bytes (from `image()`). */
 function sqliteDialect(filename: string, image?: Buffer): StoreDialect {
   const database = new Database(image ?? filename);
-  const journal = database.pragma('journal_mode = WAL', { simple: true }) as string;
+  database.pragma('journal_mode = WAL');
   // FULL makes every commit durable in WAL mode (NORMAL could lose the last commits on power loss).
   database.pragma('synchronous = FULL');
-  // Only a file really in WAL mode has a `-wal` file whose sync stands for FULL's (wal-sync.ts).
-  const walSync =
-    !image && filename !== ':memory:' && journal.toLowerCase() === 'wal'
-      ? new WalSync(resolve(filename) + '-wal')
-      : undefined;
-  const relax = database.prepare('pragma synchronous = normal');
-  const strict = database.prepare('pragma synchronous = full');
-  /** True from a relaxed BEGIN until FULL is set again (after its COMMIT or ROLLBACK). */
-  let relaxed = false;
-  // The level may not change inside a transaction: set it back once none is open.
-  const restore = () => {
-    if (relaxed && !database.inTransaction) {
-      strict.run();
-      relaxed = false;
-    }
-  };
   database.pragma('busy_timeout = 5000');
   database.pragma('foreign_keys = ON');
   const wrapped = wrapSqlite(database);
@@ -173,44 +148,12 @@ function sqliteDialect(filename: string, image?: Buffer): StoreDialect {
         held -= 1;
         return release(connection);
       };
-      if (!walSync) return driver;
-      // Each runs with the connection held (Kysely releases it after them), so no statement of
-      // anyone else ever runs at NORMAL.
-      const begin = driver.beginTransaction.bind(driver);
-      const commit = driver.commitTransaction.bind(driver);
-      const rollback = driver.rollbackTransaction.bind(driver);
-      driver.beginTransaction = async (connection, settings) => {
-        if (settings.accessMode === 'read write') {
-          relax.run();
-          relaxed = true;
-        }
-        try {
-          await begin(connection, settings);
-        } finally {
-          restore();
-        }
-      };
-      driver.commitTransaction = async (connection) => {
-        try {
-          await commit(connection);
-        } finally {
-          restore();
-        }
-      };
-      driver.rollbackTransaction = async (connection) => {
-        try {
-          await rollback(connection);
-        } finally {
-          restore();
-        }
-      };
       return driver;
     }
   })({ database: wrapped });
   return {
     kind: 'sqlite',
     kysely,
-    ...(walSync ? { walSync } : {}),
     readNow(sqlText, parameters) {
       if (held !== 0) return undefined;
       const statement = wrapped.prepare(sqlText);
@@ -240,7 +183,6 @@ function sqliteDialect(filename: string, image?: Buffer): StoreDialect {
     poolStats: () => undefined,
     image: () => database.serialize(),
     close: async () => {
-      await walSync?.close();
       if (database.open) database.close();
     },
   };

@@ -1,6 +1,5 @@
 import type { ControlledTransaction, Kysely } from 'kysely';
 import type { Database, Db } from './schema.js';
-import type { WalSync } from './wal-sync.js';
 import type { RunNow } from './prepared.js';
 
 /** Units of work committed together at most; bounds how long readers wait for a commit. */
@@ -24,11 +23,6 @@ interface Batch {
  * Each caller is answered only after that COMMIT, so an acknowledged write is still on disk,
  * and a failed COMMIT fails every unit of the batch: nothing is half-written or reported
  * done when it is not. An idle store commits at once, after one turn of the event loop.
- *
- * With `walSync` (a file in WAL mode), the COMMIT itself does not sync: the WAL is synced on the
- * thread pool afterwards (wal-sync.ts explains why that is as durable) and the batch's callers
- * are answered only then. The event loop is free meanwhile, and the next batch may already run
- * and COMMIT; it is answered after a sync that started after its own COMMIT.
  */
 export class SqliteGroupCommit {
   private batch: Batch | undefined;
@@ -41,8 +35,6 @@ export class SqliteGroupCommit {
     private readonly db: Kysely<Database>,
     /** Told the units of each COMMIT that succeeded (metrics). */
     private readonly onCommit: (units: number) => void = () => undefined,
-    /** Syncs the WAL after relaxed COMMITs (dialect.ts); without it every COMMIT syncs. */
-    private readonly walSync?: WalSync,
     /**
      * Runs SAVEPOINT and RELEASE on the spot: a unit holds the connection alone (one unit at a
      * time, and the batch's transaction holds Kysely's connection mutex). Without it they take
@@ -117,34 +109,13 @@ export class SqliteGroupCommit {
     }
     const next = this.waiting.shift();
     if (next && this.batch && this.batch.units < MAX_UNITS_PER_COMMIT) return next();
-    if (!next && this.batch && this.walSync?.syncing) {
-      // COMMIT when the sync in flight ends, not now: units arriving meanwhile join this batch,
-      // and one COMMIT of many units writes fewer WAL frames than several small ones (each
-      // rewrites the pages they share). Nobody would be answered sooner: the next sync waits.
-      const batch = this.batch;
-      void this.walSync.settled().then(async () => {
-        await this.acquire();
-        if (this.batch === batch) await this.commit();
-        this.release();
-      });
-      this.busy = false;
-      return;
-    }
     await this.commit();
     if (next) return next();
     this.busy = false;
   }
 
-  private release(): void {
-    const next = this.waiting.shift();
-    if (next) next();
-    else this.busy = false;
-  }
-
   private async open(): Promise<Batch> {
-    // `read write` marks the transaction whose COMMIT walSync makes durable (dialect.ts).
-    const begin = this.db.startTransaction();
-    const trx = await (this.walSync ? begin.setAccessMode('read write') : begin).execute();
+    const trx = await this.db.startTransaction().execute();
     let resolve!: () => void;
     let reject!: (error: unknown) => void;
     const committed = new Promise<void>((res, rej) => {
@@ -164,26 +135,15 @@ export class SqliteGroupCommit {
       this.stats.commits += 1;
       this.stats.units += batch.units;
       await batch.trx.commit().execute();
+      this.onCommit(batch.units);
+      batch.resolve();
     } catch (error) {
       await batch.trx
         .rollback()
         .execute()
         .catch(() => undefined);
       batch.reject(error);
-      return;
     }
-    if (!this.walSync) {
-      this.onCommit(batch.units);
-      return batch.resolve();
-    }
-    // Not awaited: the lock goes on to the next batch while the sync runs.
-    this.walSync.afterCommit().then(
-      () => {
-        this.onCommit(batch.units);
-        batch.resolve();
-      },
-      (error: unknown) => batch.reject(error),
-    );
   }
 
   /** Rolls one unit back; if the whole transaction is gone, the batch fails with it. */

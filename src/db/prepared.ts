@@ -92,7 +92,8 @@ interface DirectRuns {
  * nothing can come between. It skips the connection provider, driver and plugin promises of
  * each of a PATCH's statements. Writes still pass the handle's plugins first, so the write
  * watcher sees them. Answers `end`, which turns it off once the unit is over: a statement a
- * unit leaves running later takes Kysely's path and its checks again.
+ * unit leaves running later takes Kysely's path and its checks again. A unit must not hold a
+ * streaming query open across them (none does): better-sqlite3 would find the connection busy.
  */
 export function runDirectlyWith(db: Db, runNow: RunNow): () => void {
   const runs: DirectRuns = { runNow, open: true };

@@ -89,9 +89,7 @@ export async function openStore(config: StoreConfig, options: OpenStoreOptions =
   }
   // PostgreSQL commits concurrent transactions in parallel on its own; SQLite needs help.
   const groupCommit =
-    dialect.kind === 'sqlite'
-      ? new SqliteGroupCommit(db, options.onGroupCommit, dialect.walSync, dialect.runNow)
-      : undefined;
+    dialect.kind === 'sqlite' ? new SqliteGroupCommit(db, options.onGroupCommit, dialect.runNow) : undefined;
   const readPool =
     config.kind === 'sqlite' && config.filename !== ':memory:' && (options.sqliteReadWorkers ?? 0) > 0
       ? new SqliteReadPool(config.filename, options.sqliteReadWorkers!)
