@@ -1,6 +1,7 @@
 import { createQueryId, type CompiledQuery, type Insertable } from 'kysely';
 import { isPostgres } from './dialect.js';
 import { registerNamedStatement } from './postgres-statements.js';
+import { runNowOf } from './prepared.js';
 import type { Database, Db } from './schema.js';
 
 /** Rows per multi-row INSERT: well under both stores' bound-parameter limits for our tables. */
@@ -70,12 +71,13 @@ export function prepareBulkInsert<T extends keyof Database>(
         columns.map((column) => (row as Record<string, unknown>)[column] ?? null),
       );
       db.getExecutor().transformQuery(query.query, createQueryId());
-      await db.executeQuery({
-        ...query,
-        parameters: sources.map((source, index) =>
-          source === -1 ? query.parameters[index] : values[source],
-        ),
-      });
+      const parameters = sources.map((source, index) =>
+        source === -1 ? query.parameters[index] : values[source],
+      );
+      // A group-commit unit on SQLite runs it on the spot (prepared.ts, runDirectlyWith).
+      const now = runNowOf(db);
+      if (now) now(query.sql, parameters);
+      else await db.executeQuery({ ...query, parameters });
     }
   };
 }

@@ -15,6 +15,9 @@ import type { StoreConfig } from '../config/config.js';
 import { SchemaScopedPostgresDialect } from './postgres-introspector.js';
 import { namingStatements } from './postgres-statements.js';
 
+// Over 300 lines: both stores' connection setup must stay in the one module allowed to import
+// the drivers.
+
 /**
  * Everything that differs between SQLite and PostgreSQL lives here: connection setup, value
  * conversions, JSON access, row locking and constraint-error detection. Repositories call these
@@ -42,6 +45,11 @@ export interface StoreDialect {
    * transaction, no query in flight), else answers undefined (`prepareQuery`'s fast path).
    */
   readonly readNow?: (sqlText: string, parameters: readonly unknown[]) => unknown[] | undefined;
+  /**
+   * SQLite: runs any statement at once, for a caller that holds the connection alone (a
+   * group-commit unit: prepared.ts, runDirectlyWith). Answers its rows (a reader) or changes.
+   */
+  readonly runNow?: (sqlText: string, parameters: readonly unknown[]) => { rows: unknown[]; changes: number };
   /**
    * SQLite: a number that changes whenever another connection to the file (another process, such
    * as the CLI's import) has committed since the last call: `PRAGMA data_version`. This
@@ -150,6 +158,11 @@ function sqliteDialect(filename: string, image?: Buffer): StoreDialect {
       if (held !== 0) return undefined;
       const statement = wrapped.prepare(sqlText);
       return statement.reader ? statement.all(parameters) : undefined;
+    },
+    runNow(sqlText, parameters) {
+      const statement = wrapped.prepare(sqlText);
+      if (statement.reader) return { rows: statement.all(parameters), changes: 0 };
+      return { rows: [], changes: Number(statement.run(parameters).changes) };
     },
     commitsByOthers: () => (held === 0 && database.open ? (dataVersion.get() as number) : undefined),
     jsonText(column, path) {

@@ -1,5 +1,6 @@
 import type { ControlledTransaction, Kysely } from 'kysely';
 import type { Database, Db } from './schema.js';
+import type { RunNow } from './prepared.js';
 
 /** Units of work committed together at most; bounds how long readers wait for a commit. */
 const MAX_UNITS_PER_COMMIT = 32;
@@ -34,6 +35,12 @@ export class SqliteGroupCommit {
     private readonly db: Kysely<Database>,
     /** Told the units of each COMMIT that succeeded (metrics). */
     private readonly onCommit: (units: number) => void = () => undefined,
+    /**
+     * Runs SAVEPOINT and RELEASE on the spot: a unit holds the connection alone (one unit at a
+     * time, and the batch's transaction holds Kysely's connection mutex). Without it they take
+     * Kysely's path.
+     */
+    private readonly runNow?: RunNow,
   ) {}
 
   async run<T>(work: (trx: Db) => Promise<T>): Promise<T> {
@@ -43,19 +50,47 @@ export class SqliteGroupCommit {
     try {
       batch = this.batch ??= await this.open();
       batch.units += 1;
-      const unit = await batch.trx.savepoint(SAVEPOINT).execute();
-      try {
-        result = await work(unit);
-        await unit.releaseSavepoint(SAVEPOINT).execute();
-      } catch (error) {
-        await this.undo(unit, batch);
-        throw error;
-      }
+      result = this.runNow ? await this.runDirect(batch, work) : await this.runUnit(batch, work);
     } finally {
       void this.handOver();
     }
     await batch.committed;
     return result;
+  }
+
+  /** One unit in a SAVEPOINT through Kysely. */
+  private async runUnit<T>(batch: Batch, work: (trx: Db) => Promise<T>): Promise<T> {
+    const unit = await batch.trx.savepoint(SAVEPOINT).execute();
+    try {
+      const result = await work(unit);
+      await unit.releaseSavepoint(SAVEPOINT).execute();
+      return result;
+    } catch (error) {
+      await this.undo(batch, () =>
+        unit
+          .rollbackToSavepoint(SAVEPOINT)
+          .execute()
+          .then(() => unit.releaseSavepoint(SAVEPOINT).execute()),
+      );
+      throw error;
+    }
+  }
+
+  /** One unit whose SAVEPOINT and RELEASE run on the spot (store.ts lets its statements too). */
+  private async runDirect<T>(batch: Batch, work: (trx: Db) => Promise<T>): Promise<T> {
+    const runNow = this.runNow!;
+    runNow(`savepoint ${SAVEPOINT}`, []);
+    try {
+      const result = await work(batch.trx);
+      runNow(`release ${SAVEPOINT}`, []);
+      return result;
+    } catch (error) {
+      await this.undo(batch, async () => {
+        runNow(`rollback to ${SAVEPOINT}`, []);
+        runNow(`release ${SAVEPOINT}`, []);
+      });
+      throw error;
+    }
   }
 
   private async acquire(): Promise<void> {
@@ -112,10 +147,9 @@ export class SqliteGroupCommit {
   }
 
   /** Rolls one unit back; if the whole transaction is gone, the batch fails with it. */
-  private async undo(unit: ControlledTransaction<Database, [typeof SAVEPOINT]>, batch: Batch): Promise<void> {
+  private async undo(batch: Batch, rollBack: () => Promise<unknown>): Promise<void> {
     try {
-      await unit.rollbackToSavepoint(SAVEPOINT).execute();
-      await unit.releaseSavepoint(SAVEPOINT).execute();
+      await rollBack();
     } catch (error) {
       if (this.batch === batch) this.batch = undefined;
       await batch.trx

@@ -24,6 +24,11 @@ export function prepareQuery<A extends readonly unknown[], R>(
 ): (db: Db, ...args: A) => Promise<R[]> {
   const { bind, run } = prepare(arity, build, false);
   return async (db, ...args) => {
+    const now = runNowOf(db);
+    if (now) {
+      const { query, parameters } = bind(db, args);
+      return now(query.sql, parameters).rows as R[];
+    }
     // The store's own handle (never a transaction's) reads without Kysely's executor: see
     // readDirectlyWith.
     const direct = directReadsOf(db);
@@ -65,6 +70,43 @@ export function readDirectlyWith(db: Db, reads: DirectReads): void {
 
 function directReadsOf(db: Db): DirectReads | undefined {
   return (db as Db & { [DIRECT_READS]?: DirectReads })[DIRECT_READS];
+}
+
+/** Runs any statement synchronously on a connection its caller holds alone. */
+export type RunNow = (
+  sqlText: string,
+  parameters: readonly unknown[],
+) => { rows: unknown[]; changes: number };
+
+const RUN_NOW = Symbol('tessera.runNow');
+
+interface DirectRuns {
+  readonly runNow: RunNow;
+  open: boolean;
+}
+
+/**
+ * Lets the prepared statements (and bulk inserts) of a SQLite group-commit unit run on the spot
+ * through `runNow`, without Kysely's executor: the unit holds the one connection alone (the
+ * group commit runs one unit at a time, and its transaction holds Kysely's connection mutex), so
+ * nothing can come between. It skips the connection provider, driver and plugin promises of
+ * each of a PATCH's statements. Writes still pass the handle's plugins first, so the write
+ * watcher sees them. Answers `end`, which turns it off once the unit is over: a statement a
+ * unit leaves running later takes Kysely's path and its checks again. A unit must not hold a
+ * streaming query open across them (none does): better-sqlite3 would find the connection busy.
+ */
+export function runDirectlyWith(db: Db, runNow: RunNow): () => void {
+  const runs: DirectRuns = { runNow, open: true };
+  Object.defineProperty(db, RUN_NOW, { value: runs });
+  return () => {
+    runs.open = false;
+  };
+}
+
+/** The direct runner of `db` while its unit is open. */
+export function runNowOf(db: Db): RunNow | undefined {
+  const runs = (db as Db & { [RUN_NOW]?: DirectRuns })[RUN_NOW];
+  return runs?.open ? runs.runNow : undefined;
 }
 
 /**
@@ -125,6 +167,11 @@ function prepare<A extends readonly unknown[], R>(
     const { query, parameters } = bind(db, args);
     // Plugins see every write (the store's write watcher keeps read caches honest).
     if (isWrite) db.getExecutor().transformQuery(query.query, createQueryId());
+    const now = runNowOf(db);
+    if (now) {
+      const { rows, changes } = now(query.sql, parameters);
+      return Promise.resolve({ rows: rows as R[], numAffectedRows: BigInt(changes) });
+    }
     return db.executeQuery<R>({ ...query, parameters });
   };
   return { bind, run };

@@ -8,7 +8,7 @@ import { SqliteReadPoolDialect } from './sqlite-read-dialect.js';
 import { SqliteReadPool } from './sqlite-read-pool.js';
 import { requireCurrentSchema, waitForPostgres, type ConnectRetry } from './store-startup.js';
 import { migrations } from './migrations/index.js';
-import { readDirectlyWith } from './prepared.js';
+import { readDirectlyWith, runDirectlyWith } from './prepared.js';
 import { TableWriteRecorder, WriteWatcher } from './write-watcher.js';
 import type { Database, Db } from './schema.js';
 
@@ -89,7 +89,7 @@ export async function openStore(config: StoreConfig, options: OpenStoreOptions =
   }
   // PostgreSQL commits concurrent transactions in parallel on its own; SQLite needs help.
   const groupCommit =
-    dialect.kind === 'sqlite' ? new SqliteGroupCommit(db, options.onGroupCommit) : undefined;
+    dialect.kind === 'sqlite' ? new SqliteGroupCommit(db, options.onGroupCommit, dialect.runNow) : undefined;
   const readPool =
     config.kind === 'sqlite' && config.filename !== ':memory:' && (options.sqliteReadWorkers ?? 0) > 0
       ? new SqliteReadPool(config.filename, options.sqliteReadWorkers!)
@@ -105,8 +105,18 @@ export async function openStore(config: StoreConfig, options: OpenStoreOptions =
     poolStats: () => dialect.poolStats(),
     async transaction(work) {
       const written = new Set<string>();
-      const recorded = (trx: Db) =>
-        work(trx.withPlugin(new TableWriteRecorder((table) => written.add(table))));
+      const recorded = async (trx: Db) => {
+        const handle = trx.withPlugin(new TableWriteRecorder((table) => written.add(table)));
+        if (!groupCommit || !dialect.runNow) return work(handle);
+        // A group-commit unit holds SQLite's connection alone: its prepared statements run on
+        // the spot (prepared.ts), until the unit ends.
+        const end = runDirectlyWith(handle, dialect.runNow);
+        try {
+          return await work(handle);
+        } finally {
+          end();
+        }
+      };
       const result = groupCommit ? await groupCommit.run(recorded) : await db.transaction().execute(recorded);
       for (const table of written) writes.bump(table);
       return result;

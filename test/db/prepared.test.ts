@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { prepareQuery, prepareWrite, prepareWriteReturning } from '../../src/db/prepared.js';
+import { prepareQuery, prepareWrite, prepareWriteReturning, runNowOf } from '../../src/db/prepared.js';
 import type { Db } from '../../src/db/schema.js';
 import { STORES, useOpenedStore } from '../support/harness.js';
 
@@ -123,6 +123,35 @@ for (const kind of STORES) {
           .execute();
         assert.equal(added.length, 2);
       });
+
+    it('runs the prepared statements of a SQLite unit on the spot, still seen by the write watcher', async () => {
+      const rename = prepareWrite(2, (db: Db, id: string, name: string) =>
+        db.updateTable('organizations').set({ name }).where('id', '=', id),
+      );
+      const nameOf = prepareQuery(1, (db: Db, id: string) =>
+        db.selectFrom('organizations').select('name').where('id', '=', id),
+      );
+      const before = opened.store.writes.version(['organizations']);
+      let inside = 0;
+      let duringUnit = 0;
+      let handle: Db | undefined;
+      const seen = await opened.store.transaction(async (trx) => {
+        handle = trx;
+        assert.equal(runNowOf(trx) !== undefined, kind === 'sqlite', 'direct only in a SQLite unit');
+        assert.equal(await rename(trx, 'o1', 'Direct'), 1);
+        // The root handle's recorder saw it at once (caches drop before the commit), ...
+        duringUnit = opened.store.writes.version(['organizations']);
+        inside = (await nameOf(trx, 'o1')).length;
+        return (await nameOf(trx, 'o1'))[0]?.name;
+      });
+      assert.equal(seen, 'Direct', 'a unit reads its own direct write');
+      assert.equal(inside, 1);
+      assert.ok(duringUnit > before, 'a direct write inside a unit bumps the write watcher');
+      // ... and the transaction's own recorder bumped it again after the commit.
+      assert.ok(opened.store.writes.version(['organizations']) > duringUnit);
+      assert.equal(runNowOf(handle!), undefined, 'the direct path ends with its unit');
+      await rename(opened.store.db, 'o1', 'Acme');
+    });
 
     it('refuses a builder that does not bind every argument as a value', async () => {
       const careless = prepareQuery(2, (db: Db, name: string, _unused: string) => byName(db, name, 0));
