@@ -2,6 +2,7 @@
 // (src/db/read-rows.ts): the rows it hands back must be the ones the main connection gives.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { serialize } from 'node:v8';
 import { sql } from 'kysely';
 import { flattenRows, rowsOf } from '../../src/db/read-rows.js';
 import type { Store } from '../../src/db/store.js';
@@ -16,6 +17,9 @@ describe('read pool rows', () => {
     ];
     const values = flattenRows(rows, columns.length);
     assert.equal(values.length, 12);
+    // Packed, so structured clone writes it as a dense array ('A'), not a sparse one ('a', each
+    // value with its index), which costs far more to read back. v8.serialize: 0xff, version, tag.
+    assert.equal(String.fromCharCode(serialize(values)[2]!), 'A');
     const built = rowsOf(columns, values);
     const expected = rows.map((row) => {
       const object: Record<string, unknown> = {};
