@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { rowsOf } from './read-rows.js';
 import type { ReadRequest, ReadResponse } from './sqlite-read-worker.js';
 
 /**
@@ -50,7 +51,7 @@ export class SqliteReadPool {
       if (!waiter) return;
       pooled.waiting.delete(response.id);
       if (pooled.waiting.size === 0) worker.unref();
-      if ('rows' in response) waiter.resolve(response.rows);
+      if ('values' in response) waiter.resolve(rowsOf(response.columns, response.values));
       else waiter.reject(Object.assign(new Error(response.error.message), { code: response.error.code }));
     });
     const fail = (error: Error) => {

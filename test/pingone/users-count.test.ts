@@ -89,6 +89,10 @@ describeStores('user list count', (server) => {
     assert.equal(capped.items.length, 2);
     assert.equal(capped.count, undefined);
     assert.ok(capped.nextCursor);
+    // Listed users keep the stored profile text only: parsing each page's profiles was a tenth of
+    // its main-thread work, and the page writer copies the text.
+    assert.equal('profile' in capped.items[0]!, false);
+    assert.equal(typeof capped.items[0]!.storedProfile, 'string');
     // A first page holding every match counts itself, whatever the bound.
     const whole = await listUserPage(db, query, undefined, 10, Date.now(), { countLimit: 1 });
     assert.equal(whole.count, 5);

@@ -35,7 +35,6 @@ function listed(
     verifyStatus: 'NOT_INITIATED',
     account: { locked: false },
     identityProvider: { type: 'PING_ONE' },
-    profile: JSON.parse(storedProfile) as User['profile'],
     lastSignOnAt: undefined,
     createdAt: 1_796_259_178_281,
     updatedAt: 1_796_259_178_999,
@@ -91,7 +90,11 @@ describe('list page users (users-page-json.ts)', () => {
       const write = listedUserWriter(hal, counting)(ENV, NOW);
       for (const [i, user] of USERS.entries()) {
         const expected = serializeUser(
-          userWire(hal, user, { now: NOW, canAuthenticate: !user.passwordLockedOut }),
+          userWire(
+            hal,
+            { ...user, profile: JSON.parse(user.storedProfile) as User['profile'] },
+            { now: NOW, canAuthenticate: !user.passwordLockedOut },
+          ),
         );
         assert.equal(write(user), expected, `user ${i}`);
         assert.deepEqual(JSON.parse(write(user)), JSON.parse(expected));

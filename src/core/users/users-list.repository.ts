@@ -47,19 +47,24 @@ export async function listUsers(
  */
 export const USER_COUNT_LIMIT = 10_000;
 
-/** A listed user: its page's statement also read its password lockout and kept its stored profile. */
-export interface ListedUser extends User {
+/**
+ * A listed user: its page's statement also read its password lockout, and its profile is kept as
+ * stored, not parsed. The profile column is `JSON.stringify` of the profile (`toRow` and
+ * `removeProfileAttribute` are its only writers, on both stores a text column kept verbatim), so a
+ * writer copies it instead of serializing a parsed profile again; a profile the fast writer cannot
+ * copy is parsed then (`listedUserProfile`). Parsing every listed profile was about a tenth of the
+ * main thread's work per page at a million users (docs/benchmarks.md, session 11); a getter that
+ * parsed on first use made each user an object with an accessor, which V8 builds far more slowly.
+ */
+export interface ListedUser extends Omit<User, 'profile'> {
   /** Whether the user's password is locked out at the list's `now` (`account.canAuthenticate`). */
   readonly passwordLockedOut: boolean;
-  /**
-   * The profile column as stored: `JSON.stringify` of `profile` (`toRow` and
-   * `removeProfileAttribute` are its only writers, on both stores a text column kept verbatim), so
-   * a writer may copy it instead of serializing `profile` again. (`profile` is still parsed: a
-   * getter parsing it on first use made each listed user an object literal with an accessor,
-   * which V8 builds about 30 times slower than a plain one, more than the parse.)
-   */
+  /** The profile column as stored: `JSON.stringify` of the user's profile. */
   readonly storedProfile: string;
 }
+
+/** The listed user's profile, parsed from its stored text. */
+export const listedUserProfile = (user: ListedUser): User['profile'] => parseJsonObject(user.storedProfile);
 
 type PageRow = Selectable<UsersTable> & { password_locked_out: unknown; match_count?: unknown };
 
@@ -93,7 +98,6 @@ function toListedUser(row: PageRow): ListedUser {
       unlockAt: row.account_unlock_at ?? undefined,
     },
     identityProvider: identityProviderOf(row.identity_provider),
-    profile: parseJsonObject(row.profile),
     lastSignOnAt: row.last_sign_on_at ?? undefined,
     createdAt: row.created_at,
     updatedAt: row.updated_at,

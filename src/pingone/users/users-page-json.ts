@@ -1,5 +1,5 @@
 import { Type } from '@sinclair/typebox';
-import type { ListedUser } from '../../core/users/users-list.repository.js';
+import { listedUserProfile, type ListedUser } from '../../core/users/users-list.repository.js';
 import type { Hal } from '../../pingone-common/hal.js';
 import { LinksSchema } from '../shared/schemas.js';
 import { UserSchema, userFieldsWire, userLinks, userWire } from './users.wire.js';
@@ -89,7 +89,7 @@ export function listedUserWriter(hal: Hal, compileSerializer: (schema: object) =
         stored.charCodeAt(0) !== 0x7b ||
         NAMES_A_PROPERTY.test(stored)
       )
-        return serializeUser(userWire(hal, user, options));
+        return serializeUser(userWire(hal, { ...user, profile: listedUserProfile(user) }, options));
       const rest = serializeFields(userFieldsWire(user, options));
       const profile = stored.length > 2 ? `,${stored.slice(1, -1)}` : '';
       return `{"_links":${links(user)},${rest.slice(1, -1)}${profile}}`;

@@ -101,7 +101,7 @@ export function userWire(hal: Hal, user: User, options: UserWireOptions): UserWi
  * writer, users-page-json.ts): one plain object, absent attributes left undefined (the serializer
  * skips them) rather than spread in, since a list builds 100 of them.
  */
-export function userFieldsWire(user: User, options: UserWireOptions) {
+export function userFieldsWire(user: Omit<User, 'profile'>, options: UserWireOptions) {
   return {
     id: user.id,
     environment: { id: user.environmentId },
@@ -122,7 +122,7 @@ export function userFieldsWire(user: User, options: UserWireOptions) {
   };
 }
 
-function accountWire(user: User, options: UserWireOptions): UserWire['account'] {
+function accountWire(user: Omit<User, 'profile'>, options: UserWireOptions): UserWire['account'] {
   const locked = isAccountLocked(user, options.now);
   return {
     canAuthenticate: (options.canAuthenticate ?? true) && user.enabled && !locked,
