@@ -24,11 +24,7 @@ export function prepareQuery<A extends readonly unknown[], R>(
 ): (db: Db, ...args: A) => Promise<R[]> {
   const { bind, run } = prepare(arity, build, false);
   return async (db, ...args) => {
-    const now = runNowOf(db);
-    if (now) {
-      const { query, parameters } = bind(db, args);
-      return now(query.sql, parameters).rows as R[];
-    }
+    // A group-commit unit's handle runs it on the spot in `run` (runDirectlyWith).
     // The store's own handle (never a transaction's) reads without Kysely's executor: see
     // readDirectlyWith.
     const direct = directReadsOf(db);
