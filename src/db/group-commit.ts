@@ -2,13 +2,8 @@ import type { ControlledTransaction, Kysely } from 'kysely';
 import type { Database, Db } from './schema.js';
 import type { RunNow } from './prepared.js';
 
-/**
- * Units of work committed together at most; bounds how long readers wait for a commit. 64 lets
- * one batch carry every waiting writer of 50 concurrent clients (32 split them: about 30 units
- * per COMMIT against 42, and 8% more CPU per PATCH; docs/benchmarks.md, "PATCH on SQLite
- * (session 12)"); a batch of PATCHes holds the connection about 0.1 ms per unit.
- */
-const MAX_UNITS_PER_COMMIT = 64;
+/** Units of work committed together at most; bounds how long readers wait for a commit. */
+const MAX_UNITS_PER_COMMIT = 32;
 const SAVEPOINT = 'tessera_unit' as const;
 
 interface Batch {
