@@ -45,6 +45,43 @@ describeStores('user updates write only the changed columns', (server) => {
     assert.equal(await updateUser(db, next, read.revision, read), false);
   });
 
+  it('a user read for update is compared with its profile as stored, not as serialized again', async () => {
+    const user = await createUser(server(), env, { username: unique('spelled'), nickname: 'Spelled' });
+    const db = server().app.store.db;
+    // The same profile in another spelling (as another writer may have stored it).
+    const canonical = (await row(user.id)).profile;
+    const spelled = JSON.stringify(JSON.parse(canonical), null, 1);
+    const respell = () =>
+      db.updateTable('users').set({ profile: spelled }).where('id', '=', user.id).execute();
+    await respell();
+    // Read without the lock, no stored text is kept: the old profile is serialized again, equals
+    // the new one, and the column is left as it is.
+    const plain = await findUser(db, env, user.id);
+    assert.ok(plain);
+    assert.equal(
+      await updateUser(db, { ...plain, updatedAt: plain.updatedAt + 1 }, plain.revision, plain),
+      true,
+    );
+    assert.equal((await row(user.id)).profile, spelled);
+    // Read for update, the stored text is what the new one is compared with: it differs, so the
+    // profile is written (in the one spelling Tessera writes).
+    const locked = await findUser(db, env, user.id, { forUpdate: true });
+    assert.ok(locked);
+    assert.deepEqual(locked.profile, plain.profile);
+    assert.equal(
+      await updateUser(db, { ...locked, updatedAt: locked.updatedAt + 1 }, locked.revision, locked),
+      true,
+    );
+    assert.equal((await row(user.id)).profile, canonical);
+    // A changed profile is written, whichever way the old one was read.
+    await respell();
+    const again = await findUser(db, env, user.id, { forUpdate: true });
+    assert.ok(again);
+    const changed = { ...again, profile: { ...again.profile, nickname: 'Respelled' } };
+    assert.equal(await updateUser(db, changed, again.revision, again), true);
+    assert.deepEqual(JSON.parse((await row(user.id)).profile), changed.profile);
+  });
+
   it('a PATCH of the photo keeps username and email and bumps the revision', async () => {
     const user = await createUser(server(), env, { username: unique('photo'), email: 'photo@example.com' });
     const before = await row(user.id);

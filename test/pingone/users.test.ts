@@ -116,6 +116,22 @@ describeStores('users', (server) => {
     );
     const empty = await server().request('POST', users(), { body: { username: '' } });
     assert.equal(empty.status, 400);
+    // Lengths count code points: 128 emoji (256 UTF-16 units) fit, 129 do not; so does a
+    // nickname of 256, not 257.
+    const emoji = '\u{1F600}';
+    assert.equal(
+      (await server().request('POST', users(), { body: { username: emoji.repeat(129) } })).status,
+      400,
+    );
+    const emojiUser = await server().request('POST', users(), {
+      body: { username: emoji.repeat(128), nickname: emoji.repeat(256) },
+    });
+    assert.equal(emojiUser.status, 201, emojiUser.text);
+    const longNickname = await server().request('PATCH', `${users()}/${emojiUser.body.id}`, {
+      body: { nickname: `${emoji.repeat(256)}x` },
+    });
+    assert.equal(longNickname.status, 400);
+    assert.equal(longNickname.body.details[0].target, 'nickname');
 
     const email = await server().request('POST', users(), {
       body: { username: 'bademail', email: 'not-an-email' },

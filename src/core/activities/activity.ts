@@ -65,18 +65,42 @@ const titleWords = (text: string): string =>
     .map((word) => word.charAt(0).toUpperCase() + word.slice(1))
     .join(' ');
 
+/** The texts of an action type, worked out once per type (every audited write needs them). */
+interface TypeTexts {
+  /** `MEMBER_OF_GROUP.CREATED` -> `Member Of Group Created`. */
+  readonly action: string;
+  /** What a result description starts with: `Created User`, or `User Locked:` for other verbs. */
+  readonly result: string;
+  /** True for the verbs written `Created User` (with nothing about a resource, no colon). */
+  readonly verbFirst: boolean;
+}
+
+/** Types are the code's own constants, so this stays small; the bound is a safeguard. */
+const TYPE_TEXTS_KEPT = 256;
+const typeTexts = new Map<string, TypeTexts>();
+
+function textsOf(type: string): TypeTexts {
+  let texts = typeTexts.get(type);
+  if (texts) return texts;
+  const action = type.split('.').map(titleWords).join(' ');
+  const [entity = '', verb = ''] = type.split('.');
+  const verbFirst = ['CREATED', 'UPDATED', 'DELETED'].includes(verb);
+  texts = { action, result: verbFirst ? `${titleWords(verb)} ${titleWords(entity)}` : action, verbFirst };
+  if (typeTexts.size < TYPE_TEXTS_KEPT) typeTexts.set(type, texts);
+  return texts;
+}
+
 /** `MEMBER_OF_GROUP.CREATED` -> `Member Of Group Created` (the reference's Title Case). */
 export function actionDescription(type: string): string {
-  return type.split('.').map(titleWords).join(' ');
+  return textsOf(type).action;
 }
 
 /** `USER.CREATED` about jdoe -> `Created User jdoe`; other verbs read `User Locked: jdoe`. */
 export function defaultResultDescription(type: string, resource: ActivityResource | undefined): string {
-  const [entity = '', verb = ''] = type.split('.');
-  const what = resource ? ` ${resource.name ?? resource.id}` : '';
-  if (['CREATED', 'UPDATED', 'DELETED'].includes(verb))
-    return `${titleWords(verb)} ${titleWords(entity)}${what}`;
-  return `${actionDescription(type)}${what ? `:${what}` : ''}`;
+  const { result, verbFirst } = textsOf(type);
+  if (!resource) return result;
+  const name = resource.name ?? resource.id;
+  return verbFirst ? `${result} ${name}` : `${result}: ${name}`;
 }
 
 const isActor = (value: Actor | ActivityActors): value is Actor => 'kind' in value;

@@ -9,6 +9,24 @@ import { isJsonObject, type JsonObject, type JsonValue } from '../shared/json.js
  */
 type Rule = (value: JsonValue) => string | undefined;
 
+/**
+ * The length in code points (what the limits count), like `[...value].length` without building
+ * an array of one string per character on every checked value: UTF-16 units less surrogate pairs.
+ */
+function codePoints(value: string): number {
+  let count = value.length;
+  for (let i = 0; i < value.length - 1; i += 1) {
+    const unit = value.charCodeAt(i);
+    if (unit < 0xd800 || unit > 0xdbff) continue;
+    const next = value.charCodeAt(i + 1);
+    if (next >= 0xdc00 && next <= 0xdfff) {
+      count -= 1;
+      i += 1;
+    }
+  }
+  return count;
+}
+
 const text =
   (
     min: number,
@@ -18,7 +36,7 @@ const text =
   ): Rule =>
   (value) => {
     if (typeof value !== 'string') return 'must be a string';
-    const length = [...value].length;
+    const length = codePoints(value);
     if (length < min || length > max) return `must be between ${min} and ${max} characters long`;
     if (pattern && !pattern.test(value)) return patternMessage;
     return undefined;
@@ -200,7 +218,7 @@ const USERNAME_CHARS = /^[^\p{Cc}\p{Cf}\p{Cs}\p{Co}\p{Cn}]+$/u;
 
 export function checkUsername(username: unknown): ErrorDetail | undefined {
   if (typeof username !== 'string') return invalid('username', 'must be a string');
-  const length = [...username].length;
+  const length = codePoints(username);
   if (length < 1 || length > 128) return invalid('username', 'must be between 1 and 128 characters long');
   if (!USERNAME_CHARS.test(username)) return invalid('username', 'contains characters that are not allowed');
   return undefined;

@@ -34,7 +34,26 @@ export const toUser = (row: Selectable<UsersTable>): User => ({
   revision: row.revision,
 });
 
-const toRow = (user: User) => ({
+/**
+ * The JSON columns of a row as stored, for a row read to be written (`updateUser` compares the
+ * new texts with them instead of serializing the old values again).
+ */
+interface StoredTexts {
+  readonly profile: string;
+  readonly identityProvider: string;
+}
+
+/** The stored texts of users read with `forUpdate`, keyed by the object handed out. */
+const storedTexts = new WeakMap<User, StoredTexts>();
+
+/** `toUser`, remembering the row's JSON texts for the write that follows (a locked read). */
+const toUserForUpdate = (row: Selectable<UsersTable>): User => {
+  const user = toUser(row);
+  storedTexts.set(user, { profile: row.profile, identityProvider: row.identity_provider });
+  return user;
+};
+
+const toRow = (user: User, stored?: StoredTexts) => ({
   population_id: user.populationId,
   username: user.username,
   email: user.email ?? null,
@@ -46,8 +65,8 @@ const toRow = (user: User) => ({
   account_locked: user.account.locked,
   account_locked_at: user.account.lockedAt ?? null,
   account_unlock_at: user.account.unlockAt ?? null,
-  identity_provider: JSON.stringify(user.identityProvider),
-  profile: JSON.stringify(user.profile),
+  identity_provider: stored?.identityProvider ?? JSON.stringify(user.identityProvider),
+  profile: stored?.profile ?? JSON.stringify(user.profile),
   last_sign_on_at: user.lastSignOnAt ?? null,
   updated_at: user.updatedAt,
 });
@@ -59,10 +78,12 @@ export async function findUser(
   id: string,
   options: { forUpdate?: boolean } = {},
 ): Promise<User | undefined> {
-  const rows = options.forUpdate
-    ? await selectUserLocked(db, environmentId, id)
-    : await selectUserPrepared(db, environmentId, id);
-  return rows[0] ? toUser(rows[0]) : undefined;
+  if (options.forUpdate) {
+    const row = (await selectUserLocked(db, environmentId, id))[0];
+    return row && toUserForUpdate(row);
+  }
+  const row = (await selectUserPrepared(db, environmentId, id))[0];
+  return row && toUser(row);
 }
 
 const selectUser = (db: Db, environmentId: string, id: string) =>
@@ -103,7 +124,9 @@ export async function findUserWithLockout(
 ): Promise<{ user: User; passwordLockedOut: boolean } | undefined> {
   const select = options.forUpdate ? selectUserWithLockoutLocked : selectUserWithLockout;
   const row = (await select(db, environmentId, id, now))[0];
-  return row ? { user: toUser(row), passwordLockedOut: Boolean(row.password_locked_out) } : undefined;
+  if (!row) return undefined;
+  const user = options.forUpdate ? toUserForUpdate(row) : toUser(row);
+  return { user, passwordLockedOut: Boolean(row.password_locked_out) };
 }
 
 const insertRow = (user: User) => ({
@@ -137,7 +160,9 @@ export async function updateUser(
   previous?: User,
 ): Promise<boolean> {
   const row = toRow(user);
-  const before = previous && toRow(previous);
+  // The old JSON texts as stored when `previous` was read for update (not serialized again): a
+  // column is skipped only when its new text is the stored one.
+  const before = previous && toRow(previous, storedTexts.get(previous));
   let mask = 0;
   const values: unknown[] = [];
   USER_ROW_COLUMNS.forEach((column, index) => {
