@@ -57,6 +57,13 @@ export function stringIssue(value: string, freeText: boolean, maxLength: number)
 
 const joinPath = (path: string, key: string | number) => (path === '' ? String(key) : `${path}.${key}`);
 
+/** One inspection's settings and its count of values so far. */
+interface Walk {
+  readonly freeText: boolean;
+  readonly limits: InputLimits;
+  values: number;
+}
+
 /**
  * The first issue in a parsed request part, if any. Issue fields never repeat a refused property
  * name (it may be the offending text): the enclosing object is named instead.
@@ -65,39 +72,46 @@ export function inspectInput(
   value: unknown,
   options: { readonly freeText: boolean; readonly limits?: InputLimits },
 ): ValidationIssue | undefined {
-  const limits = options.limits ?? DEFAULT_INPUT_LIMITS;
-  let values = 0;
-  const visit = (node: unknown, path: string, depth: number): ValidationIssue | undefined => {
-    if (++values > limits.maxValues)
-      return { field: '', message: `must hold at most ${limits.maxValues} values` };
-    if (typeof node === 'string') {
-      const message = stringIssue(node, options.freeText, limits.maxStringLength);
-      return message ? { field: path, message } : undefined;
-    }
-    if (typeof node !== 'object' || node === null) return undefined;
-    if (depth >= limits.maxDepth)
-      return { field: path, message: `must be nested at most ${limits.maxDepth} levels` };
-    if (Array.isArray(node)) {
-      if (node.length > limits.maxArrayItems)
-        return { field: path, message: `must hold at most ${limits.maxArrayItems} items` };
-      for (let i = 0; i < node.length; i++) {
-        const issue = visit(node[i], joinPath(path, i), depth + 1);
-        if (issue) return issue;
-      }
-      return undefined;
-    }
-    const keys = Object.keys(node);
-    if (keys.length > limits.maxKeysPerObject)
-      return { field: path, message: `must hold at most ${limits.maxKeysPerObject} properties` };
-    for (const key of keys) {
-      const keyProblem = stringIssue(key, false, limits.maxKeyLength);
-      if (keyProblem) return { field: path, message: `property names ${keyProblem}` };
-      const issue = visit((node as Record<string, unknown>)[key], joinPath(path, key), depth + 1);
+  // A module-level walker, not a closure per call: every request's path and query pass here, and
+  // a fresh closure is compiled lazily on its first call each time.
+  return visit(
+    { freeText: options.freeText, limits: options.limits ?? DEFAULT_INPUT_LIMITS, values: 0 },
+    value,
+    '',
+    0,
+  );
+}
+
+function visit(walk: Walk, node: unknown, path: string, depth: number): ValidationIssue | undefined {
+  const { limits } = walk;
+  if (++walk.values > limits.maxValues)
+    return { field: '', message: `must hold at most ${limits.maxValues} values` };
+  if (typeof node === 'string') {
+    const message = stringIssue(node, walk.freeText, limits.maxStringLength);
+    return message ? { field: path, message } : undefined;
+  }
+  if (typeof node !== 'object' || node === null) return undefined;
+  if (depth >= limits.maxDepth)
+    return { field: path, message: `must be nested at most ${limits.maxDepth} levels` };
+  if (Array.isArray(node)) {
+    if (node.length > limits.maxArrayItems)
+      return { field: path, message: `must hold at most ${limits.maxArrayItems} items` };
+    for (let i = 0; i < node.length; i++) {
+      const issue = visit(walk, node[i], joinPath(path, i), depth + 1);
       if (issue) return issue;
     }
     return undefined;
-  };
-  return visit(value, '', 0);
+  }
+  const keys = Object.keys(node);
+  if (keys.length > limits.maxKeysPerObject)
+    return { field: path, message: `must hold at most ${limits.maxKeysPerObject} properties` };
+  for (const key of keys) {
+    const keyProblem = stringIssue(key, false, limits.maxKeyLength);
+    if (keyProblem) return { field: path, message: `property names ${keyProblem}` };
+    const issue = visit(walk, (node as Record<string, unknown>)[key], joinPath(path, key), depth + 1);
+    if (issue) return issue;
+  }
+  return undefined;
 }
 
 function refuse(part: RequestValidationError['part'], issue: ValidationIssue | undefined): void {

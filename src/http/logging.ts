@@ -61,6 +61,9 @@ export class TesseraLogController extends LogController {
   }
 
   override requestCompleted(error: Error | null, request: FastifyRequest, reply: FastifyReply): void {
+    // A level that drops even the info line drops the probes' debug one too: stop before
+    // `routeOptions`, which Fastify builds anew (a dozen fields) on every read.
+    if (!logsAt(reply.log, error ? 'error' : 'info')) return;
     const route = request.routeOptions.url;
     const quiet = !error && route !== undefined && QUIET_ROUTES.has(route);
     // Nothing is built for a line the level drops (most requests when silent, probes at info).

@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { it } from 'node:test';
 import type { Insertable } from 'kysely';
 import type { UsersTable } from '../../src/db/schema.js';
-import { createEnvironment, createUser } from '../support/fixtures.js';
+import { ROLE_IDS } from '../../src/core/access/roles.js';
+import { createEnvironment, createUser, workerToken } from '../support/fixtures.js';
 import { describeStores, openTestStore, startTessera, type TestServer } from '../support/harness.js';
 import { createPolicy, populationWithPolicy, pw, STRONG, unique } from './password-helpers.js';
 
@@ -97,6 +98,25 @@ describeStores(
         assert.equal((await get(server(), env, id)).body.title, 'Restored');
       } finally {
         await other.close();
+      }
+    });
+
+    it('checks the caller on every warm answer: 403 for a role scoped elsewhere', async () => {
+      const { env, id } = await warmUser(server());
+      const other = await createEnvironment(server());
+      const outside = await workerToken(server(), ROLE_IDS.identityDataAdmin, {
+        type: 'ENVIRONMENT',
+        id: other,
+      });
+      const inside = await workerToken(server(), ROLE_IDS.identityDataAdmin, {
+        type: 'ENVIRONMENT',
+        id: env,
+      });
+      for (let i = 0; i < 2; i += 1) {
+        const refused = await server().request('GET', userUrl(env, id), { token: outside });
+        assert.equal(refused.status, 403, refused.text);
+        const allowed = await server().request('GET', userUrl(env, id), { token: inside });
+        assert.equal(allowed.status, 200, allowed.text);
       }
     });
 

@@ -250,6 +250,20 @@ export function createUsersService(deps: UsersServiceDeps) {
       return found;
     },
 
+    /**
+     * `getWithLockout` without a promise when it can answer from memory alone: the environment
+     * cached and the user warm (SQLite); undefined otherwise, and the caller awaits
+     * `getWithLockout`. The same checks, in the same order, authorization included.
+     */
+    peekWithLockout(actor: Actor, environmentId: string, id: string): UserRead | undefined {
+      const env = warm && environments.cached(environmentId);
+      if (!env) return undefined;
+      const found = warm.peek(environmentId, id, clock.now());
+      if (!found) return undefined;
+      authorizeUser(actor, 'dir:read:user', env, found.user.populationId);
+      return found;
+    },
+
     /** The groups (direct and through nesting) of a user already authorized for reading. */
     groupsOf: (user: User) => effectiveGroupsOfUser(store.db, user.id),
 

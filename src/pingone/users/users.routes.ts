@@ -1,5 +1,5 @@
 import { Type, type Static } from '@sinclair/typebox';
-import type { FastifyRequest } from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { decodeCursor } from '../../core/shared/paging.js';
 import type { User } from '../../core/users/user.js';
 import type { UserRead } from '../../core/users/warm-users.js';
@@ -162,31 +162,50 @@ export function usersRoutes(
     {
       schema: { tags, params: UserParams, querystring: ReadQuery, response: responses({ 200: UserSchema }) },
     },
-    async (request, reply) => {
-      const { envID, userID } = request.params;
-      const read = await services.users.getWithLockout(actorOf(request), envID, userID);
-      const { user, passwordLockedOut } = read;
-      if (read.warm && request.query.include === undefined && request.query.expand === undefined)
-        return reply.type(JSON_TYPE).send(warmBody(read));
-      const include = new Set((request.query.include ?? '').split(',').map((s) => s.trim()));
-      const expand = new Set((request.query.expand ?? '').split(',').map((s) => s.trim()));
-      const groups =
-        include.has('memberOfGroupIDs') || include.has('memberOfGroupNames')
-          ? await services.users.groupsOf(user)
-          : [];
-      return userWire(hal, user, {
-        now: services.clock.now(),
-        canAuthenticate: !passwordLockedOut,
-        include: {
-          ...(include.has('memberOfGroupIDs') ? { memberOfGroupIDs: groups.map((g) => g.id) } : {}),
-          ...(include.has('memberOfGroupNames') ? { memberOfGroupNames: groups.map((g) => g.name) } : {}),
-        },
-        embedded: expand.has('population')
-          ? { population: populationWire(hal, await services.users.populationOf(user)) }
-          : undefined,
-      });
+    (request, reply) => {
+      // A warm user answers without a promise (the service's `peekWithLockout`); any other
+      // read, or one asking for more, takes the awaited path.
+      if (request.query.include === undefined && request.query.expand === undefined) {
+        const { envID, userID } = request.params;
+        const warm = services.users.peekWithLockout(actorOf(request), envID, userID);
+        if (warm) {
+          void reply.type(JSON_TYPE).send(warmBody(warm));
+          return undefined;
+        }
+      }
+      return readUser(reply, actorOf(request), request.params, request.query);
     },
   );
+
+  /** The awaited read of `GET /users/{id}`: every read but a warm one with nothing asked beyond it. */
+  const readUser = async (
+    reply: FastifyReply,
+    actor: ReturnType<typeof actorOf>,
+    { envID, userID }: Static<typeof UserParams>,
+    query: Static<typeof ReadQuery>,
+  ) => {
+    const read = await services.users.getWithLockout(actor, envID, userID);
+    const { user, passwordLockedOut } = read;
+    if (read.warm && query.include === undefined && query.expand === undefined)
+      return reply.type(JSON_TYPE).send(warmBody(read));
+    const include = new Set((query.include ?? '').split(',').map((s) => s.trim()));
+    const expand = new Set((query.expand ?? '').split(',').map((s) => s.trim()));
+    const groups =
+      include.has('memberOfGroupIDs') || include.has('memberOfGroupNames')
+        ? await services.users.groupsOf(user)
+        : [];
+    return userWire(hal, user, {
+      now: services.clock.now(),
+      canAuthenticate: !passwordLockedOut,
+      include: {
+        ...(include.has('memberOfGroupIDs') ? { memberOfGroupIDs: groups.map((g) => g.id) } : {}),
+        ...(include.has('memberOfGroupNames') ? { memberOfGroupNames: groups.map((g) => g.name) } : {}),
+      },
+      embedded: expand.has('population')
+        ? { population: populationWire(hal, await services.users.populationOf(user)) }
+        : undefined,
+    });
+  };
 
   /** PUT and PATCH: the service's write, answered with the user and its password lockout. */
   const updateUser = async (
