@@ -1,6 +1,7 @@
 // User lists: the page statement (keyset paging by id, with each user's password lockout and the
 // bounded count in one statement), the listed users it makes and the count alone.
 import type { RawBuilder, Selectable, SqlBool } from 'kysely';
+import { isPostgres } from '../../db/dialect.js';
 import type { Db, UsersTable } from '../../db/schema.js';
 import { passwordLockedOutColumn } from '../passwords/passwords.repository.js';
 import { parseJsonObject } from '../shared/json.js';
@@ -24,13 +25,30 @@ function userQuery(db: Db, query: UserQuery) {
 
 /**
  * The statement of one page in id order (keyset paging): `limit + 1` rows so the caller can tell
- * a next page exists. Migration 0013's indexes end in `id`, so a filter's index yields the page
- * already in order (the plan tests compile this very statement).
+ * a next page exists. Unfiltered, the environment's index (environment_id, id) yields the page in
+ * order. Filtered on SQLite, the page's ids are picked first (`id in (select id … order by id
+ * limit n)`), then only the page's rows are read: every filter index holds `id` (migrations 0013
+ * and 0014), so the ids come from the index alone, and a filter whose matches are not in id order
+ * there (a `sw` range, several populations) sorts index entries instead of reading every matching
+ * row from the table (1,334 rows for a page of 100 of `username sw "grace.tanaka"` at a million
+ * users; docs/benchmarks.md, session 12). PostgreSQL keeps the direct shape: its planner added a
+ * hash of the ids and a sort of the page to every filtered page, and it picks among indexes by
+ * statistics. The plan tests compile this very statement.
  */
 export function userPageQuery(db: Db, query: UserQuery & { after?: string | undefined; limit: number }) {
-  let q = userQuery(db, query).selectAll('users');
-  if (query.after !== undefined) q = q.where('users.id', '>', query.after);
-  return q.orderBy('users.id').limit(query.limit + 1);
+  const after = (q: ReturnType<typeof userQuery>) =>
+    query.after === undefined ? q : q.where('users.id', '>', query.after);
+  const filtered = query.where !== undefined || query.populationIds !== undefined;
+  if (!filtered || isPostgres(db))
+    return after(userQuery(db, query))
+      .selectAll('users')
+      .orderBy('users.id')
+      .limit(query.limit + 1);
+  const ids = after(userQuery(db, query))
+    .select('users.id')
+    .orderBy('users.id')
+    .limit(query.limit + 1);
+  return db.selectFrom('users').selectAll('users').where('users.id', 'in', ids).orderBy('users.id');
 }
 
 export async function listUsers(
