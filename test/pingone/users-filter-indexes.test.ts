@@ -4,6 +4,7 @@ import { CompiledQuery, sql } from 'kysely';
 import { compileFilter, parseFilter } from '../../src/core/shared/filter.js';
 import {
   USER_MEMBER_FILTERS,
+  picksIdsFirst,
   userFilterCapabilities,
   userFilterCompiler,
 } from '../../src/core/users/user-filter.js';
@@ -152,7 +153,14 @@ describeStores('users filters served by indexes', (server) => {
     const { store } = server().services;
     const node = parseFilter(filter, userFilterCapabilities([]), USER_MEMBER_FILTERS)!;
     const where = compileFilter(node, userFilterCompiler(store.dialect));
-    const query = pageStatement(store.db, { environmentId: env, where }, undefined, 100, 1, 10_000).compile();
+    const query = pageStatement(
+      store.db,
+      { environmentId: env, where, idsFirst: picksIdsFirst(node) },
+      undefined,
+      100,
+      1,
+      10_000,
+    ).compile();
     const explain = CompiledQuery.raw('EXPLAIN QUERY PLAN ' + query.sql, [...query.parameters]);
     const rows = (await store.db.executeQuery(explain)).rows as PlanRow[];
     const text = rows.map((row) => row.detail).join('\n');
@@ -236,7 +244,13 @@ async function queryPlan(
   const { store } = server.services;
   const node = parseFilter(filter, userFilterCapabilities([]), USER_MEMBER_FILTERS)!;
   const where = compileFilter(node, userFilterCompiler(store.dialect));
-  const query = userPageQuery(store.db, { environmentId: env, where, after, limit: 200 }).compile();
+  const query = userPageQuery(store.db, {
+    environmentId: env,
+    where,
+    idsFirst: picksIdsFirst(node),
+    after,
+    limit: 200,
+  }).compile();
   return explain(server, env, pop, query, { withPasswords: false, seqScans: false });
 }
 
