@@ -138,6 +138,21 @@ describeStores('users filters served by indexes', (server) => {
     }
   }
 
+  it('picks the ids first only for a sw on an attribute indexed with id', () => {
+    const picks = (filter: string) =>
+      picksIdsFirst(parseFilter(filter, userFilterCapabilities([]), USER_MEMBER_FILTERS));
+    for (const filter of ['username sw "a"', 'email sw "a"', 'name.given sw "a"', 'externalId sw "a"'])
+      assert.equal(picks(filter), true, filter);
+    for (const filter of [
+      'username eq "a"',
+      'username co "a"',
+      'username sw ""',
+      'address.locality sw "a"',
+      'username sw "a" and email eq "b"',
+    ])
+      assert.equal(picks(filter), false, filter);
+  });
+
   // Migration 0014 with the ids-first page on SQLite: a `sw` range's matches are not in id order
   // in any index, so some sort is needed; it must sort ids read from the index alone (a covering
   // index), never the matching rows (each one read from the table: 1,334 of them for a page of
