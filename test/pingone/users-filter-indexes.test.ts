@@ -4,6 +4,7 @@ import { CompiledQuery, sql } from 'kysely';
 import { compileFilter, parseFilter } from '../../src/core/shared/filter.js';
 import {
   USER_MEMBER_FILTERS,
+  picksIdsFirst,
   userFilterCapabilities,
   userFilterCompiler,
 } from '../../src/core/users/user-filter.js';
@@ -137,6 +138,69 @@ describeStores('users filters served by indexes', (server) => {
     }
   }
 
+  it('picks the ids first only for a sw on an attribute indexed with id', () => {
+    const picks = (filter: string) =>
+      picksIdsFirst(parseFilter(filter, userFilterCapabilities([]), USER_MEMBER_FILTERS));
+    for (const filter of ['username sw "a"', 'email sw "a"', 'name.given sw "a"', 'externalId sw "a"'])
+      assert.equal(picks(filter), true, filter);
+    for (const filter of [
+      'username eq "a"',
+      'username co "a"',
+      'username sw ""',
+      'address.locality sw "a"',
+      'username sw "a" and email eq "b"',
+    ])
+      assert.equal(picks(filter), false, filter);
+  });
+
+  // Migration 0014 with the ids-first page on SQLite: a `sw` range's matches are not in id order
+  // in any index, so some sort is needed; it must sort ids read from the index alone (a covering
+  // index), never the matching rows (each one read from the table: 1,334 of them for a page of
+  // 100 at a million users). SQLite's plan is a tree: the only temporary b-tree must sit under the
+  // subquery that picks the page's ids. PostgreSQL has had the index since 0013.
+  it("sorts a username sw page's ids from the index, not its rows", async () => {
+    const filter = 'username sw "an"';
+    if (server().store.kind !== 'sqlite') {
+      const plan = await queryPlan(server(), env, pop, filter);
+      assert.match(plan, /users_username_ordered_id/, plan);
+      return;
+    }
+    const { store } = server().services;
+    const node = parseFilter(filter, userFilterCapabilities([]), USER_MEMBER_FILTERS)!;
+    const where = compileFilter(node, userFilterCompiler(store.dialect));
+    const query = pageStatement(
+      store.db,
+      { environmentId: env, where, idsFirst: picksIdsFirst(node) },
+      undefined,
+      100,
+      1,
+      10_000,
+    ).compile();
+    const explain = CompiledQuery.raw('EXPLAIN QUERY PLAN ' + query.sql, [...query.parameters]);
+    const rows = (await store.db.executeQuery(explain)).rows as PlanRow[];
+    const text = rows.map((row) => row.detail).join('\n');
+    assert.match(
+      text,
+      /SEARCH users USING COVERING INDEX users_username_ordered_id \(environment_id=\? AND <expr>>\? AND <expr><\?\)/,
+      text,
+    );
+    assert.match(text, /SEARCH users USING INDEX sqlite_autoindex_users_1 \(id=\?\)/, `rows by id: ${text}`);
+    const sorts = rows.filter((row) => row.detail.includes('TEMP B-TREE'));
+    for (const sort of sorts)
+      assert.ok(
+        ancestors(rows, sort).some((row) => row.detail.startsWith('LIST SUBQUERY')),
+        `a sort of rows: ${text}`,
+      );
+    // And the page itself: the matches, in id order, the count of them all.
+    const res = await server().request(
+      'GET',
+      `/v1/environments/${env}/users?limit=3&filter=${encodeURIComponent(filter)}`,
+    );
+    const listed = res.body._embedded.users.map((u: { id: string }) => u.id);
+    assert.deepEqual(listed, [ids.ann, ids.anna, ids.an_y, ids.anz].sort().slice(0, 3));
+    assert.equal(res.body.count, 4);
+  });
+
   // PostgreSQL planned the lockout over the whole match as a hashed subplan: a scan of every
   // user_passwords row on every page. Read over 5,000 users with passwords and a page of 10 (so
   // that probing each row of the page costs less than scanning them all, as in a large directory).
@@ -150,6 +214,24 @@ describeStores('users filters served by indexes', (server) => {
     }
   });
 });
+
+interface PlanRow {
+  readonly id: number;
+  readonly parent: number;
+  readonly detail: string;
+}
+
+/** The rows above `row` in SQLite's plan tree, nearest first. */
+function ancestors(rows: readonly PlanRow[], row: PlanRow): PlanRow[] {
+  const above: PlanRow[] = [];
+  let at = rows.find((r) => r.id === row.parent);
+  while (at) {
+    above.push(at);
+    const parent = at.parent;
+    at = rows.find((r) => r.id === parent);
+  }
+  return above;
+}
 
 /** The plan of a whole page statement (lockout and count) over `env`, as `queryPlan` reads it. */
 async function pagePlan(server: TestServer, env: string, pop: string) {
@@ -177,7 +259,13 @@ async function queryPlan(
   const { store } = server.services;
   const node = parseFilter(filter, userFilterCapabilities([]), USER_MEMBER_FILTERS)!;
   const where = compileFilter(node, userFilterCompiler(store.dialect));
-  const query = userPageQuery(store.db, { environmentId: env, where, after, limit: 200 }).compile();
+  const query = userPageQuery(store.db, {
+    environmentId: env,
+    where,
+    idsFirst: picksIdsFirst(node),
+    after,
+    limit: 200,
+  }).compile();
   return explain(server, env, pop, query, { withPasswords: false, seqScans: false });
 }
 

@@ -5,6 +5,7 @@ import {
   compileFilter,
   type FilterCapabilities,
   type FilterCompiler,
+  type FilterNode,
   type FilterOperator,
 } from '../shared/filter.js';
 import { PROFILE_FILTER_PATHS } from './user-profile.js';
@@ -46,6 +47,22 @@ export function userFilterCapabilities(custom: readonly SchemaAttribute[]): Filt
   }
   return capabilities;
 }
+
+/** Text attributes indexed on (environment_id, lower(value), id): migrations 0013 and 0014. */
+const INDEXED_WITH_ID = new Set(['username', 'email', 'name.given', 'name.family', 'externalId']);
+
+/**
+ * Whether a page of `filter` picks its ids first (`UserQuery.idsFirst`): a non-empty `sw` on an
+ * attribute indexed with `id` is one index range whose matches are not in id order there, so
+ * sorting the ids read from the index spares reading every match from the table. Other filters
+ * come out of their index in id order already (an `eq`), or have no index holding `id` to read
+ * the ids from (the ids-first page then only adds a lookup per row).
+ */
+export const picksIdsFirst = (filter: FilterNode | undefined): boolean =>
+  filter?.kind === 'compare' &&
+  filter.op === 'sw' &&
+  filter.value !== '' &&
+  INDEXED_WITH_ID.has(filter.attribute);
 
 /** `memberOfGroups[id eq "…"]`: parseFilter checks the bracket's attribute and its inner filter against this. */
 export const USER_MEMBER_FILTERS: FilterCapabilities = { memberOfGroups: ['eq'], id: ['eq'] };

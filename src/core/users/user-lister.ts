@@ -6,7 +6,12 @@ import { compileFilter, parseFilter } from '../shared/filter.js';
 import type { Page, PageRequest } from '../shared/paging.js';
 import { ReadCache } from '../shared/read-cache.js';
 import type { Store } from '../../db/store.js';
-import { USER_MEMBER_FILTERS, userFilterCapabilities, userFilterCompiler } from './user-filter.js';
+import {
+  USER_MEMBER_FILTERS,
+  picksIdsFirst,
+  userFilterCapabilities,
+  userFilterCompiler,
+} from './user-filter.js';
 import { listUserPage, type ListedUser } from './users-list.repository.js';
 
 /** Server page cap for user lists (PingOne documents 200 even when a larger limit is asked). */
@@ -68,6 +73,7 @@ export function createUserLister(deps: {
       environmentId: env.id,
       populationIds: visible === 'all' ? undefined : visible,
       where: filter ? compileFilter(filter, userFilterCompiler(store.dialect)) : undefined,
+      idsFirst: picksIdsFirst(filter),
     };
     const key = `${env.id}\n${visible === 'all' ? '*' : visible.join(',')}\n${request.filter ?? ''}`;
     const knownCount = counts.peek(key);

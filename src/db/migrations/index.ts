@@ -11,6 +11,7 @@ import * as groupNesting from './0010_group_nesting.js';
 import * as auditWebhooks from './0011_audit_webhooks.js';
 import * as filterIndexes from './0012_filter_indexes.js';
 import * as filterIndexesInIdOrder from './0013_filter_indexes_in_id_order.js';
+import * as usernameInIdOrder from './0014_username_in_id_order.js';
 
 /** Every migration, in order. Names are permanent: they are recorded in the store. */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '0011_audit_webhooks': auditWebhooks,
   '0012_filter_indexes': filterIndexes,
   '0013_filter_indexes_in_id_order': filterIndexesInIdOrder,
+  '0014_username_in_id_order': usernameInIdOrder,
 };
