@@ -122,7 +122,8 @@ describeStores('users filters served by indexes', (server) => {
     // The list's own statement (ORDER BY id LIMIT, with and without a cursor): the filter's index
     // must win over walking the environment's users in id order ((environment_id, id) or the
     // primary key) and testing each. A `sw` next page is left out: without statistics SQLite
-    // walks the ids after the cursor instead of the prefix range (docs/users.md, Indexes).
+    // walks the ids after the cursor unless the page says otherwise (`cursorInRange`, chosen by
+    // its bounded count: the test of a sw next page below; docs/users.md, Indexes).
     const pages = filter.includes(' sw ') ? [undefined] : [undefined, '00000000-0000-7000-8000-000000000000'];
     for (const after of pages) {
       it(`uses an index for ${filter} on ${after ? 'a next' : 'the first'} page`, async () => {
