@@ -8,7 +8,7 @@ import {
   userFilterCapabilities,
   userFilterCompiler,
 } from '../../src/core/users/user-filter.js';
-import { pageStatement, userPageQuery } from '../../src/core/users/users-list.repository.js';
+import { listUserPage, pageStatement, userPageQuery } from '../../src/core/users/users-list.repository.js';
 import { createEnvironment, createPopulation, createUser } from '../support/fixtures.js';
 import { describeStores, type TestServer } from '../support/harness.js';
 
@@ -122,7 +122,8 @@ describeStores('users filters served by indexes', (server) => {
     // The list's own statement (ORDER BY id LIMIT, with and without a cursor): the filter's index
     // must win over walking the environment's users in id order ((environment_id, id) or the
     // primary key) and testing each. A `sw` next page is left out: without statistics SQLite
-    // walks the ids after the cursor instead of the prefix range (docs/users.md, Indexes).
+    // walks the ids after the cursor unless the page says otherwise (`cursorInRange`, chosen by
+    // its bounded count: the test of a sw next page below; docs/users.md, Indexes).
     const pages = filter.includes(' sw ') ? [undefined] : [undefined, '00000000-0000-7000-8000-000000000000'];
     for (const after of pages) {
       it(`uses an index for ${filter} on ${after ? 'a next' : 'the first'} page`, async () => {
@@ -199,6 +200,40 @@ describeStores('users filters served by indexes', (server) => {
     const listed = res.body._embedded.users.map((u: { id: string }) => u.id);
     assert.deepEqual(listed, [ids.ann, ids.anna, ids.an_y, ids.anz].sort().slice(0, 3));
     assert.equal(res.body.count, 4);
+  });
+
+  // A `sw` next page walked the environment's ids from the cursor and tested each row: for a rare
+  // prefix at a million users, most of the environment (65–82 ms). With few matches (an exact
+  // bounded count) it reads the range's ids and tests the cursor on each instead.
+  it("reads a sw next page's ids from the prefix range when its matches are few", async () => {
+    const { store } = server().services;
+    const node = parseFilter('username sw "an"', userFilterCapabilities([]), USER_MEMBER_FILTERS)!;
+    const where = compileFilter(node, userFilterCompiler(store.dialect));
+    const query = { environmentId: env, where, idsFirst: picksIdsFirst(node) };
+    const first = await listUserPage(store.db, query, undefined, 2, 1);
+    const after = first.items.at(-1)!.id;
+    // Without a known count (a next page asked first, or after the count cache was dropped).
+    const next = await listUserPage(store.db, query, after, 2, 1);
+    const all = [ids.ann, ids.anna, ids.an_y, ids.anz].sort();
+    assert.deepEqual(
+      [...first.items, ...next.items].map((u) => u.id),
+      all,
+    );
+    assert.equal(next.count, 4);
+    if (server().store.kind !== 'sqlite') return;
+    const plan = await explain(
+      server(),
+      env,
+      pop,
+      userPageQuery(store.db, { ...query, after, limit: 2, cursorInRange: true }).compile(),
+      { withPasswords: false, seqScans: false },
+    );
+    assert.match(
+      plan,
+      /COVERING INDEX users_username_ordered_id \(environment_id=\? AND <expr>>\? AND <expr><\?\)/,
+      plan,
+    );
+    assert.doesNotMatch(plan, ENVIRONMENT_WALK, plan);
   });
 
   // PostgreSQL planned the lockout over the whole match as a hashed subplan: a scan of every

@@ -1,6 +1,6 @@
 // User lists: the page statement (keyset paging by id, with each user's password lockout and the
 // bounded count in one statement), the listed users it makes and the count alone.
-import type { RawBuilder, Selectable, SqlBool } from 'kysely';
+import { sql, type RawBuilder, type Selectable, type SqlBool } from 'kysely';
 import { isPostgres } from '../../db/dialect.js';
 import type { Db, UsersTable } from '../../db/schema.js';
 import { passwordLockedOutColumn } from '../passwords/passwords.repository.js';
@@ -40,7 +40,7 @@ function userQuery(db: Db, query: UserQuery) {
  * keeps the direct shape: its planner chooses by statistics, and the ids-first one added a hash
  * of the ids and a sort of the page to its plan. The plan tests compile this very statement.
  */
-export function userPageQuery(db: Db, query: UserQuery & { after?: string | undefined; limit: number }) {
+export function userPageQuery(db: Db, query: PageQuery) {
   const after = (q: ReturnType<typeof userQuery>) =>
     query.after === undefined ? q : q.where('users.id', '>', query.after);
   if (!query.idsFirst || isPostgres(db))
@@ -48,17 +48,30 @@ export function userPageQuery(db: Db, query: UserQuery & { after?: string | unde
       .selectAll('users')
       .orderBy('users.id')
       .limit(query.limit + 1);
-  const ids = after(userQuery(db, query))
+  const ids = (
+    query.after !== undefined && query.cursorInRange
+      ? userQuery(db, query).where(sql<string>`+users.id`, '>', query.after)
+      : after(userQuery(db, query))
+  )
     .select('users.id')
     .orderBy('users.id')
     .limit(query.limit + 1);
   return db.selectFrom('users').selectAll('users').where('users.id', 'in', ids).orderBy('users.id');
 }
 
-export async function listUsers(
-  db: Db,
-  query: UserQuery & { after?: string | undefined; limit: number },
-): Promise<User[]> {
+/** One page's query: the filter, the keyset cursor and the page size. */
+export interface PageQuery extends UserQuery {
+  readonly after?: string | undefined;
+  readonly limit: number;
+  /**
+   * A later page of an ids-first (`sw`) page whose matches are known to be few (an exact bounded
+   * count): its ids are read from the filter's range, the cursor tested on each (`+users.id > ?`
+   * keeps SQLite from walking the environment's id index from the cursor instead).
+   */
+  readonly cursorInRange?: boolean | undefined;
+}
+
+export async function listUsers(db: Db, query: PageQuery): Promise<User[]> {
   if (query.populationIds?.length === 0) return [];
   return (await userPageQuery(db, query).execute()).map(toUser);
 }
@@ -144,8 +157,27 @@ export async function listUserPage(
   options: { countLimit?: number; knownCount?: { count: number | undefined } } = {},
 ): Promise<Page<ListedUser>> {
   if (query.populationIds?.length === 0) return toPage([], limit, 0);
-  const { countLimit = USER_COUNT_LIMIT, knownCount } = options;
-  const q = pageStatement(db, query, after, limit, now, knownCount ? undefined : countLimit);
+  const { countLimit = USER_COUNT_LIMIT } = options;
+  let { knownCount } = options;
+  // A later page of a `sw` range on SQLite: from the cursor on, SQLite walks the environment's ids
+  // and tests each row, which for a rare prefix reads most of the environment (65–82 ms at a
+  // million users); reading the range's ids instead costs in proportion to its matches (40,000:
+  // 20–24 ms). The bounded count tells which: an exact count (at most `countLimit` matches) reads
+  // the range, none (many matches, so the walk meets them soon) walks. docs/benchmarks.md,
+  // "List pages at a million users (session 12)".
+  let cursorInRange = false;
+  if (query.idsFirst && after !== undefined && !isPostgres(db)) {
+    knownCount ??= { count: await countUsersUpTo(db, query, countLimit) };
+    cursorInRange = knownCount.count !== undefined;
+  }
+  const q = pageStatement(
+    db,
+    { ...query, cursorInRange },
+    after,
+    limit,
+    now,
+    knownCount ? undefined : countLimit,
+  );
   const rows = (await q.execute()) as PageRow[];
   const users = rows.map(toListedUser);
   // A first page that is also the last counts itself.
@@ -167,7 +199,7 @@ export async function listUserPage(
  */
 export function pageStatement(
   db: Db,
-  query: UserQuery,
+  query: UserQuery & Pick<PageQuery, 'cursorInRange'>,
   after: string | undefined,
   limit: number,
   now: number,
