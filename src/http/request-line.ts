@@ -8,11 +8,10 @@ const { chindingsSym, streamSym } = pino.symbols;
  * `log.info({ method, path, route, statusCode, responseTime }, 'request completed')` on a logger
  * createLogger built (default levels, epoch time, `msg`, no formatters, mixin or hooks; a test
  * compares the two). Written by hand because pino's generic path (a facts object, then a loop
- * over its keys with a type switch and an escape per value) cost about 2 µs more per request
- * than this, a quarter of what info logging added to a warm GET (docs/benchmarks.md, "Info
- * logging (session 12)"). Strings are escaped by
- * `JSON.stringify`, as pino does on Node 25 (on Node 20 pino's own escaper leaves a lone
- * surrogate unescaped; the JSON stays valid either way).
+ * over its keys with a type switch and an escape per value) cost about 1 µs more per request
+ * than this, measured in one process (docs/benchmarks.md, "Info logging (session 12)").
+ * Strings are escaped by `JSON.stringify`, as pino does on Node 25 (on Node 20 pino's own
+ * escaper leaves a lone surrogate unescaped; the JSON stays valid either way).
  */
 export function requestLineOf(
   bindings: string,
