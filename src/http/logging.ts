@@ -3,6 +3,7 @@ import pino, { type Logger } from 'pino';
 import pinoPretty from 'pino-pretty';
 import type { Config } from '../config/config.js';
 import { LogBatch, type ByteSink } from './log-batch.js';
+import { writeRequestLine } from './request-line.js';
 
 /** Routes probed often by machines: their request lines are debug-level noise at info. */
 const QUIET_ROUTES = new Set(['/health/live', '/health/ready', '/metrics']);
@@ -68,9 +69,18 @@ export class TesseraLogController extends LogController {
     const quiet = !error && route !== undefined && QUIET_ROUTES.has(route);
     // Nothing is built for a line the level drops (most requests when silent, probes at info).
     if (!logsAt(reply.log, error ? 'error' : quiet ? 'debug' : 'info')) return;
+    const path = pathOf(request.url);
+    // The common line is written without pino's generic serialization (request-line.ts), when
+    // the logger is the one createLogger built for JSON lines.
+    if (
+      !error &&
+      !quiet &&
+      writeRequestLine(reply.log, request.method, path, route, reply.statusCode, reply.elapsedTime)
+    )
+      return;
     const facts = {
       method: request.method,
-      path: pathOf(request.url),
+      path,
       route,
       statusCode: reply.statusCode,
       responseTime: reply.elapsedTime,
