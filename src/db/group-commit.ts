@@ -6,9 +6,26 @@ import type { RunNow } from './prepared.js';
 const MAX_UNITS_PER_COMMIT = 32;
 const SAVEPOINT = 'tessera_unit' as const;
 
+/**
+ * Writes that a unit hands to its batch instead of running them itself: each flush function runs
+ * once per batch, with the items of every unit that succeeded, inside the batch's transaction
+ * right before its COMMIT (or before a unit that must see them: `afterDeferredWrites`).
+ */
+export type DeferredFlush<T> = (trx: Db, items: readonly T[]) => Promise<void>;
+
+/** What a unit can do with its batch besides running statements. */
+export interface GroupCommitUnit {
+  /** Queues `item` for `flush`; dropped if the unit fails. */
+  defer<T>(flush: DeferredFlush<T>, item: T): void;
+}
+
+type Deferred = Map<DeferredFlush<never>, unknown[]>;
+
 interface Batch {
   readonly trx: ControlledTransaction<Database>;
   units: number;
+  /** Deferred writes of the batch's units that succeeded, in the order they were queued. */
+  readonly deferred: Deferred;
   /** Settles when the batch's COMMIT is durable (or has failed). */
   readonly committed: Promise<void>;
   resolve(): void;
@@ -43,14 +60,29 @@ export class SqliteGroupCommit {
     private readonly runNow?: RunNow,
   ) {}
 
-  async run<T>(work: (trx: Db) => Promise<T>): Promise<T> {
+  /**
+   * `afterDeferredWrites`: the unit reads or deletes what earlier units of the batch deferred
+   * (activities: retention, environment reset), so their writes run first.
+   */
+  async run<T>(
+    work: (trx: Db, unit: GroupCommitUnit) => Promise<T>,
+    options: { afterDeferredWrites?: boolean } = {},
+  ): Promise<T> {
     await this.acquire();
     let batch: Batch | undefined;
     let result: T;
     try {
       batch = this.batch ??= await this.open();
+      if (options.afterDeferredWrites && batch.deferred.size > 0) {
+        const flushed = await this.flushDeferred(batch);
+        if (!flushed) batch = this.batch = await this.open();
+      }
       batch.units += 1;
-      result = this.runNow ? await this.runDirect(batch, work) : await this.runUnit(batch, work);
+      const staged: Deferred = new Map();
+      const unit: GroupCommitUnit = { defer: (flush, item) => stage(staged, flush, item) };
+      const bound = (trx: Db) => work(trx, unit);
+      result = this.runNow ? await this.runDirect(batch, bound) : await this.runUnit(batch, bound);
+      for (const [flush, items] of staged) for (const item of items) stage(batch.deferred, flush, item);
     } finally {
       void this.handOver();
     }
@@ -124,13 +156,35 @@ export class SqliteGroupCommit {
     });
     // Units await it after their work; one that failed before never does.
     committed.catch(() => undefined);
-    return { trx, units: 0, committed, resolve, reject };
+    return { trx, units: 0, deferred: new Map(), committed, resolve, reject };
+  }
+
+  /**
+   * Runs the batch's deferred writes (multi-row statements: cheaper per row than each unit's
+   * own, and outside any unit's SAVEPOINT). If one fails, the whole batch fails, as a failed
+   * COMMIT would: answers false once it is rolled back.
+   */
+  private async flushDeferred(batch: Batch): Promise<boolean> {
+    try {
+      for (const [flush, items] of batch.deferred) await flush(batch.trx, items as never[]);
+      batch.deferred.clear();
+      return true;
+    } catch (error) {
+      if (this.batch === batch) this.batch = undefined;
+      await batch.trx
+        .rollback()
+        .execute()
+        .catch(() => undefined);
+      batch.reject(error);
+      return false;
+    }
   }
 
   private async commit(): Promise<void> {
     const batch = this.batch;
     this.batch = undefined;
     if (!batch) return;
+    if (!(await this.flushDeferred(batch))) return;
     try {
       this.stats.commits += 1;
       this.stats.units += batch.units;
@@ -159,4 +213,10 @@ export class SqliteGroupCommit {
       batch.reject(error);
     }
   }
+}
+
+function stage(deferred: Deferred, flush: DeferredFlush<never>, item: unknown): void {
+  const items = deferred.get(flush);
+  if (items) items.push(item);
+  else deferred.set(flush, [item]);
 }

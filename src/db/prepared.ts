@@ -1,6 +1,7 @@
 import { createQueryId, type Compilable, type CompiledQuery, type QueryResult } from 'kysely';
 import { isPostgres } from './dialect.js';
 import { registerNamedStatement } from './postgres-statements.js';
+import type { DeferredFlush, GroupCommitUnit } from './group-commit.js';
 import type { Db } from './schema.js';
 
 /** Stands for the i-th argument while the query is compiled; never sent to a database. */
@@ -76,8 +77,14 @@ export type RunNow = (
 
 const RUN_NOW = Symbol('tessera.runNow');
 
+/** A group-commit unit as `deferUntilCommit` sees it: its batch, and its own written tables. */
+export interface DeferringUnit extends GroupCommitUnit {
+  wrote(table: string): void;
+}
+
 interface DirectRuns {
   readonly runNow: RunNow;
+  readonly unit: DeferringUnit | undefined;
   open: boolean;
 }
 
@@ -91,8 +98,8 @@ interface DirectRuns {
  * unit leaves running later takes Kysely's path and its checks again. A unit must not hold a
  * streaming query open across them (none does): better-sqlite3 would find the connection busy.
  */
-export function runDirectlyWith(db: Db, runNow: RunNow): () => void {
-  const runs: DirectRuns = { runNow, open: true };
+export function runDirectlyWith(db: Db, runNow: RunNow, unit?: DeferringUnit): () => void {
+  const runs: DirectRuns = { runNow, unit, open: true };
   Object.defineProperty(db, RUN_NOW, { value: runs });
   return () => {
     runs.open = false;
@@ -103,6 +110,27 @@ export function runDirectlyWith(db: Db, runNow: RunNow): () => void {
 export function runNowOf(db: Db): RunNow | undefined {
   const runs = (db as Db & { [RUN_NOW]?: DirectRuns })[RUN_NOW];
   return runs?.open ? runs.runNow : undefined;
+}
+
+/**
+ * Hands `item` to the batch of the group-commit unit that `db` belongs to, for `flush` to write
+ * with the items of the batch's other units right before its COMMIT (group-commit.ts). Answers
+ * false when `db` is not such a unit's open handle (PostgreSQL, or the unit is over): the caller
+ * then writes it itself. Only for rows that no statement of the same transaction reads, and that
+ * no foreign key can refuse at the COMMIT (the batch would fail). `tables` are those `flush`
+ * writes, reported as this unit's writes (read caches).
+ */
+export function deferUntilCommit<T>(
+  db: Db,
+  tables: readonly string[],
+  flush: DeferredFlush<T>,
+  item: T,
+): boolean {
+  const runs = (db as Db & { [RUN_NOW]?: DirectRuns })[RUN_NOW];
+  if (!runs?.open || !runs.unit) return false;
+  runs.unit.defer(flush, item);
+  for (const table of tables) runs.unit.wrote(table);
+  return true;
 }
 
 /**

@@ -3,7 +3,7 @@ import { dirname } from 'node:path';
 import { Kysely, Migrator } from 'kysely';
 import type { StoreConfig } from '../config/config.js';
 import { createStoreDialect, type StoreDialect } from './dialect.js';
-import { SqliteGroupCommit } from './group-commit.js';
+import { SqliteGroupCommit, type GroupCommitUnit } from './group-commit.js';
 import { SqliteReadPoolDialect } from './sqlite-read-dialect.js';
 import { SqliteReadPool } from './sqlite-read-pool.js';
 import { requireCurrentSchema, waitForPostgres, type ConnectRetry } from './store-startup.js';
@@ -27,9 +27,17 @@ export interface Store {
   poolStats(): { total: number; idle: number; waiting: number } | undefined;
   /** This process's writes per table, for read caches. */
   readonly writes: WriteWatcher;
-  /** Runs `work` in one transaction: all of it is committed, or none of it. */
-  transaction<T>(work: (trx: Db) => Promise<T>): Promise<T>;
+  /**
+   * Runs `work` in one transaction: all of it is committed, or none of it. `afterDeferredWrites`:
+   * `work` reads or deletes rows that other transactions may have deferred until their commit
+   * (`deferUntilCommit`: activities), so those are written first.
+   */
+  transaction<T>(work: (trx: Db) => Promise<T>, options?: TransactionOptions): Promise<T>;
   close(): Promise<void>;
+}
+
+export interface TransactionOptions {
+  readonly afterDeferredWrites?: boolean;
 }
 
 export interface OpenStoreOptions {
@@ -103,21 +111,27 @@ export async function openStore(config: StoreConfig, options: OpenStoreOptions =
     writes,
     groupCommit: groupCommit?.stats,
     poolStats: () => dialect.poolStats(),
-    async transaction(work) {
+    async transaction(work, transactionOptions) {
       const written = new Set<string>();
-      const recorded = async (trx: Db) => {
+      const recorded = async (trx: Db, unit?: GroupCommitUnit) => {
         const handle = trx.withPlugin(new TableWriteRecorder((table) => written.add(table)));
         if (!groupCommit || !dialect.runNow) return work(handle);
         // A group-commit unit holds SQLite's connection alone: its prepared statements run on
-        // the spot (prepared.ts), until the unit ends.
-        const end = runDirectlyWith(handle, dialect.runNow);
+        // the spot (prepared.ts), until the unit ends; it may defer writes to its batch.
+        const deferring = unit && {
+          defer: unit.defer.bind(unit),
+          wrote: (table: string) => written.add(table),
+        };
+        const end = runDirectlyWith(handle, dialect.runNow, deferring);
         try {
           return await work(handle);
         } finally {
           end();
         }
       };
-      const result = groupCommit ? await groupCommit.run(recorded) : await db.transaction().execute(recorded);
+      const result = groupCommit
+        ? await groupCommit.run(recorded, transactionOptions)
+        : await db.transaction().execute((trx) => recorded(trx));
       for (const table of written) writes.bump(table);
       return result;
     },

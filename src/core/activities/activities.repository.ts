@@ -1,7 +1,7 @@
 import type { RawBuilder, SqlBool } from 'kysely';
 import { prepareBulkInsert } from '../../db/bulk-insert.js';
 import { isPostgres } from '../../db/dialect.js';
-import { prepareWriteReturning } from '../../db/prepared.js';
+import { deferUntilCommit, prepareWriteReturning } from '../../db/prepared.js';
 import type { Db } from '../../db/schema.js';
 import { newId } from '../shared/ids.js';
 import {
@@ -126,6 +126,33 @@ const recordOneReadingSubscriptions = prepareWriteReturning(
     ),
 );
 
+type ActivityRow = Parameters<typeof bulkInsertActivities>[1][number];
+type ResourceRow = Parameters<typeof bulkInsertResources>[1][number];
+
+const DEFERRED_TABLES = ['activities', 'activity_resources'] as const;
+
+/**
+ * A SQLite group commit's units hand their activities to the batch, which inserts them all with
+ * two multi-row statements right before its COMMIT (about a tenth of a PATCH's CPU: fewer
+ * statements, and pages no unit's SAVEPOINT must journal). They still commit if and only if
+ * their unit does. Nothing reads them inside a transaction except retention and an environment
+ * reset, which ask for them first (`afterDeferredWrites`); their outbox rows are written at once
+ * (a foreign key to the subscription, which a later unit may delete).
+ */
+const insertDeferred = async (
+  trx: Db,
+  items: readonly { activityRows: ActivityRow[]; resourceRows: ResourceRow[] }[],
+) => {
+  await bulkInsertActivities(
+    trx,
+    items.flatMap((item) => item.activityRows),
+  );
+  await bulkInsertResources(
+    trx,
+    items.flatMap((item) => item.resourceRows),
+  );
+};
+
 /** `recordActivity` for many inputs of one environment, with multi-row statements. */
 export async function recordActivities(
   trx: Db,
@@ -163,7 +190,7 @@ export async function recordActivities(
     ];
     const rows = await recordOneReadingSubscriptions(trx, ...values);
     subscriptions.set(activity.environment_id, toSubscriptionFilters(rows));
-  } else {
+  } else if (!deferUntilCommit(trx, DEFERRED_TABLES, insertDeferred, { activityRows, resourceRows })) {
     await bulkInsertActivities(trx, activityRows);
     await bulkInsertResources(trx, resourceRows);
   }

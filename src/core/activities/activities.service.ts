@@ -68,6 +68,8 @@ export function createActivitiesService({
 
     /** Scheduler job: drops activities older than the retention period. */
     prune: (scope?: EnvironmentScope): Promise<number> =>
-      store.transaction((trx) => pruneActivities(trx, clock.now() - retentionDays * DAY_MS, scope)),
+      store.transaction((trx) => pruneActivities(trx, clock.now() - retentionDays * DAY_MS, scope), {
+        afterDeferredWrites: true,
+      }),
   };
 }

@@ -111,13 +111,16 @@ export function createTestModeService({ store, clock, environments, scheduler }:
       authorizeInstanceWide(actor);
       const snapshot = remembered();
       if (environmentId !== undefined) {
-        const tables = await store.transaction((trx) => resetEnvironment(trx, snapshot, environmentId));
+        // It replaces the environment's activities too: those deferred by earlier units go first.
+        const tables = await store.transaction((trx) => resetEnvironment(trx, snapshot, environmentId), {
+          afterDeferredWrites: true,
+        });
         if (!tables) throw notFound();
         for (const name of tables) store.writes.bump(name);
         clock.reset(environmentId);
         return;
       }
-      await store.transaction((trx) => restoreSnapshot(trx, snapshot));
+      await store.transaction((trx) => restoreSnapshot(trx, snapshot), { afterDeferredWrites: true });
       // The restore writes with plain SQL: tell the read caches every table changed.
       for (const { name } of snapshot.tables) store.writes.bump(name);
       clock.reset();
