@@ -170,12 +170,7 @@ export class SqliteGroupCommit {
       batch.deferred.clear();
       return true;
     } catch (error) {
-      if (this.batch === batch) this.batch = undefined;
-      await batch.trx
-        .rollback()
-        .execute()
-        .catch(() => undefined);
-      batch.reject(error);
+      await this.fail(batch, error);
       return false;
     }
   }
@@ -192,11 +187,7 @@ export class SqliteGroupCommit {
       this.onCommit(batch.units);
       batch.resolve();
     } catch (error) {
-      await batch.trx
-        .rollback()
-        .execute()
-        .catch(() => undefined);
-      batch.reject(error);
+      await this.fail(batch, error);
     }
   }
 
@@ -205,13 +196,18 @@ export class SqliteGroupCommit {
     try {
       await rollBack();
     } catch (error) {
-      if (this.batch === batch) this.batch = undefined;
-      await batch.trx
-        .rollback()
-        .execute()
-        .catch(() => undefined);
-      batch.reject(error);
+      await this.fail(batch, error);
     }
+  }
+
+  /** The batch's transaction is lost: roll back what is left, and fail every unit of it. */
+  private async fail(batch: Batch, error: unknown): Promise<void> {
+    if (this.batch === batch) this.batch = undefined;
+    await batch.trx
+      .rollback()
+      .execute()
+      .catch(() => undefined);
+    batch.reject(error);
   }
 }
 
