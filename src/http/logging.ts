@@ -4,6 +4,7 @@ import pinoPretty from 'pino-pretty';
 import type { Config } from '../config/config.js';
 import { LogBatch, type ByteSink } from './log-batch.js';
 import { writeRequestLine } from './request-line.js';
+import { routeTemplateOf } from './route-template.js';
 
 /** Routes probed often by machines: their request lines are debug-level noise at info. */
 const QUIET_ROUTES = new Set(['/health/live', '/health/ready', '/metrics']);
@@ -62,10 +63,9 @@ export class TesseraLogController extends LogController {
   }
 
   override requestCompleted(error: Error | null, request: FastifyRequest, reply: FastifyReply): void {
-    // A level that drops even the info line drops the probes' debug one too: stop before
-    // `routeOptions`, which Fastify builds anew (a dozen fields) on every read.
+    // A level that drops even the info line drops the probes' debug one too.
     if (!logsAt(reply.log, error ? 'error' : 'info')) return;
-    const route = request.routeOptions.url;
+    const route = routeTemplateOf(request);
     const quiet = !error && route !== undefined && QUIET_ROUTES.has(route);
     // Nothing is built for a line the level drops (most requests when silent, probes at info).
     if (!logsAt(reply.log, error ? 'error' : quiet ? 'debug' : 'info')) return;

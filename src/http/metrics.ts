@@ -1,6 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { GaugeName, Metrics } from '../core/shared/metrics.js';
+import { routeTemplateOf } from './route-template.js';
 
 /** Seconds: from a cached read (~1 ms) to a slow argon2id hash or a stalled store. */
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
@@ -145,7 +146,7 @@ export function createPrometheusMetrics() {
     },
     /** The request histogram: route templates only, never the URL a client sent. */
     observeRequest(request: FastifyRequest, reply: FastifyReply) {
-      const route = request.routeOptions.url ?? 'unmatched';
+      const route = routeTemplateOf(request) ?? 'unmatched';
       requests.observe(
         { route, method: request.method, status_code: String(reply.statusCode) },
         reply.elapsedTime / 1000,
