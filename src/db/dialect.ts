@@ -201,6 +201,10 @@ function postgresDialect(url: string, searchPath?: string): StoreDialect {
   const pool = new pg.Pool({
     connectionString: url,
     max: 10,
+    // Queries are written without waiting for the previous answer (postgres-statements.ts sends
+    // a transaction's `begin` with its first read). Kysely still runs one statement at a time
+    // per connection, and nothing here streams rows through a cursor (refused in this mode).
+    pipeline: true,
     ...(searchPath ? { options: `-c search_path=${searchPath}` } : {}),
     // Our BIGINT columns hold epoch milliseconds and counters, all far below 2^53.
     types: {
@@ -211,7 +215,7 @@ function postgresDialect(url: string, searchPath?: string): StoreDialect {
     },
   });
   // Registered hot texts run as named statements (parsed and planned once per connection).
-  const naming = namingStatements(pool);
+  const naming = namingStatements(pool, { pipelined: true });
   return {
     kind: 'postgres',
     kysely: new SchemaScopedPostgresDialect({ pool: naming as unknown as PostgresPool }),
@@ -219,7 +223,7 @@ function postgresDialect(url: string, searchPath?: string): StoreDialect {
       const client = await naming.connect();
       try {
         // As Kysely's driver sends it (a copy of the parameters), so it is named alike.
-        return ((await client.query(sqlText, [...parameters])) as { rows?: unknown[] }).rows ?? [];
+        return ((await client.queryAlone(sqlText, [...parameters])) as { rows?: unknown[] }).rows ?? [];
       } finally {
         client.release();
       }

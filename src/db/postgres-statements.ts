@@ -16,12 +16,23 @@
  * column to a table read with `select *`) fails once with "cached plan must not change result
  * type". The connection then re-prepares it under a new name, and runs it again at once when no
  * transaction is open (inside one, the transaction has failed already; the error goes up).
+ *
+ * A transaction's `begin` is held back and written together with the statement after it, in one
+ * write and one round trip (the pool's clients run in pg's pipeline mode, which sends a query
+ * without waiting for the answer to the one before), when that statement is a `select`: every
+ * row-locked transaction (a PATCH's `FOR UPDATE` read) starts with one. PostgreSQL runs them in
+ * order, so the select runs inside the transaction as before. Should the `begin` fail, the select
+ * may have run outside one; it only read (and locked a row until its own end), and the error goes
+ * up, so the caller's transaction fails as it would have. Before any other statement the `begin`
+ * is sent alone first, as before; a transaction with no statement at all sends nothing.
  */
 
 /** What this module needs of a pg client (kept structural: only dialect.ts imports pg). */
 export interface PgClientLike {
   query(textOrConfig: unknown, values?: unknown[]): Promise<unknown>;
   release(error?: Error | boolean): void;
+  /** pg's connection: corking its socket lets two queries leave in one write. */
+  readonly connection?: { readonly stream?: { cork?(): void; uncork?(): void } };
 }
 
 export interface PgPoolLike<C extends PgClientLike> {
@@ -49,17 +60,110 @@ function isResultTypeChange(error: unknown): boolean {
   );
 }
 
+/** What pg answers for a statement that returns no rows (Kysely reads `command` and `rows`). */
+const noRows = (command: string) => ({ command, rowCount: null, rows: [], fields: [] });
+
 class NamingClient implements PgClientLike {
   /** Texts this connection re-prepared under another name (after a result-type change). */
   #renamed: Map<string, string> | undefined;
   #inTransaction = false;
   #renames = 0;
+  /** A `begin` answered but not yet sent (it leaves with the next statement). */
+  #beginHeld = false;
+  /** Settles once the statement after a `begin` sent alone is on its way (`#afterBegin`). */
+  #beginSent: Promise<void> | undefined;
+  /** The socket is corked until the current tick's end (`#corkUntilTickEnds`). */
+  #corked = false;
 
-  constructor(readonly client: PgClientLike) {}
+  constructor(
+    readonly client: PgClientLike,
+    /** The client runs in pipeline mode: a held `begin` may share a round trip. */
+    readonly pipelined: boolean,
+  ) {}
 
   async query(textOrConfig: unknown, values?: unknown[]): Promise<unknown> {
-    if (typeof textOrConfig !== 'string') return this.client.query(textOrConfig, values);
-    const text = textOrConfig;
+    // A held `begin` on its way alone: what comes after it (inOneTrip's next statements) waits.
+    if (this.#beginSent) await this.#beginSent;
+    if (this.#beginHeld) {
+      this.#beginHeld = false;
+      if (textOrConfig === 'commit' || textOrConfig === 'rollback') {
+        // Nothing ran inside the transaction: there is nothing to end.
+        this.#inTransaction = false;
+        return noRows(textOrConfig.toUpperCase());
+      }
+      if (typeof textOrConfig === 'string' && textOrConfig.startsWith('select')) {
+        return this.#withBegin(textOrConfig, values);
+      }
+      return this.#afterBegin(() => this.#dispatch(textOrConfig, values));
+    }
+    if (textOrConfig === 'begin' && this.pipelined) {
+      this.#inTransaction = true;
+      this.#beginHeld = true;
+      return noRows('BEGIN');
+    }
+    return this.#dispatch(textOrConfig, values);
+  }
+
+  #dispatch(textOrConfig: unknown, values?: unknown[]): Promise<unknown> {
+    if (typeof textOrConfig === 'string') return this.#send(textOrConfig, values);
+    this.#corkUntilTickEnds();
+    return this.client.query(textOrConfig, values);
+  }
+
+  /**
+   * Sends the held `begin` alone and, once it is answered, hands `next` its statement. Queries
+   * handed over meanwhile wait until that statement is on its way (`#beginSent`), keeping order.
+   */
+  async #afterBegin(next: () => Promise<unknown>): Promise<unknown> {
+    let release = () => {};
+    const sent = new Promise<void>((resolve) => (release = resolve));
+    this.#beginSent = sent;
+    let answered: Promise<unknown>;
+    try {
+      await this.#send('begin');
+      answered = next();
+    } finally {
+      if (this.#beginSent === sent) this.#beginSent = undefined;
+      release();
+    }
+    return answered;
+  }
+
+  /** Sends the held `begin` and `text` in one write; answers `text`'s result. */
+  async #withBegin(text: string, values: unknown[] | undefined): Promise<unknown> {
+    const [begin, result] = await Promise.allSettled([this.#send('begin'), this.#send(text, values)]);
+    if (begin.status === 'rejected') throw begin.reason;
+    if (result.status === 'rejected') throw result.reason;
+    return result.value;
+  }
+
+  /**
+   * In pipeline mode, queries handed over in the same tick (a held `begin` and the statement
+   * after it, `inOneTrip`'s statements) leave in one write: the socket stays corked until the
+   * tick's synchronous code is done. pg corks each query's messages itself; this spans queries.
+   */
+  #corkUntilTickEnds(): void {
+    if (!this.pipelined || this.#corked) return;
+    const stream = this.client.connection?.stream;
+    if (!stream?.cork || !stream.uncork) return;
+    stream.cork();
+    this.#corked = true;
+    queueMicrotask(() => {
+      this.#corked = false;
+      stream.uncork!();
+    });
+  }
+
+  /**
+   * A statement its caller sends by itself on a connection outside any transaction (a GET's
+   * read, `readPooled`): written at once, without the cork that lets others join it.
+   */
+  queryAlone(text: string, values: unknown[]): Promise<unknown> {
+    return this.#send(text, values, false);
+  }
+
+  async #send(text: string, values?: unknown[], joinable = true): Promise<unknown> {
+    if (joinable) this.#corkUntilTickEnds();
     if (text === 'begin' || text.startsWith('start transaction')) this.#inTransaction = true;
     else if (text === 'commit' || text === 'rollback') this.#inTransaction = false;
     const name = this.#renamed?.get(text) ?? names.get(text);
@@ -79,6 +183,8 @@ class NamingClient implements PgClientLike {
   release(error?: Error | boolean): void {
     // A connection goes back to the pool outside any transaction (Kysely ends each one first).
     this.#inTransaction = false;
+    this.#beginHeld = false;
+    this.#beginSent = undefined;
     this.client.release(error);
   }
 }
@@ -87,14 +193,17 @@ class NamingClient implements PgClientLike {
  * The pool Kysely is given on PostgreSQL: each of `pool`'s clients runs registered texts as named
  * statements. One wrapper per client, so Kysely's per-client state stays attached to it.
  */
-export function namingStatements<C extends PgClientLike>(pool: PgPoolLike<C>): PgPoolLike<NamingClient> {
+export function namingStatements<C extends PgClientLike>(
+  pool: PgPoolLike<C>,
+  options: { pipelined: boolean },
+): PgPoolLike<NamingClient> {
   const wrappers = new WeakMap<C, NamingClient>();
   return {
     async connect() {
       const client = await pool.connect();
       let wrapper = wrappers.get(client);
       if (!wrapper) {
-        wrapper = new NamingClient(client);
+        wrapper = new NamingClient(client, options.pipelined);
         wrappers.set(client, wrapper);
       }
       return wrapper;

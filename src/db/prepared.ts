@@ -22,22 +22,90 @@ interface Compiled<R> {
 export function prepareQuery<A extends readonly unknown[], R>(
   arity: A['length'],
   build: (db: Db, ...args: A) => Compilable<R>,
-): (db: Db, ...args: A) => Promise<R[]> {
-  const { bind, run } = prepare(arity, build, false);
-  return async (db, ...args) => {
-    // A group-commit unit's handle runs it on the spot in `run` (runDirectlyWith).
-    // The store's own handle (never a transaction's) reads without Kysely's executor: see
-    // readDirectlyWith.
-    const direct = directReadsOf(db);
-    if (direct) {
-      const { query, parameters } = bind(db, args);
-      if (direct.readNow) {
-        const rows = direct.readNow(query.sql, parameters);
-        if (rows) return rows as R[];
-      } else if (direct.readPooled) return (await direct.readPooled(query.sql, parameters)) as R[];
-    }
-    return (await run(db, args)).rows;
+): Prepared<A, R[]> {
+  const { bind, run, step } = prepare(arity, build, false);
+  return withStep(
+    async (db, ...args) => {
+      // A group-commit unit's handle runs it on the spot in `run` (runDirectlyWith).
+      // The store's own handle (never a transaction's) reads without Kysely's executor: see
+      // readDirectlyWith.
+      const direct = directReadsOf(db);
+      if (direct) {
+        const { query, parameters } = bind(db, args);
+        if (direct.readNow) {
+          const rows = direct.readNow(query.sql, parameters);
+          if (rows) return rows as R[];
+        } else if (direct.readPooled) return (await direct.readPooled(query.sql, parameters)) as R[];
+      }
+      return (await run(db, args)).rows;
+    },
+    (db, args) => step(db, args, (result) => result.rows),
+  );
+}
+
+/**
+ * A prepared statement: run it, or (`step`) bind it to be run with others in one round trip
+ * (`inOneTrip`).
+ */
+export type Prepared<A extends readonly unknown[], T> = ((db: Db, ...args: A) => Promise<T>) & {
+  step(db: Db, ...args: A): Step<T>;
+};
+
+/** A bound statement `inOneTrip` sends, and how its answer becomes the caller's value. */
+export interface Step<T> {
+  readonly db: Db;
+  readonly query: CompiledQuery;
+  readonly isWrite: boolean;
+  /** Runs it alone (SQLite, or any store where nothing is gained by sending several at once). */
+  run(): Promise<T>;
+  answer(result: QueryResult<unknown>): T;
+}
+
+function withStep<A extends readonly unknown[], T>(
+  run: (db: Db, ...args: A) => Promise<T>,
+  step: (db: Db, args: A) => Step<T>,
+): Prepared<A, T> {
+  return Object.assign(run, { step: (db: Db, ...args: A) => step(db, args) });
+}
+
+/** `step` with its answer turned into another value by `convert`. */
+export function mapStep<T, U>(step: Step<T>, convert: (value: T) => U): Step<U> {
+  return {
+    db: step.db,
+    query: step.query,
+    isWrite: step.isWrite,
+    run: async () => convert(await step.run()),
+    answer: (result) => convert(step.answer(result)),
   };
+}
+
+type Answers<S extends readonly Step<unknown>[]> = { [K in keyof S]: S[K] extends Step<infer T> ? T : never };
+
+/**
+ * Runs statements of one transaction (or handle) in order, and on PostgreSQL in one round trip:
+ * they are written together on its connection (pg's pipeline mode, postgres-statements.ts), so
+ * a second statement that does not depend on the first's answer costs no wait, and no write and
+ * read of its own on either side. PostgreSQL still runs them one after the other; once one fails
+ * in a transaction, the ones after it fail too, and the first error is thrown. On SQLite each
+ * runs as it would alone, in the same order.
+ */
+export async function inOneTrip<S extends readonly Step<unknown>[]>(...steps: S): Promise<Answers<S>> {
+  const db = steps[0]?.db;
+  if (!db || !isPostgres(db)) {
+    const answers: unknown[] = [];
+    for (const step of steps) answers.push(await step.run());
+    return answers as Answers<S>;
+  }
+  const executor = db.getExecutor();
+  for (const step of steps) if (step.isWrite) executor.transformQuery(step.query.query, createQueryId());
+  const settled = await executor.provideConnection((connection) =>
+    // Each query is handed to the connection before the previous one is answered.
+    Promise.allSettled(steps.map((step) => connection.executeQuery(step.query))),
+  );
+  return settled.map((outcome, index) => {
+    if (outcome.status === 'rejected') throw outcome.reason;
+    return steps[index]!.answer(outcome.value);
+  }) as Answers<S>;
 }
 
 /** Runs a read statement synchronously, or answers undefined when it cannot now. */
@@ -140,18 +208,25 @@ export function deferUntilCommit<T>(
 export function prepareWriteReturning<A extends readonly unknown[], R>(
   arity: A['length'],
   build: (db: Db, ...args: A) => Compilable<R>,
-): (db: Db, ...args: A) => Promise<R[]> {
-  const { run } = prepare(arity, build, true);
-  return async (db, ...args) => (await run(db, args)).rows;
+): Prepared<A, R[]> {
+  const { run, step } = prepare(arity, build, true);
+  return withStep(
+    async (db, ...args) => (await run(db, args)).rows,
+    (db, args) => step(db, args, (result) => result.rows),
+  );
 }
 
 /** Like prepareQuery, for an INSERT, UPDATE or DELETE; answers the number of rows it changed. */
 export function prepareWrite<A extends readonly unknown[]>(
   arity: A['length'],
   build: (db: Db, ...args: A) => Compilable<unknown>,
-): (db: Db, ...args: A) => Promise<number> {
-  const { run } = prepare(arity, build, true);
-  return async (db, ...args) => Number((await run(db, args)).numAffectedRows ?? 0);
+): Prepared<A, number> {
+  const { run, step } = prepare(arity, build, true);
+  const changed = (result: QueryResult<unknown>) => Number(result.numAffectedRows ?? 0);
+  return withStep(
+    async (db, ...args) => changed(await run(db, args)),
+    (db, args) => step(db, args, changed),
+  );
 }
 
 function prepare<A extends readonly unknown[], R>(
@@ -198,5 +273,15 @@ function prepare<A extends readonly unknown[], R>(
     }
     return db.executeQuery<R>({ ...query, parameters });
   };
-  return { bind, run };
+  const step = <T>(db: Db, args: A, answer: (result: QueryResult<R>) => T): Step<T> => {
+    const { query, parameters } = bind(db, args);
+    return {
+      db,
+      query: { ...query, parameters },
+      isWrite,
+      run: async () => answer(await run(db, args)),
+      answer: answer,
+    };
+  };
+  return { bind, run, step };
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { sql } from 'kysely';
-import { prepareQuery } from '../../src/db/prepared.js';
+import { inOneTrip, prepareQuery, prepareWrite } from '../../src/db/prepared.js';
 import type { Db } from '../../src/db/schema.js';
 import { STORES, openTestStore, useOpenedStore } from '../support/harness.js';
 
@@ -54,6 +54,55 @@ if (STORES.includes('postgres')) {
       assert.ok(kept.some((text) => text.startsWith('select * from "organizations" where "id" = $1')));
       assert.ok(kept.includes('begin'), 'BEGIN is named too');
       assert.ok(!kept.some((text) => text.includes('Unprepared') || text.includes('"name" = $1')));
+    });
+  });
+}
+
+if (STORES.includes('postgres')) {
+  describe('a transaction’s begin sent with its first read [postgres]', () => {
+    const opened = useOpenedStore('postgres');
+    const xact = (db: Db) =>
+      sql<{ x: string }>`select pg_current_xact_id()::text as x`.execute(db).then((r) => r.rows[0]!.x);
+
+    it('runs the first select inside the transaction', async () => {
+      const [first, second] = await opened.store.transaction(async (trx) => [
+        await xact(trx),
+        await xact(trx),
+      ]);
+      assert.equal(first, second, 'both statements in one transaction');
+      // Outside a transaction each statement is a transaction of its own.
+      assert.notEqual(await xact(opened.store.db), await xact(opened.store.db));
+    });
+
+    it('ends transactions that ran nothing, and those that failed before any statement', async () => {
+      assert.equal(await opened.store.transaction(() => Promise.resolve(7)), 7);
+      await assert.rejects(
+        opened.store.transaction(() => Promise.reject(new Error('before any statement'))),
+        /before any statement/,
+      );
+      const [first, second] = await opened.store.transaction(async (trx) => [
+        await xact(trx),
+        await xact(trx),
+      ]);
+      assert.equal(first, second);
+    });
+
+    it('inOneTrip: a failing statement fails the transaction and rolls back the ones before it', async () => {
+      const insert = prepareWrite(2, (db: Db, id: string, name: string) =>
+        db.insertInto('organizations').values({ id, name, created_at: 1 }),
+      );
+      await assert.rejects(
+        opened.store.transaction((trx) =>
+          inOneTrip(insert.step(trx, 'trip-1', 'One'), insert.step(trx, 'trip-1', 'Again')),
+        ),
+        (error: Error & { code?: string }) => error.code === '23505',
+      );
+      assert.deepEqual(await organization(opened.store.db, 'trip-1'), []);
+      const answers = await opened.store.transaction((trx) =>
+        inOneTrip(insert.step(trx, 'trip-2', 'Two'), organization.step(trx, 'trip-2')),
+      );
+      assert.equal(answers[0], 1);
+      assert.equal(answers[1][0]?.name, 'Two', 'the second statement sees the first one’s write');
     });
   });
 }

@@ -1,7 +1,7 @@
 import type { RawBuilder, SqlBool } from 'kysely';
 import { prepareBulkInsert } from '../../db/bulk-insert.js';
 import { isPostgres } from '../../db/dialect.js';
-import { deferUntilCommit, prepareWriteReturning } from '../../db/prepared.js';
+import { deferUntilCommit, prepareWriteReturning, type Step } from '../../db/prepared.js';
 import type { Db } from '../../db/schema.js';
 import { newId } from '../shared/ids.js';
 import {
@@ -153,13 +153,11 @@ const insertDeferred = async (
   );
 };
 
-/** `recordActivity` for many inputs of one environment, with multi-row statements. */
-export async function recordActivities(
-  trx: Db,
-  now: number,
-  inputs: readonly ActivityInput[],
-): Promise<Activity[]> {
-  const activities = inputs.map((input) => buildActivity(now, input));
+/** What the recording statement answers: the environment's subscriptions. */
+type SubscriptionRow = Parameters<typeof toSubscriptionFilters>[0][number];
+
+/** The rows of `activities` (activities, then their resources). */
+function rowsOf(activities: readonly Activity[]) {
   const activityRows = activities.map((activity) => ({
     id: activity.id,
     environment_id: activity.environmentId,
@@ -180,20 +178,70 @@ export async function recordActivities(
       population_id: r.populationId ?? null,
     })),
   );
+  return { activityRows, resourceRows };
+}
+
+/**
+ * PostgreSQL, an activity about one resource: the statement inserting it with its resource and
+ * reading the environment's subscriptions (recordOneReadingSubscriptions), as a step for the
+ * caller to send with its own write in one round trip (inOneTrip); `queue` then does the rest of
+ * `recordActivity` with the step's answer. Undefined elsewhere: the caller uses recordActivity.
+ */
+export function recordingActivity(
+  trx: Db,
+  now: number,
+  input: ActivityInput,
+): { step: Step<SubscriptionRow[]>; queue(rows: readonly SubscriptionRow[]): Promise<Activity> } | undefined {
+  if (input.resources.length !== 1 || !isPostgres(trx)) return undefined;
+  const activity = buildActivity(now, input);
+  const step = recordOneStep(trx, rowsOf([activity]));
+  return {
+    step,
+    queue: async (rows) => {
+      const subscriptions = new Map([[activity.environmentId, toSubscriptionFilters(rows)]]);
+      await queueForSubscriptions(trx, now, [activity], subscriptions);
+      return activity;
+    },
+  };
+}
+
+function recordOneStep(trx: Db, { activityRows, resourceRows }: ReturnType<typeof rowsOf>) {
+  const [activity, resource] = [activityRows[0]!, resourceRows[0]!];
+  const values = [
+    ...ACTIVITY_COLUMNS.map((column) => activity[column]),
+    ...RESOURCE_COLUMNS.map((column) => resource[column]),
+    activity.environment_id,
+  ];
+  return recordOneReadingSubscriptions.step(trx, ...values);
+}
+
+/** `recordActivity` for many inputs of one environment, with multi-row statements. */
+export async function recordActivities(
+  trx: Db,
+  now: number,
+  inputs: readonly ActivityInput[],
+): Promise<Activity[]> {
+  const activities = inputs.map((input) => buildActivity(now, input));
+  const rows = rowsOf(activities);
   const subscriptions = new Map<string, SubscriptionFilters>();
-  if (activityRows.length === 1 && resourceRows.length === 1 && isPostgres(trx)) {
-    const [activity, resource] = [activityRows[0]!, resourceRows[0]!];
-    const values = [
-      ...ACTIVITY_COLUMNS.map((column) => activity[column]),
-      ...RESOURCE_COLUMNS.map((column) => resource[column]),
-      activity.environment_id,
-    ];
-    const rows = await recordOneReadingSubscriptions(trx, ...values);
-    subscriptions.set(activity.environment_id, toSubscriptionFilters(rows));
-  } else if (!deferUntilCommit(trx, DEFERRED_TABLES, insertDeferred, { activityRows, resourceRows })) {
-    await bulkInsertActivities(trx, activityRows);
-    await bulkInsertResources(trx, resourceRows);
+  if (rows.activityRows.length === 1 && rows.resourceRows.length === 1 && isPostgres(trx)) {
+    const found = await recordOneStep(trx, rows).run();
+    subscriptions.set(activities[0]!.environmentId, toSubscriptionFilters(found));
+  } else if (!deferUntilCommit(trx, DEFERRED_TABLES, insertDeferred, rows)) {
+    await bulkInsertActivities(trx, rows.activityRows);
+    await bulkInsertResources(trx, rows.resourceRows);
   }
+  await queueForSubscriptions(trx, now, activities, subscriptions);
+  return activities;
+}
+
+/** Queues each activity for every subscription of its environment whose filter it matches. */
+async function queueForSubscriptions(
+  trx: Db,
+  now: number,
+  activities: readonly Activity[],
+  subscriptions: Map<string, SubscriptionFilters>,
+): Promise<void> {
   for (const activity of activities) {
     let filters = subscriptions.get(activity.environmentId);
     if (!filters) {
@@ -213,7 +261,6 @@ export async function recordActivities(
       });
     }
   }
-  return activities;
 }
 
 export async function listActivities(

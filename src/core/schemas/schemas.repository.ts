@@ -1,5 +1,5 @@
 import type { Selectable } from 'kysely';
-import { prepareQuery } from '../../db/prepared.js';
+import { mapStep, prepareQuery, type Step } from '../../db/prepared.js';
 import type { Db, SchemaAttributesTable } from '../../db/schema.js';
 import type { AttributeType, SchemaAttribute } from './schema.js';
 
@@ -48,6 +48,10 @@ const selectAttributes = prepareQuery(1, (db: Db, environmentId: string) =>
 export async function listAttributes(db: Db, environmentId: string): Promise<SchemaAttribute[]> {
   return (await selectAttributes(db, environmentId)).map(toAttribute);
 }
+
+/** `listAttributes` as a step, to be read with other statements in one round trip (inOneTrip). */
+export const listAttributesStep = (db: Db, environmentId: string): Step<SchemaAttribute[]> =>
+  mapStep(selectAttributes.step(db, environmentId), (rows) => rows.map(toAttribute));
 
 export async function findAttribute(
   db: Db,

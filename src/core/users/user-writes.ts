@@ -65,8 +65,10 @@ export async function nextProfile(
   given: JsonObject,
   mode: 'replace' | 'merge',
   details: ErrorDetail[],
+  /** The environment's schema attributes, when the caller read them already. */
+  attributes?: SchemaAttribute[],
 ): Promise<JsonObject> {
-  const custom = await listAttributes(trx, env.id);
+  const custom = attributes ?? (await listAttributes(trx, env.id));
   details.push(...checkProfileChanges(given, custom));
   const profile = applyProfileChanges(current, given, mode);
   details.push(...checkProfileShape(profile));

@@ -3,7 +3,7 @@
 import { sql, type Selectable, type SqlBool, type Updateable } from 'kysely';
 import { lockingRows, type StoreDialect } from '../../db/dialect.js';
 import { prepareBulkInsert } from '../../db/bulk-insert.js';
-import { prepareQuery, prepareWrite } from '../../db/prepared.js';
+import { mapStep, prepareQuery, prepareWrite, type Prepared, type Step } from '../../db/prepared.js';
 import { matchText } from '../../db/text-match.js';
 import type { Db, UsersTable } from '../../db/schema.js';
 import { passwordLockedOutColumn } from '../passwords/passwords.repository.js';
@@ -122,12 +122,21 @@ export async function findUserWithLockout(
   now: number,
   options: { forUpdate?: boolean } = {},
 ): Promise<{ user: User; passwordLockedOut: boolean } | undefined> {
-  const select = options.forUpdate ? selectUserWithLockoutLocked : selectUserWithLockout;
-  const row = (await select(db, environmentId, id, now))[0];
-  if (!row) return undefined;
-  const user = options.forUpdate ? toUserForUpdate(row) : toUser(row);
-  return { user, passwordLockedOut: Boolean(row.password_locked_out) };
+  if (options.forUpdate) return lockedUserWithLockoutStep(db, environmentId, id, now).run();
+  const row = (await selectUserWithLockout(db, environmentId, id, now))[0];
+  return row && { user: toUser(row), passwordLockedOut: Boolean(row.password_locked_out) };
 }
+
+/** `findUserWithLockout` with `forUpdate`, as a step (run with others in one round trip: inOneTrip). */
+export const lockedUserWithLockoutStep = (
+  db: Db,
+  environmentId: string,
+  id: string,
+  now: number,
+): Step<{ user: User; passwordLockedOut: boolean } | undefined> =>
+  mapStep(selectUserWithLockoutLocked.step(db, environmentId, id, now), ([row]) =>
+    row ? { user: toUserForUpdate(row), passwordLockedOut: Boolean(row.password_locked_out) } : undefined,
+  );
 
 const insertRow = (user: User) => ({
   id: user.id,
@@ -159,6 +168,11 @@ export async function updateUser(
   readRevision: number,
   previous?: User,
 ): Promise<boolean> {
+  return updateUserStep(db, user, readRevision, previous).run();
+}
+
+/** `updateUser` as a step (run with others in one round trip: inOneTrip); true when it wrote. */
+export function updateUserStep(db: Db, user: User, readRevision: number, previous?: User): Step<boolean> {
   const row = toRow(user);
   // The old JSON texts as stored when `previous` was read for update (not serialized again): a
   // column is skipped only when its new text is the stored one.
@@ -170,7 +184,8 @@ export async function updateUser(
     mask |= 1 << index;
     values.push(row[column]);
   });
-  return (await updateUserRow(mask)(db, user.id, readRevision, readRevision + 1, ...values)) === 1;
+  const step = updateUserRow(mask).step(db, user.id, readRevision, readRevision + 1, ...values);
+  return mapStep(step, (changed) => changed === 1);
 }
 
 const USER_ROW_COLUMNS = [
@@ -199,13 +214,10 @@ const bulkInsertUsers = prepareBulkInsert('users', [
   ...USER_ROW_COLUMNS,
 ]);
 
-type UpdateUserRow = (
-  db: Db,
-  id: unknown,
-  readRevision: unknown,
-  nextRevision: unknown,
-  ...values: unknown[]
-) => Promise<number>;
+type UpdateUserRow = Prepared<
+  [id: unknown, readRevision: unknown, nextRevision: unknown, ...values: unknown[]],
+  number
+>;
 
 /**
  * Every user change ends here; optimistic on `revision` (see users.service modify). One prepared

@@ -13,7 +13,11 @@ import {
 import type { PopulationWithCount } from '../populations/populations.service.js';
 import type { Clock } from '../shared/clock.js';
 import { conflict, invalidValue, notFound, uniquenessViolation, type ErrorDetail } from '../shared/errors.js';
-import { recordActivity } from '../activities/activities.repository.js';
+import { recordActivity, recordingActivity } from '../activities/activities.repository.js';
+import type { ActivityInput } from '../activities/activity.js';
+import { listAttributesStep } from '../schemas/schemas.repository.js';
+import type { SchemaAttribute } from '../schemas/schema.js';
+import { inOneTrip } from '../../db/prepared.js';
 import { newUserRecord, nextProfile, required, userResource, type UserActivity } from './user-writes.js';
 import type { Db } from '../../db/schema.js';
 import type { Store } from '../../db/store.js';
@@ -28,7 +32,8 @@ import {
   findUser,
   findUserWithLockout,
   insertUser,
-  updateUser,
+  lockedUserWithLockoutStep,
+  updateUserStep,
 } from './users.repository.js';
 
 /*
@@ -52,6 +57,15 @@ export { USER_PAGE_CAP } from './user-lister.js';
 
 export { authorizeUser } from './user-access.js';
 
+export interface ModifyOptions {
+  /** The locked read also tells whether the user's password is locked out. */
+  readonly readLockout?: boolean;
+  /** With `readLockout`: the environment's schema attributes are read in the same round trip. */
+  readonly readAttributes?: boolean;
+  /** An activity about the saved user, recorded with its UPDATE (see `write`). */
+  readonly audit?: { readonly actor: Actor; readonly activity: UserActivity };
+}
+
 /** Thrown when a row changed between read and write; `modify` retries on fresh data. */
 class RevisionConflict extends Error {}
 const MAX_ATTEMPTS = 5;
@@ -60,14 +74,15 @@ export function createUsersService(deps: UsersServiceDeps) {
   const { store, clock, environments, passwords } = deps;
   const warm = WarmUsers.forStore(store);
   const list = createUserLister({ store, clock, environments, cacheMs: deps.cacheMs ?? 0 });
+  const auditInput = (actor: Actor, user: User, activity: UserActivity): ActivityInput => ({
+    environmentId: user.environmentId,
+    type: activity.type,
+    actor,
+    resources: [userResource(user)],
+    description: activity.description?.(user),
+  });
   const audit = (trx: Db, actor: Actor, user: User, activity: UserActivity) =>
-    recordActivity(trx, clock.now(), {
-      environmentId: user.environmentId,
-      type: activity.type,
-      actor,
-      resources: [userResource(user)],
-      description: activity.description?.(user),
-    });
+    recordActivity(trx, clock.now(), auditInput(actor, user, activity));
 
   /** Loads a user of the environment or throws 404. */
   async function requireUser(db: Db, environmentId: string, id: string, forUpdate = false): Promise<User> {
@@ -104,24 +119,35 @@ export function createUsersService(deps: UsersServiceDeps) {
   async function modify(
     environmentId: string,
     id: string,
-    change: (trx: Db, user: User, passwordLockedOut: boolean | undefined) => Promise<User> | User,
-    options: { readLockout?: boolean } = {},
+    change: (
+      trx: Db,
+      user: User,
+      passwordLockedOut: boolean | undefined,
+      attributes: SchemaAttribute[] | undefined,
+    ) => Promise<User> | User,
+    options: ModifyOptions = {},
   ): Promise<User> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await store.transaction(async (trx) => {
-          // With `readLockout`, the locked read also tells whether the password is locked out.
+          // With `readLockout`, the locked read also tells whether the password is locked out;
+          // with `readAttributes`, the environment's schema attributes come in the same trip.
           let current: User;
           let passwordLockedOut: boolean | undefined;
+          let attributes: SchemaAttribute[] | undefined;
           if (options.readLockout) {
-            const found = await findUserWithLockout(trx, environmentId, id, clock.now(), { forUpdate: true });
+            const locked = lockedUserWithLockoutStep(trx, environmentId, id, clock.now());
+            let found;
+            if (options.readAttributes) {
+              [found, attributes] = await inOneTrip(locked, listAttributesStep(trx, environmentId));
+            } else found = await locked.run();
             if (!found) throw notFound();
             ({ user: current, passwordLockedOut } = found);
           } else current = await requireUser(trx, environmentId, id, true);
-          const next = await change(trx, current, passwordLockedOut);
+          const next = await change(trx, current, passwordLockedOut, attributes);
           const saved = { ...next, updatedAt: clock.now(), revision: current.revision + 1 };
           try {
-            if (!(await updateUser(trx, saved, current.revision, current))) throw new RevisionConflict();
+            if (!(await write(trx, saved, current, options.audit))) throw new RevisionConflict();
           } catch (error) {
             if (store.dialect.isUniqueViolation(error, 'users_username_unique'))
               throw uniquenessViolation('username');
@@ -136,12 +162,23 @@ export function createUsersService(deps: UsersServiceDeps) {
     }
   }
 
-  /** `modify`, its locked read also telling whether the user's password is locked out. */
-  const modifyReadingLockout = (
-    environmentId: string,
-    id: string,
-    change: (trx: Db, user: User, passwordLockedOut: boolean | undefined) => Promise<User> | User,
-  ) => modify(environmentId, id, change, { readLockout: true });
+  /**
+   * Writes `saved` over `current` (revision check) and records `audit` about it, if given, in the
+   * same transaction: on PostgreSQL the activity's statement and the UPDATE share one round trip
+   * (recordingActivity, inOneTrip); elsewhere the activity is recorded first, then the UPDATE.
+   */
+  async function write(trx: Db, saved: User, current: User, audited?: ModifyOptions['audit']) {
+    const update = updateUserStep(trx, saved, current.revision, current);
+    if (!audited) return update.run();
+    const recording = recordingActivity(trx, clock.now(), auditInput(audited.actor, saved, audited.activity));
+    if (!recording) {
+      await audit(trx, audited.actor, saved, audited.activity);
+      return update.run();
+    }
+    const [subscriptions, written] = await inOneTrip(recording.step, update);
+    await recording.queue(subscriptions);
+    return written;
+  }
 
   /**
    * Replaces or merges a user's profile. Answers the saved user and whether its password is
@@ -158,38 +195,43 @@ export function createUsersService(deps: UsersServiceDeps) {
   ): Promise<{ user: User; passwordLockedOut: boolean }> {
     const env = await environments.require(environmentId);
     let passwordLockedOut = false;
-    const user = await modifyReadingLockout(environmentId, id, async (trx, current, lockedOut) => {
-      authorizeUser(actor, 'dir:update:user', env, current.populationId);
-      const details: ErrorDetail[] = [];
-      let { username, email } = current;
-      if (mode === 'replace' || changes.username !== undefined) {
-        if (changes.username === null || changes.username === undefined) details.push(required('username'));
-        else {
-          const problem = checkUsername(changes.username);
-          if (problem) details.push(problem);
-          username = changes.username;
+    const user = await modify(
+      environmentId,
+      id,
+      async (trx, current, lockedOut, attributes) => {
+        authorizeUser(actor, 'dir:update:user', env, current.populationId);
+        const details: ErrorDetail[] = [];
+        let { username, email } = current;
+        if (mode === 'replace' || changes.username !== undefined) {
+          if (changes.username === null || changes.username === undefined) details.push(required('username'));
+          else {
+            const problem = checkUsername(changes.username);
+            if (problem) details.push(problem);
+            username = changes.username;
+          }
         }
-      }
-      if (mode === 'replace' || changes.email !== undefined) {
-        email = changes.email ?? undefined;
-        const problem = email === undefined ? undefined : checkEmail(email);
-        if (problem) details.push(problem);
-      }
-      const profile = await nextProfile(
-        trx,
-        store.dialect,
-        env,
-        id,
-        current.profile,
-        changes.profile,
-        mode,
-        details,
-      );
-      const next = { ...current, username, email, profile };
-      await audit(trx, actor, next, { type: 'USER.UPDATED' });
-      passwordLockedOut = lockedOut === true;
-      return next;
-    });
+        if (mode === 'replace' || changes.email !== undefined) {
+          email = changes.email ?? undefined;
+          const problem = email === undefined ? undefined : checkEmail(email);
+          if (problem) details.push(problem);
+        }
+        const profile = await nextProfile(
+          trx,
+          store.dialect,
+          env,
+          id,
+          current.profile,
+          changes.profile,
+          mode,
+          details,
+          attributes,
+        );
+        passwordLockedOut = lockedOut === true;
+        // Recorded by `modify` with the UPDATE (USER.UPDATED describes the saved user).
+        return { ...current, username, email, profile };
+      },
+      { readLockout: true, readAttributes: true, audit: { actor, activity: { type: 'USER.UPDATED' } } },
+    );
     return { user, passwordLockedOut };
   }
 
