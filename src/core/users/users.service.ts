@@ -170,9 +170,11 @@ export function createUsersService(deps: UsersServiceDeps) {
   async function write(trx: Db, saved: User, current: User, audited?: ModifyOptions['audit']) {
     const update = updateUserStep(trx, saved, current.revision, current);
     if (!audited) return update.run();
-    const recording = recordingActivity(trx, clock.now(), auditInput(audited.actor, saved, audited.activity));
+    const now = clock.now();
+    const input = auditInput(audited.actor, saved, audited.activity);
+    const recording = recordingActivity(trx, now, input);
     if (!recording) {
-      await audit(trx, audited.actor, saved, audited.activity);
+      await recordActivity(trx, now, input);
       return update.run();
     }
     const [subscriptions, written] = await inOneTrip(recording.step, update);
