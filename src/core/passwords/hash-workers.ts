@@ -38,11 +38,12 @@ parentPort.on('message', (job) => {
     return;
   }
   const started = performance.now();
+  const startedAt = performance.timeOrigin + started;
   try {
     const value = job.kind === 'hash'
       ? argon2.hashSync(job.plain, options)
       : argon2.verifySync(job.phc, job.plain);
-    parentPort.postMessage({ id: job.id, value, seconds: (performance.now() - started) / 1000 });
+    parentPort.postMessage({ id: job.id, value, startedAt, seconds: (performance.now() - started) / 1000 });
   } catch (error) {
     parentPort.postMessage({ id: job.id, error: String((error && error.message) || error) });
   }
@@ -54,6 +55,7 @@ interface Reply {
   readonly skipped?: true;
   readonly value?: string | boolean;
   readonly seconds?: number;
+  readonly startedAt?: number;
   readonly error?: string;
 }
 
@@ -73,6 +75,11 @@ export interface HashResult<T> {
   readonly value: T;
   /** Seconds the worker computed (the wait in its port excluded). */
   readonly seconds: number;
+  /**
+   * When the worker began computing, in milliseconds since the epoch (`timeOrigin + now()`, so
+   * comparable across threads): shows whether a job started while the event loop was blocked.
+   */
+  readonly startedAt: number;
 }
 
 /**
@@ -159,7 +166,7 @@ export class HashWorkers {
     });
     if (reply.skipped) throw callerGone();
     if (reply.error !== undefined) throw new Error(reply.error);
-    return { value: reply.value!, seconds: reply.seconds ?? 0 };
+    return { value: reply.value!, seconds: reply.seconds ?? 0, startedAt: reply.startedAt ?? 0 };
   }
 
   async close(): Promise<void> {
