@@ -64,6 +64,15 @@ export const picksIdsFirst = (filter: FilterNode | undefined): boolean =>
   filter.value !== '' &&
   INDEXED_WITH_ID.has(filter.attribute);
 
+/**
+ * Whether a page of `filter` is planned alike whatever its values (`UserQuery.plansAlike`): no
+ * filter, one `eq` (an index of (environment_id, value, id) or the environment's id order serves
+ * any value) or `memberOfGroups[id eq]`. A range or pattern is not: how many users a prefix
+ * matches decides between reading its index range and walking the ids.
+ */
+export const plansAlike = (filter: FilterNode | undefined): boolean =>
+  filter === undefined || (filter.kind === 'compare' && filter.op === 'eq') || filter.kind === 'member';
+
 /** `memberOfGroups[id eq "…"]`: parseFilter checks the bracket's attribute and its inner filter against this. */
 export const USER_MEMBER_FILTERS: FilterCapabilities = { memberOfGroups: ['eq'], id: ['eq'] };
 
