@@ -51,6 +51,33 @@ export function registerNamedStatement(text: string): void {
 registerNamedStatement('begin');
 registerNamedStatement('commit');
 
+/**
+ * Texts named because they recurred (`nameWhenRecurring`), and those seen once so far. Both are
+ * bounded: whatever filters clients send, a connection holds at most this many such statements.
+ */
+const RECURRING_LIMIT = 64;
+let recurringNamed = 0;
+const seenOnce = new Set<string>();
+
+/**
+ * A statement built per request whose text recurs with new values only (a user list page of one
+ * filter shape, its values bound as parameters): named from its second use on, up to
+ * `RECURRING_LIMIT` texts per process, later ones stay unnamed. Parsing and planning a list page
+ * cost PostgreSQL about as much as running it (docs/benchmarks.md, "PostgreSQL lists (session
+ * 14)"); named, each connection parses it once and PostgreSQL may keep a generic plan, so only
+ * texts whose best plan does not depend on the values (the caller's judgement) belong here.
+ */
+export function nameWhenRecurring(text: string): void {
+  if (names.has(text) || recurringNamed >= RECURRING_LIMIT) return;
+  if (seenOnce.delete(text)) {
+    registerNamedStatement(text);
+    recurringNamed += 1;
+    return;
+  }
+  if (seenOnce.size >= 4 * RECURRING_LIMIT) seenOnce.clear();
+  seenOnce.add(text);
+}
+
 /** PostgreSQL's "cached plan must not change result type" (feature_not_supported). */
 function isResultTypeChange(error: unknown): boolean {
   return (

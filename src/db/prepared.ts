@@ -1,6 +1,6 @@
 import { createQueryId, type Compilable, type CompiledQuery, type QueryResult } from 'kysely';
 import { isPostgres } from './dialect.js';
-import { registerNamedStatement } from './postgres-statements.js';
+import { nameWhenRecurring, registerNamedStatement } from './postgres-statements.js';
 import type { DeferredFlush, GroupCommitUnit } from './group-commit.js';
 import type { Db } from './schema.js';
 
@@ -41,6 +41,16 @@ export function prepareQuery<A extends readonly unknown[], R>(
     },
     (db, args) => step(db, args, (result) => result.rows),
   );
+}
+
+/**
+ * Runs a query built per request whose text recurs with new values only (`nameWhenRecurring`
+ * says which belong): on PostgreSQL a recurring text runs as a named statement.
+ */
+export async function executeRecurring<R>(db: Db, query: Compilable<R>): Promise<R[]> {
+  const compiled = query.compile();
+  if (isPostgres(db)) nameWhenRecurring(compiled.sql);
+  return (await db.executeQuery(compiled)).rows;
 }
 
 /**

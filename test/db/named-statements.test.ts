@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { sql } from 'kysely';
-import { inOneTrip, prepareQuery, prepareWrite } from '../../src/db/prepared.js';
+import { executeRecurring, inOneTrip, prepareQuery, prepareWrite } from '../../src/db/prepared.js';
 import type { Db } from '../../src/db/schema.js';
 import { STORES, openTestStore, useOpenedStore } from '../support/harness.js';
 
@@ -55,6 +55,60 @@ if (STORES.includes('postgres')) {
       assert.ok(kept.includes('begin'), 'BEGIN is named too');
       assert.ok(!kept.some((text) => text.includes('Unprepared') || text.includes('"name" = $1')));
     });
+  });
+}
+
+for (const kind of STORES) {
+  describe(`recurring statements [${kind}]`, () => {
+    const opened = useOpenedStore(kind, async (store) => {
+      await store.db
+        .insertInto('organizations')
+        .values({ id: 'r1', name: 'Recurring', created_at: 20 })
+        .execute();
+    });
+    /** The statements this connection keeps (PostgreSQL). */
+    const kept = async (db: Db) =>
+      (
+        await sql<{
+          statement: string;
+        }>`select statement from pg_prepared_statements where from_sql = false`.execute(db)
+      ).rows.map((row) => row.statement);
+
+    it('answers with the values of each run, named on PostgreSQL from its second run on', async () => {
+      const read = (db: Db, createdAfter: number) =>
+        executeRecurring(
+          db,
+          db.selectFrom('organizations').select(['id', 'created_at']).where('created_at', '>', createdAfter),
+        );
+      await opened.store.transaction(async (trx) => {
+        assert.deepEqual(await read(trx, 10), [{ id: 'r1', created_at: 20 }]);
+        if (kind === 'postgres') assert.ok(!(await kept(trx)).some((t) => t.includes('"created_at" > $1')));
+        assert.deepEqual(await read(trx, 20), []);
+        assert.deepEqual(await read(trx, 19), [{ id: 'r1', created_at: 20 }]);
+        if (kind === 'postgres') assert.ok((await kept(trx)).some((t) => t.includes('"created_at" > $1')));
+      });
+    });
+
+    if (kind === 'postgres')
+      it('names a bounded number of texts, and still runs the others', async () => {
+        const texts = 80;
+        await opened.store.transaction(async (trx) => {
+          const before = (await kept(trx)).length;
+          for (let round = 0; round < 3; round += 1)
+            for (let i = 0; i < texts; i += 1) {
+              const rows = await executeRecurring(
+                trx,
+                trx
+                  .selectFrom('organizations')
+                  .select(sql<number>`${sql.lit(i)}`.as(`n${i}`))
+                  .where('id', '=', 'r1'),
+              );
+              assert.deepEqual(rows, [{ [`n${i}`]: i }]);
+            }
+          const named = (await kept(trx)).length - before;
+          assert.ok(named > 0 && named <= 64, `${named} texts named`);
+        });
+      });
   });
 }
 

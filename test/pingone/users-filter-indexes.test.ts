@@ -5,6 +5,7 @@ import { compileFilter, parseFilter } from '../../src/core/shared/filter.js';
 import {
   USER_MEMBER_FILTERS,
   picksIdsFirst,
+  plansAlike,
   userFilterCapabilities,
   userFilterCompiler,
 } from '../../src/core/users/user-filter.js';
@@ -152,6 +153,26 @@ describeStores('users filters served by indexes', (server) => {
       'username sw "a" and email eq "b"',
     ])
       assert.equal(picks(filter), false, filter);
+  });
+
+  it('runs a page as a recurring statement only when its plan does not depend on the values', () => {
+    const alike = (filter: string | undefined) =>
+      plansAlike(parseFilter(filter, userFilterCapabilities([]), USER_MEMBER_FILTERS));
+    for (const filter of [
+      undefined,
+      'username eq "a"',
+      'enabled eq true',
+      'memberOfGroups[id eq "00000000-0000-4000-8000-000000000001"]',
+    ])
+      assert.equal(alike(filter), true, filter);
+    for (const filter of [
+      'username sw "a"',
+      'name.family co "a"',
+      'email ew "a"',
+      'username eq "a" or email eq "b"',
+      'population.id eq "00000000-0000-4000-8000-000000000001"',
+    ])
+      assert.equal(alike(filter), false, filter);
   });
 
   // Migration 0014 with the ids-first page on SQLite: a `sw` range's matches are not in id order

@@ -64,6 +64,21 @@ export const picksIdsFirst = (filter: FilterNode | undefined): boolean =>
   filter.value !== '' &&
   INDEXED_WITH_ID.has(filter.attribute);
 
+/**
+ * Whether a page of `filter` is planned alike whatever its values (`UserQuery.plansAlike`): no
+ * filter, one `eq` (an index of (environment_id, value, id), or the environment's id order where
+ * the attribute has none, serves any value) or `memberOfGroups[id eq]` (the group is inside a
+ * recursive query, which the planner cannot see into for any value). A range or pattern is not:
+ * how many users a prefix matches decides between reading its index range and walking the ids.
+ * Nor is `population.id eq`: PostgreSQL walks the environment's ids for a large population and
+ * reads `users_population_id` for a small one, and a generic plan estimated from the average
+ * population could walk a whole environment for a population of ten.
+ */
+export const plansAlike = (filter: FilterNode | undefined): boolean =>
+  filter === undefined ||
+  (filter.kind === 'compare' && filter.op === 'eq' && filter.attribute !== 'population.id') ||
+  filter.kind === 'member';
+
 /** `memberOfGroups[id eq "…"]`: parseFilter checks the bracket's attribute and its inner filter against this. */
 export const USER_MEMBER_FILTERS: FilterCapabilities = { memberOfGroups: ['eq'], id: ['eq'] };
 

@@ -9,6 +9,7 @@ import type { Store } from '../../db/store.js';
 import {
   USER_MEMBER_FILTERS,
   picksIdsFirst,
+  plansAlike,
   userFilterCapabilities,
   userFilterCompiler,
 } from './user-filter.js';
@@ -74,6 +75,8 @@ export function createUserLister(deps: {
       populationIds: visible === 'all' ? undefined : visible,
       where: filter ? compileFilter(filter, userFilterCompiler(store.dialect)) : undefined,
       idsFirst: picksIdsFirst(filter),
+      // A caller's populations are an IN list of them: planned per value, as `population.id eq`.
+      plansAlike: visible === 'all' && plansAlike(filter),
     };
     const key = `${env.id}\n${visible === 'all' ? '*' : visible.join(',')}\n${request.filter ?? ''}`;
     const knownCount = counts.peek(key);

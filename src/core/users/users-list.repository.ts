@@ -2,6 +2,7 @@
 // bounded count in one statement), the listed users it makes and the count alone.
 import { sql, type RawBuilder, type Selectable, type SqlBool } from 'kysely';
 import { isPostgres } from '../../db/dialect.js';
+import { executeRecurring } from '../../db/prepared.js';
 import type { Db, UsersTable } from '../../db/schema.js';
 import { passwordLockedOutColumn } from '../passwords/passwords.repository.js';
 import { parseJsonObject } from '../shared/json.js';
@@ -19,6 +20,12 @@ export interface UserQuery {
    * `picksIdsFirst`): on SQLite the page picks its ids from that index first (`userPageQuery`).
    */
   readonly idsFirst?: boolean | undefined;
+  /**
+   * The page's best plan does not depend on the filter's values (no filter, or one `eq` or
+   * `memberOfGroups`: `plansAlike`), so PostgreSQL may run it as a named statement with a generic
+   * plan (`executeRecurring`). A range or pattern (`sw`, `co`) is planned for its values each time.
+   */
+  readonly plansAlike?: boolean | undefined;
 }
 
 function userQuery(db: Db, query: UserQuery) {
@@ -178,7 +185,7 @@ export async function listUserPage(
     now,
     knownCount ? undefined : countLimit,
   );
-  const rows = (await q.execute()) as PageRow[];
+  const rows = (query.plansAlike ? await executeRecurring(db, q) : await q.execute()) as PageRow[];
   const users = rows.map(toListedUser);
   // A first page that is also the last counts itself.
   const complete = after === undefined && rows.length <= limit;
