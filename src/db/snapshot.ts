@@ -49,12 +49,33 @@ async function tablesWithEnvironmentId(db: Db): Promise<Set<string>> {
   return new Set(names.map((r) => r.name));
 }
 
+/** Generated columns by table (migration 0016's on PostgreSQL): computed, so never inserted. */
+async function generatedColumns(db: Db): Promise<Map<string, string[]>> {
+  const found = isPostgres(db)
+    ? (
+        await sql<{ name: string; column: string }>`select table_name as name, column_name as column
+          from information_schema.columns
+          where table_schema = current_schema() and is_generated = 'ALWAYS'`.execute(db)
+      ).rows
+    : // hidden: 2 and 3 are generated columns (virtual and stored).
+      (
+        await sql<{ name: string; column: string }>`select m.name as name, c.name as column
+          from sqlite_master m join pragma_table_xinfo(m.name) c
+          where m.type = 'table' and c.hidden in (2, 3)`.execute(db)
+      ).rows;
+  const byTable = new Map<string, string[]>();
+  for (const { name, column } of found) byTable.set(name, [...(byTable.get(name) ?? []), column]);
+  return byTable;
+}
+
 /** Reads the whole store (small test stores only: it is held in memory). */
 export async function takeSnapshot(db: Db): Promise<StoreSnapshot> {
   const tables = [];
+  const generated = await generatedColumns(db);
   for (const name of await tablesInCreationOrder(db)) {
     // Table names come from the catalogue, never from a caller.
     const rows = (await sql<Record<string, unknown>>`select * from ${sql.table(name)}`.execute(db)).rows;
+    for (const column of generated.get(name) ?? []) for (const row of rows) delete row[column];
     tables.push({ name, rows });
   }
   return { tables, environmentKeyed: await tablesWithEnvironmentId(db) };

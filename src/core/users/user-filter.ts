@@ -27,6 +27,17 @@ const COLUMNS: Readonly<
 };
 
 /**
+ * PostgreSQL keeps these profile attributes in generated columns too (migration 0016, so that a
+ * profile change leaving them equal touches no index), and indexes those: a filter must name the
+ * column, or the planner cannot use the index. SQLite indexes the profile expressions themselves.
+ */
+const GENERATED_ON_POSTGRES: Readonly<Record<string, string>> = {
+  'name.given': 'users.name_given',
+  'name.family': 'users.name_family',
+  externalId: 'users.external_id',
+};
+
+/**
  * What `GET /users?filter=` accepts: the attributes of reference §3.3 with eq/sw/ew/co (the
  * current admin guide's operator list), ids and booleans with eq only, and the environment's
  * enabled single-valued STRING custom attributes with eq/sw.
@@ -92,6 +103,8 @@ export function userFilterCompiler(dialect: StoreDialect): FilterCompiler {
           type: column.type,
           storedLowercase: column.storedLowercase ?? false,
         };
+      const generated = dialect.kind === 'postgres' ? GENERATED_ON_POSTGRES[attribute] : undefined;
+      if (generated) return { expression: sql.ref(generated), type: 'text' };
       return { expression: dialect.jsonText('users.profile', attribute.split('.')), type: 'text' };
     },
     // A member of a group is a direct member of it or of any group nested in it (reference more
