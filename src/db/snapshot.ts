@@ -49,7 +49,7 @@ async function tablesWithEnvironmentId(db: Db): Promise<Set<string>> {
   return new Set(names.map((r) => r.name));
 }
 
-/** Generated columns by table (migration 0016's on PostgreSQL): computed, so never inserted. */
+/** Generated columns by table (migration 0015's on PostgreSQL): computed, so never inserted. */
 async function generatedColumns(db: Db): Promise<Map<string, string[]>> {
   const found = isPostgres(db)
     ? (

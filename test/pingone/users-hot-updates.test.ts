@@ -5,7 +5,7 @@ import { createEnvironment, createUser } from '../support/fixtures.js';
 import { POSTGRES_URL, STORES, describeStores, startTessera, type TestServer } from '../support/harness.js';
 
 /**
- * Migration 0016: on PostgreSQL the filtered profile attributes live in generated columns, so an
+ * Migration 0015: on PostgreSQL the filtered profile attributes live in generated columns, so an
  * index never reads `profile` and a profile change that keeps them is a HOT update. The filters
  * must follow every change of those attributes, on both stores.
  */

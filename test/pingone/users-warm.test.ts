@@ -92,7 +92,7 @@ describeStores(
         await other.db.transaction().execute(async (trx) => {
           await trx.deleteFrom('users').where('id', '=', id).execute();
           // The flags as read (0/1 on SQLite), the revision unchanged; without the columns
-          // PostgreSQL generates (migration 0016), which an insert may not name.
+          // PostgreSQL generates (migration 0015), which an insert may not name.
           const stored = Object.fromEntries(
             Object.entries(row).filter(
               ([column]) => !['name_given', 'name_family', 'external_id'].includes(column),

@@ -27,7 +27,7 @@ const COLUMNS: Readonly<
 };
 
 /**
- * PostgreSQL keeps these profile attributes in generated columns too (migration 0016, so that a
+ * PostgreSQL keeps these profile attributes in generated columns too (migration 0015, so that a
  * profile change leaving them equal touches no index), and indexes those: a filter must name the
  * column, or the planner cannot use the index. SQLite indexes the profile expressions themselves.
  */

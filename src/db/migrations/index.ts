@@ -12,7 +12,7 @@ import * as auditWebhooks from './0011_audit_webhooks.js';
 import * as filterIndexes from './0012_filter_indexes.js';
 import * as filterIndexesInIdOrder from './0013_filter_indexes_in_id_order.js';
 import * as usernameInIdOrder from './0014_username_in_id_order.js';
-import * as usersHotUpdates from './0016_users_hot_updates.js';
+import * as usersHotUpdates from './0015_users_hot_updates.js';
 
 /** Every migration, in order. Names are permanent: they are recorded in the store. */
 export const migrations: Record<string, Migration> = {
@@ -29,5 +29,5 @@ export const migrations: Record<string, Migration> = {
   '0012_filter_indexes': filterIndexes,
   '0013_filter_indexes_in_id_order': filterIndexesInIdOrder,
   '0014_username_in_id_order': usernameInIdOrder,
-  '0016_users_hot_updates': usersHotUpdates,
+  '0015_users_hot_updates': usersHotUpdates,
 };
