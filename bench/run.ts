@@ -12,7 +12,7 @@ import { join } from 'node:path';
 import type { StoreContext } from './lib/context.js';
 import { measure } from './lib/load.js';
 import { HELP, readOptions, wants, type BenchOptions, type Group } from './lib/options.js';
-import { ceilingName, report, say, type Measurement } from './lib/report.js';
+import { ceilingName, floorName, report, say, type Measurement } from './lib/report.js';
 import { caller, startTarget, type Target } from './lib/target.js';
 import { listsGroup } from './scenarios/lists.js';
 import { libraryGroup } from './scenarios/library.js';
@@ -66,8 +66,33 @@ async function ceiling(target: Target, options: BenchOptions, results: Measureme
     } finally {
       await bare.stop();
     }
+    if (options.stores.includes('sqlite')) await durableFloor(bodyFile, options, results);
   } finally {
     rmSync(work, { recursive: true, force: true });
+  }
+}
+
+/** What any durable PATCH on SQLite can reach on this machine (bench/floor.ts), beside the ceiling. */
+async function durableFloor(bodyFile: string, options: BenchOptions, results: Measurement[]) {
+  say('measuring the floor of a durable PATCH (bare Fastify, SQLite, group commit)...');
+  const floor = await startTarget(['floor', bodyFile]);
+  try {
+    const r = await measure(
+      floorName,
+      floor.fixture.baseUrl,
+      floor.fixture,
+      {
+        method: 'PATCH',
+        path: '/user',
+        contentType: 'application/json',
+        body: (i) => JSON.stringify({ photo: { href: `https://example.com/photo-${i}.png` } }),
+      },
+      options,
+      { cpuMicros: () => floor.cpuMicros() },
+    );
+    results.push({ name: floorName, ...r, unit: 'req/s', ceilingGoal: 'none' });
+  } finally {
+    await floor.stop();
   }
 }
 

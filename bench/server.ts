@@ -1,6 +1,7 @@
 /**
  * One benchmark target, run in its own process so the load generator does not share its event
- * loop: `tsx bench/server.ts sqlite|postgres` or `tsx bench/server.ts ceiling <body.json>`. Prints one JSON line with the URL and
+ * loop: `tsx bench/server.ts sqlite|postgres`, `tsx bench/server.ts ceiling <body.json>` or
+ * `tsx bench/server.ts floor <body.json>` (bench/floor.ts). Prints one JSON line with the URL and
  * the fixture (token, ids) once it listens on 127.0.0.1, then serves until SIGTERM.
  * Bench-only channel (not a product endpoint), one JSON line on stdout answering each stdin line:
  * `cpu` → `{"cpuMicros":N}`, the process's CPU time so far (user + system, all threads), so the
@@ -18,6 +19,7 @@ import type { buildApp as BuildApp, TesseraApp } from '../src/app.js';
 import type { loadConfig as LoadConfig } from '../src/config/config.js';
 import type { createLogger as CreateLogger } from '../src/http/logging.js';
 import type { BenchFixture } from './fixture.js';
+import { floor } from './floor.js';
 
 // Measure what `npm start` runs: the JavaScript compiled into dist/ (bench/run.ts builds it
 // first), not the sources transpiled on the fly, which adds helpers to every function.
@@ -76,7 +78,7 @@ async function json(app: TesseraApp, method: string, url: string, token: string,
 }
 
 /**
- * `logLevel` info logs as production does (JSON lines, asynchronous writes), into a file instead
+ * `logLevel` info logs as production does (JSON lines, written in batches), into a file instead
  * of stdout, which carries the fixture line: the logging overhead figure compares it with silent.
  */
 async function tessera(kind: 'sqlite' | 'postgres', logLevel: 'silent' | 'info' = 'silent') {
@@ -185,11 +187,13 @@ const target = process.argv[2];
 const stop =
   target === 'ceiling'
     ? await ceiling(process.argv[3])
-    : target === 'sqlite' || target === 'postgres'
-      ? await tessera(target, process.argv[3] === 'info' ? 'info' : 'silent')
-      : (() => {
-          throw new Error(`unknown target ${target}`);
-        })();
+    : target === 'floor'
+      ? await floor(process.argv[3], announce)
+      : target === 'sqlite' || target === 'postgres'
+        ? await tessera(target, process.argv[3] === 'info' ? 'info' : 'silent')
+        : (() => {
+            throw new Error(`unknown target ${target}`);
+          })();
 createInterface({ input: process.stdin }).on('line', (line) => {
   const [command, argument] = line.trim().split(' ');
   let answer: Record<string, unknown>;

@@ -24,6 +24,9 @@ export interface Measurement {
 
 const CEILING = 'ceiling: bare Fastify GET';
 export const ceilingName = CEILING;
+/** bench/floor.ts: the least a durable PATCH does, on bare Fastify and SQLite. */
+export const floorName =
+  'floor: bare Fastify + SQLite durable PATCH (read, UPDATE, audit INSERT, group commit)';
 
 /** Progress and human text: stderr always (stdout carries the results). */
 export const say = (text: string): void => void process.stderr.write(text + '\n');

@@ -1,4 +1,4 @@
-// Issue 9: info logging (one JSON line per request, asynchronous writes to a file, as production
+// Issue 9: info logging (one JSON line per request, batched writes to a file, as production
 // logs to a file or a pipe) may cost at most 10% of GET throughput. One target process serves
 // alternating short bursts (bench/lib/interleave.ts) with its log level switched between silent
 // and info through the bench-only channel, and reports its CPU time per request for each level.
