@@ -11,3 +11,20 @@ export interface BenchFixture {
   readonly databaseUrl?: string;
   readonly dataDir?: string;
 }
+
+/** Listens on 127.0.0.1 and announces a bare target (ceiling, floor): only its URL means anything. */
+export async function listenBare(
+  app: { listen(options: { host: string; port: number }): Promise<unknown>; server: { address(): unknown } },
+  announce: (fixture: BenchFixture) => void,
+): Promise<void> {
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address() as { port?: number } | null;
+  const port = address?.port ?? 0;
+  announce({
+    baseUrl: `http://127.0.0.1:${port}`,
+    token: '',
+    environmentId: '',
+    userId: '',
+    populationId: '',
+  });
+}

@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import Fastify from 'fastify';
-import type { BenchFixture } from './fixture.js';
+import { listenBare, type BenchFixture } from './fixture.js';
 
 interface Waiting {
   readonly patch: Record<string, unknown>;
@@ -71,16 +71,7 @@ export async function floor(bodyFile: string | undefined, announce: (fixture: Be
       waiting.push({ patch: request.body as Record<string, unknown>, resolve, reject }),
     );
   });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  announce({
-    baseUrl: `http://127.0.0.1:${port}`,
-    token: '',
-    environmentId: '',
-    userId: '',
-    populationId: '',
-  });
+  await listenBare(app, announce);
   return async () => {
     await app.close();
     db.close();

@@ -18,7 +18,7 @@ import pg from 'pg';
 import type { buildApp as BuildApp, TesseraApp } from '../src/app.js';
 import type { loadConfig as LoadConfig } from '../src/config/config.js';
 import type { createLogger as CreateLogger } from '../src/http/logging.js';
-import type { BenchFixture } from './fixture.js';
+import { listenBare, type BenchFixture } from './fixture.js';
 import { floor } from './floor.js';
 
 // Measure what `npm start` runs: the JavaScript compiled into dist/ (bench/run.ts builds it
@@ -52,16 +52,7 @@ async function ceiling(bodyFile: string | undefined) {
   const body = JSON.parse(readFileSync(bodyFile, 'utf8')) as unknown;
   const app = Fastify({ logger: false });
   app.get('/user', async () => body);
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const address = app.server.address();
-  const port = typeof address === 'object' && address ? address.port : 0;
-  announce({
-    baseUrl: `http://127.0.0.1:${port}`,
-    token: '',
-    environmentId: '',
-    userId: '',
-    populationId: '',
-  });
+  await listenBare(app, announce);
   return () => app.close();
 }
 
