@@ -12,7 +12,15 @@ import { join } from 'node:path';
 import type { StoreContext } from './lib/context.js';
 import { measure } from './lib/load.js';
 import { HELP, readOptions, wants, type BenchOptions, type Group } from './lib/options.js';
-import { ceilingName, floorName, report, say, type Measurement } from './lib/report.js';
+import {
+  ceilingName,
+  connectionCounts,
+  floorName,
+  named,
+  report,
+  say,
+  type Measurement,
+} from './lib/report.js';
 import { caller, startTarget, type Target } from './lib/target.js';
 import { listsGroup } from './scenarios/lists.js';
 import { libraryGroup } from './scenarios/library.js';
@@ -54,15 +62,27 @@ async function ceiling(target: Target, options: BenchOptions, results: Measureme
     say(`measuring the ceiling (bare Fastify, ${JSON.stringify(user).length}-byte body)...`);
     const bare = await startTarget(['ceiling', bodyFile]);
     try {
-      const r = await measure(
-        ceilingName,
-        bare.fixture.baseUrl,
-        bare.fixture,
-        { method: 'GET', path: '/user' },
-        options,
-        { cpuMicros: () => bare.cpuMicros() },
-      );
-      results.push({ name: ceilingName, ...r, unit: 'req/s', ceilingGoal: 'none' });
+      for (const connections of connectionCounts(options)) {
+        const name = named(ceilingName, connections, options);
+        const r = await measure(
+          name,
+          bare.fixture.baseUrl,
+          bare.fixture,
+          { method: 'GET', path: '/user' },
+          options,
+          {
+            connections,
+            cpuMicros: () => bare.cpuMicros(),
+          },
+        );
+        results.push({
+          name,
+          ...r,
+          unit: 'req/s',
+          ceilingGoal: 'none',
+          ceiling: named(ceilingName, connections, options),
+        });
+      }
     } finally {
       await bare.stop();
     }
@@ -77,20 +97,29 @@ async function durableFloor(bodyFile: string, options: BenchOptions, results: Me
   say('measuring the floor of a durable PATCH (bare Fastify, SQLite, group commit)...');
   const floor = await startTarget(['floor', bodyFile]);
   try {
-    const r = await measure(
-      floorName,
-      floor.fixture.baseUrl,
-      floor.fixture,
-      {
-        method: 'PATCH',
-        path: '/user',
-        contentType: 'application/json',
-        body: (i) => JSON.stringify({ photo: { href: `https://example.com/photo-${i}.png` } }),
-      },
-      options,
-      { cpuMicros: () => floor.cpuMicros() },
-    );
-    results.push({ name: floorName, ...r, unit: 'req/s', ceilingGoal: 'none' });
+    for (const connections of connectionCounts(options)) {
+      const name = named(floorName, connections, options);
+      const r = await measure(
+        name,
+        floor.fixture.baseUrl,
+        floor.fixture,
+        {
+          method: 'PATCH',
+          path: '/user',
+          contentType: 'application/json',
+          body: (i) => JSON.stringify({ photo: { href: `https://example.com/photo-${i}.png` } }),
+        },
+        options,
+        { connections, cpuMicros: () => floor.cpuMicros() },
+      );
+      results.push({
+        name,
+        ...r,
+        unit: 'req/s',
+        ceilingGoal: 'none',
+        ceiling: named(ceilingName, connections, options),
+      });
+    }
   } finally {
     await floor.stop();
   }

@@ -4,19 +4,28 @@ import { aroundPasswordScenario } from '../lib/argon2.js';
 import type { StoreContext } from '../lib/context.js';
 import { find } from '../lib/context.js';
 import { measure } from '../lib/load.js';
+import { ceilingName, connectionCounts, named } from '../lib/report.js';
 import { API_SCENARIOS, PASSWORD_SCENARIOS, passwordSet, userRequest } from './api.js';
 import { signOnMeasurements } from './signon.js';
 
 export async function apiGroup(ctx: StoreContext): Promise<void> {
   const { store, fixture, call, options } = ctx;
-  for (const scenario of API_SCENARIOS) {
-    await scenario.prepare?.(fixture, call, options.quick);
-    const name = `${store}: ${scenario.name}`;
-    const r = await measure(name, fixture.baseUrl, fixture, scenario.request(fixture), options, {
-      cpuMicros: ctx.cpuMicros,
-    });
-    ctx.results.push({ name, ...r, unit: 'req/s', ceilingGoal: scenario.goal?.[store] ?? 'none' });
-  }
+  for (const scenario of API_SCENARIOS) await scenario.prepare?.(fixture, call, options.quick);
+  for (const connections of connectionCounts(options))
+    for (const scenario of API_SCENARIOS) {
+      const name = named(`${store}: ${scenario.name}`, connections, options);
+      const r = await measure(name, fixture.baseUrl, fixture, scenario.request(fixture), options, {
+        connections,
+        cpuMicros: ctx.cpuMicros,
+      });
+      ctx.results.push({
+        name,
+        ...r,
+        unit: 'req/s',
+        ceilingGoal: scenario.goal?.[store] ?? 'none',
+        ceiling: named(ceilingName, connections, options),
+      });
+    }
 }
 
 export async function passwordsGroup(ctx: StoreContext): Promise<void> {
