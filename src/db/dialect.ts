@@ -13,7 +13,7 @@ import {
 } from 'kysely';
 import type { StoreConfig } from '../config/config.js';
 import { SchemaScopedPostgresDialect } from './postgres-introspector.js';
-import { namingStatements } from './postgres-statements.js';
+import { RecurringStatements, namingStatements } from './postgres-statements.js';
 
 // Over 300 lines: both stores' connection setup must stay in the one module allowed to import
 // the drivers.
@@ -63,6 +63,11 @@ export interface StoreDialect {
    * one read). `prepareQuery`'s path for the store's own handle; it reads what Kysely's would.
    */
   readonly readPooled?: (sqlText: string, parameters: readonly unknown[]) => Promise<unknown[]>;
+  /**
+   * PostgreSQL: this store's texts named because they recur (`executeRecurring`, prepared.ts);
+   * its pool's connections run them as named statements.
+   */
+  readonly recurring?: RecurringStatements;
   /** PostgreSQL: every row has a version that any write to it changes (`rowVersion`). */
   readonly rowVersions: boolean;
   /** SQLite: the whole database as bytes (`sqlite3_serialize`); undefined on PostgreSQL. */
@@ -214,10 +219,13 @@ function postgresDialect(url: string, searchPath?: string): StoreDialect {
           : defaultParser(oid, format)) as typeof pg.types.getTypeParser,
     },
   });
-  // Registered hot texts run as named statements (parsed and planned once per connection).
-  const naming = namingStatements(pool, { pipelined: true });
+  // Registered hot texts, and this store's recurring ones, run as named statements (parsed and
+  // planned once per connection).
+  const recurring = new RecurringStatements();
+  const naming = namingStatements(pool, { pipelined: true, recurring });
   return {
     kind: 'postgres',
+    recurring,
     kysely: new SchemaScopedPostgresDialect({ pool: naming as unknown as PostgresPool }),
     async readPooled(sqlText, parameters) {
       const client = await naming.connect();

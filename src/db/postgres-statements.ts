@@ -8,9 +8,11 @@
  * instead: each connection parses it once, and after a few runs PostgreSQL keeps a generic plan.
  *
  * The registry maps SQL text to a name, like prepared.ts's compiled texts it is a pure function
- * of the code (the same for every store and connection), so it may live at module level. Other
- * queries (lists with a client's filter, migrations) stay unnamed, so a connection holds a
- * bounded set of statements.
+ * of the code (the same for every store and connection), so it may live at module level. Texts
+ * that recur at run time (list pages of one filter shape, `RecurringStatements`) depend on what
+ * clients send, so each store counts and names them itself: one store's clients never decide
+ * what another store (tests open many in one process) names. Other queries (lists with other
+ * filters, migrations) stay unnamed, so a connection holds a bounded set of statements.
  *
  * A named statement whose result columns change under it (another process's migration added a
  * column to a table read with `select *`) fails once with "cached plan must not change result
@@ -51,31 +53,59 @@ export function registerNamedStatement(text: string): void {
 registerNamedStatement('begin');
 registerNamedStatement('commit');
 
-/**
- * Texts named because they recurred (`nameWhenRecurring`), and those seen once so far. Both are
- * bounded: whatever filters clients send, a connection holds at most this many such statements.
- */
+/** At most this many recurring texts are named per store, whatever filters clients send. */
 const RECURRING_LIMIT = 64;
-let recurringNamed = 0;
-const seenOnce = new Set<string>();
 
 /**
- * A statement built per request whose text recurs with new values only (a user list page of one
- * filter shape, its values bound as parameters): named from its second use on, up to
- * `RECURRING_LIMIT` texts per process, later ones stay unnamed. Parsing and planning a list page
+ * One store's statements built per request whose text recurs with new values only (a user list
+ * page of one filter shape, its values bound as parameters): each is named from its second use
+ * on, up to `RECURRING_LIMIT` texts, later ones stay unnamed. Parsing and planning a list page
  * cost PostgreSQL about as much as running it (docs/benchmarks.md, "PostgreSQL lists (session
  * 14)"); named, each connection parses it once and PostgreSQL may keep a generic plan, so only
  * texts whose best plan does not depend on the values (the caller's judgement) belong here.
+ * Its names (`tessera_r<N>`) never meet the registry's (`tessera_<N>`) on a connection.
  */
-export function nameWhenRecurring(text: string): void {
-  if (names.has(text) || recurringNamed >= RECURRING_LIMIT) return;
-  if (seenOnce.delete(text)) {
-    registerNamedStatement(text);
-    recurringNamed += 1;
-    return;
+export class RecurringStatements {
+  readonly #names = new Map<string, string>();
+  /** Texts seen once so far: bounded too, cleared when full. */
+  readonly #seenOnce = new Set<string>();
+
+  /** Counts one use of `text` (`executeRecurring`, prepared.ts): named from its second one. */
+  use(text: string): void {
+    if (this.#names.has(text) || this.#names.size >= RECURRING_LIMIT || names.has(text)) return;
+    if (this.#seenOnce.delete(text)) {
+      this.#names.set(text, `tessera_r${this.#names.size + 1}`);
+      return;
+    }
+    if (this.#seenOnce.size >= 4 * RECURRING_LIMIT) this.#seenOnce.clear();
+    this.#seenOnce.add(text);
   }
-  if (seenOnce.size >= 4 * RECURRING_LIMIT) seenOnce.clear();
-  seenOnce.add(text);
+
+  nameOf(text: string): string | undefined {
+    return this.#names.get(text);
+  }
+}
+
+/** What this module needs of a Kysely handle (kept structural, as `PgClientLike`). */
+interface HandleLike {
+  getExecutor(): { readonly adapter: object };
+}
+
+const RECURRING = Symbol('tessera.recurringStatements');
+
+/**
+ * Gives every handle of `db`'s store the store's recurring statements (`recurringStatementsOf`).
+ * They are kept on its Kysely adapter, not on the handle: Kysely makes one adapter per `Kysely`
+ * instance and hands that object to every handle built from it (transactions, `withPlugin`
+ * handles), which it builds as new objects without the handle's own properties.
+ */
+export function nameRecurringWith(db: HandleLike, recurring: RecurringStatements | undefined): void {
+  if (recurring) Object.defineProperty(db.getExecutor().adapter, RECURRING, { value: recurring });
+}
+
+/** The recurring statements of `db`'s store; undefined on SQLite. */
+export function recurringStatementsOf(db: HandleLike): RecurringStatements | undefined {
+  return (db.getExecutor().adapter as { [RECURRING]?: RecurringStatements })[RECURRING];
 }
 
 /** PostgreSQL's "cached plan must not change result type" (feature_not_supported). */
@@ -106,6 +136,8 @@ class NamingClient implements PgClientLike {
     readonly client: PgClientLike,
     /** The client runs in pipeline mode: a held `begin` may share a round trip. */
     readonly pipelined: boolean,
+    /** The store's recurring texts, named besides the registry's. */
+    readonly recurring: RecurringStatements | undefined,
   ) {}
 
   async query(textOrConfig: unknown, values?: unknown[]): Promise<unknown> {
@@ -193,7 +225,7 @@ class NamingClient implements PgClientLike {
     if (joinable) this.#corkUntilTickEnds();
     if (text === 'begin' || text.startsWith('start transaction')) this.#inTransaction = true;
     else if (text === 'commit' || text === 'rollback') this.#inTransaction = false;
-    const name = this.#renamed?.get(text) ?? names.get(text);
+    const name = this.#renamed?.get(text) ?? names.get(text) ?? this.recurring?.nameOf(text);
     if (name === undefined) return this.client.query(text, values);
     try {
       return await this.client.query({ name, text, values });
@@ -217,12 +249,13 @@ class NamingClient implements PgClientLike {
 }
 
 /**
- * The pool Kysely is given on PostgreSQL: each of `pool`'s clients runs registered texts as named
- * statements. One wrapper per client, so Kysely's per-client state stays attached to it.
+ * The pool Kysely is given on PostgreSQL: each of `pool`'s clients runs registered texts, and
+ * the texts `options.recurring` (the store's own) named, as named statements. One wrapper per
+ * client, so Kysely's per-client state stays attached to it.
  */
 export function namingStatements<C extends PgClientLike>(
   pool: PgPoolLike<C>,
-  options: { pipelined: boolean },
+  options: { pipelined: boolean; recurring?: RecurringStatements },
 ): PgPoolLike<NamingClient> {
   const wrappers = new WeakMap<C, NamingClient>();
   return {
@@ -230,7 +263,7 @@ export function namingStatements<C extends PgClientLike>(
       const client = await pool.connect();
       let wrapper = wrappers.get(client);
       if (!wrapper) {
-        wrapper = new NamingClient(client, options.pipelined);
+        wrapper = new NamingClient(client, options.pipelined, options.recurring);
         wrappers.set(client, wrapper);
       }
       return wrapper;

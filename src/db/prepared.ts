@@ -1,6 +1,6 @@
 import { createQueryId, type Compilable, type CompiledQuery, type QueryResult } from 'kysely';
 import { isPostgres } from './dialect.js';
-import { nameWhenRecurring, registerNamedStatement } from './postgres-statements.js';
+import { recurringStatementsOf, registerNamedStatement } from './postgres-statements.js';
 import type { DeferredFlush, GroupCommitUnit } from './group-commit.js';
 import type { Db } from './schema.js';
 
@@ -44,12 +44,12 @@ export function prepareQuery<A extends readonly unknown[], R>(
 }
 
 /**
- * Runs a query built per request whose text recurs with new values only (`nameWhenRecurring`
- * says which belong): on PostgreSQL a recurring text runs as a named statement.
+ * Runs a query built per request whose text recurs with new values only (`RecurringStatements`
+ * says which belong): on PostgreSQL `db`'s store runs a recurring text as a named statement.
  */
 export async function executeRecurring<R>(db: Db, query: Compilable<R>): Promise<R[]> {
   const compiled = query.compile();
-  if (isPostgres(db)) nameWhenRecurring(compiled.sql);
+  recurringStatementsOf(db)?.use(compiled.sql);
   return (await db.executeQuery(compiled)).rows;
 }
 

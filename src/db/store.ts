@@ -8,6 +8,7 @@ import { SqliteReadPoolDialect } from './sqlite-read-dialect.js';
 import { SqliteReadPool } from './sqlite-read-pool.js';
 import { requireCurrentSchema, waitForPostgres, type ConnectRetry } from './store-startup.js';
 import { migrations } from './migrations/index.js';
+import { nameRecurringWith } from './postgres-statements.js';
 import { readDirectlyWith, runDirectlyWith } from './prepared.js';
 import { TableWriteRecorder, WriteWatcher } from './write-watcher.js';
 import type { Database, Db } from './schema.js';
@@ -83,6 +84,7 @@ export async function openStore(config: StoreConfig, options: OpenStoreOptions =
     plugins: [new TableWriteRecorder((table) => writes.bump(table))],
   });
   readDirectlyWith(db, { readNow: dialect.readNow, readPooled: dialect.readPooled });
+  nameRecurringWith(db, dialect.recurring);
   try {
     if (config.kind === 'postgres') {
       await waitForPostgres(db, config, options.connectTimeoutMs ?? 0, options.onConnectRetry ?? (() => {}));

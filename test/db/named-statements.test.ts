@@ -109,6 +109,53 @@ for (const kind of STORES) {
           assert.ok(named > 0 && named <= 64, `${named} texts named`);
         });
       });
+
+    if (kind === 'postgres')
+      it('counts and names per store: another store’s uses and budget are not this one’s', async () => {
+        /** A text of its own for each `n`, recurring with the bound id only. */
+        const numbered = (db: Db, n: number) =>
+          db
+            .selectFrom('organizations')
+            .select(sql<number>`${sql.lit(n)}`.as(`store_${n}`))
+            .where('id', '=', 'r1');
+        const runs = (db: Db, n: number) => executeRecurring(db, numbered(db, n));
+        const isKept = async (db: Db, n: number) =>
+          (await kept(db)).some((t) => t.includes(`as "store_${n}"`));
+        // Two stores of one process (the test runs many), each with a pool of its own.
+        const first = await openTestStore(opened.location);
+        const second = await openTestStore(opened.location);
+        try {
+          await first.transaction(async (trx) => {
+            await runs(trx, 1000);
+            await runs(trx, 1000);
+            assert.ok(await isKept(trx, 1000), 'named in the first store from its second use');
+            await runs(trx, 1002);
+          });
+          await second.transaction(async (trx) => {
+            await runs(trx, 1000);
+            assert.ok(!(await isKept(trx, 1000)), 'one use in the second store: not named there yet');
+            await runs(trx, 1000);
+            assert.ok(await isKept(trx, 1000), 'named from its second use in the second store');
+            await runs(trx, 1002);
+            assert.ok(!(await isKept(trx, 1002)), 'a use in the first store is not one in the second');
+          });
+          await first.transaction(async (trx) => {
+            for (let n = 0; n < 80; n += 1) for (let round = 0; round < 2; round += 1) await runs(trx, n);
+            await runs(trx, 1001);
+            await runs(trx, 1001);
+            assert.ok(!(await isKept(trx, 1001)), 'the first store has named all it may');
+          });
+          await second.transaction(async (trx) => {
+            await runs(trx, 1001);
+            await runs(trx, 1001);
+            assert.ok(await isKept(trx, 1001), 'the second store’s budget is its own');
+            assert.deepEqual(await runs(trx, 1001), [{ store_1001: 1001 }]);
+          });
+        } finally {
+          await second.close();
+          await first.close();
+        }
+      });
   });
 }
 
