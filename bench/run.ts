@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir, uptime, loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { StoreContext } from './lib/context.js';
+import type { BenchRequest } from './scenarios/api.js';
 import { measure } from './lib/load.js';
 import { HELP, readOptions, wants, type BenchOptions, type Group } from './lib/options.js';
 import {
@@ -51,6 +52,26 @@ function build() {
   if (built.status !== 0) throw new Error('building dist/ failed');
 }
 
+/** A bare target's row at each connection count, compared with the ceiling at the same count. */
+async function atEachCount(
+  label: string,
+  target: Target,
+  request: BenchRequest,
+  options: BenchOptions,
+  results: Measurement[],
+) {
+  for (const connections of connectionCounts(options)) {
+    const name = named(label, connections, options);
+    const cpuMicros = () => target.cpuMicros();
+    const r = await measure(name, target.fixture.baseUrl, target.fixture, request, options, {
+      connections,
+      cpuMicros,
+    });
+    const ceiling = named(ceilingName, connections, options);
+    results.push({ name, ...r, unit: 'req/s', ceilingGoal: 'none', ceiling });
+  }
+}
+
 /** The ceiling answers exactly the JSON Tessera returns for the benchmark user. */
 async function ceiling(target: Target, options: BenchOptions, results: Measurement[]) {
   const f = target.fixture;
@@ -62,27 +83,7 @@ async function ceiling(target: Target, options: BenchOptions, results: Measureme
     say(`measuring the ceiling (bare Fastify, ${JSON.stringify(user).length}-byte body)...`);
     const bare = await startTarget(['ceiling', bodyFile]);
     try {
-      for (const connections of connectionCounts(options)) {
-        const name = named(ceilingName, connections, options);
-        const r = await measure(
-          name,
-          bare.fixture.baseUrl,
-          bare.fixture,
-          { method: 'GET', path: '/user' },
-          options,
-          {
-            connections,
-            cpuMicros: () => bare.cpuMicros(),
-          },
-        );
-        results.push({
-          name,
-          ...r,
-          unit: 'req/s',
-          ceilingGoal: 'none',
-          ceiling: named(ceilingName, connections, options),
-        });
-      }
+      await atEachCount(ceilingName, bare, { method: 'GET', path: '/user' }, options, results);
     } finally {
       await bare.stop();
     }
@@ -97,29 +98,13 @@ async function durableFloor(bodyFile: string, options: BenchOptions, results: Me
   say('measuring the floor of a durable PATCH (bare Fastify, SQLite, group commit)...');
   const floor = await startTarget(['floor', bodyFile]);
   try {
-    for (const connections of connectionCounts(options)) {
-      const name = named(floorName, connections, options);
-      const r = await measure(
-        name,
-        floor.fixture.baseUrl,
-        floor.fixture,
-        {
-          method: 'PATCH',
-          path: '/user',
-          contentType: 'application/json',
-          body: (i) => JSON.stringify({ photo: { href: `https://example.com/photo-${i}.png` } }),
-        },
-        options,
-        { connections, cpuMicros: () => floor.cpuMicros() },
-      );
-      results.push({
-        name,
-        ...r,
-        unit: 'req/s',
-        ceilingGoal: 'none',
-        ceiling: named(ceilingName, connections, options),
-      });
-    }
+    const patch: BenchRequest = {
+      method: 'PATCH',
+      path: '/user',
+      contentType: 'application/json',
+      body: (i) => JSON.stringify({ photo: { href: `https://example.com/photo-${i}.png` } }),
+    };
+    await atEachCount(floorName, floor, patch, options, results);
   } finally {
     await floor.stop();
   }
