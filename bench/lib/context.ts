@@ -18,6 +18,3 @@ export interface StoreContext {
   /** Lines printed under the table (what was used, what was skipped and why). */
   readonly notes: string[];
 }
-
-export const find = (ctx: StoreContext, name: string): Measurement | undefined =>
-  ctx.results.find((r) => r.name === `${ctx.store}: ${name}`);
