@@ -37,16 +37,13 @@ export const floorName =
  * synced; docs/benchmarks.md, "PATCH at the issue's 50 connections (session 15)").
  */
 export const ISSUE_CONNECTIONS = 50;
-/** The name of a row measured again at ISSUE_CONNECTIONS. */
-export const atIssueConnections = (name: string): string => `${name}, c=${ISSUE_CONNECTIONS}`;
-
 /** The run's connections, then issue 11's when they differ (the api group measures at both). */
 export const connectionCounts = (options: BenchOptions): number[] =>
   options.connections === ISSUE_CONNECTIONS ? [ISSUE_CONNECTIONS] : [options.connections, ISSUE_CONNECTIONS];
 
-/** A row's name at `connections`: marked when it is issue 11's second count. */
+/** A row's name at `connections`: marked `, c=50` when it is issue 11's second count. */
 export const named = (name: string, connections: number, options: BenchOptions): string =>
-  connections === options.connections ? name : atIssueConnections(name);
+  connections === options.connections ? name : `${name}, c=${ISSUE_CONNECTIONS}`;
 
 /** Progress and human text: stderr always (stdout carries the results). */
 export const say = (text: string): void => void process.stderr.write(text + '\n');
