@@ -33,6 +33,7 @@ import { enterEnvironmentClock, environmentParamOf } from './http/environment-cl
 import type { FastifyTypebox, TesseraContext } from './http/context.js';
 import { decorateCorrelation, setCorrelationId } from './http/correlation.js';
 import { createLogger, TesseraLogController } from './http/logging.js';
+import { holdResponsesUntilDurable } from './http/durable-responses.js';
 import { createPrometheusMetrics, registerMetricsRoute, type PrometheusMetrics } from './http/metrics.js';
 import { registerReference } from './http/reference.js';
 import { registerRootPage } from './http/root-page.js';
@@ -86,6 +87,8 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
     onConnectRetry: (retry) => logger.warn(retry, 'PostgreSQL is not reachable yet; retrying'),
     onGroupCommit: metrics.groupCommitted,
     sqliteReadWorkers: config.sqliteReadWorkers,
+    // Every response waits for `untilDurable` (holdResponsesUntilDurable below).
+    syncCommitsOffLoop: true,
     ...(options.memoryImage ? { memoryImage: options.memoryImage } : {}),
   });
   let metricsServer: FastifyInstance | undefined;
@@ -133,6 +136,7 @@ export async function buildApp(config: Config, options: AppOptions = {}): Promis
       done();
     });
     sendLargeBodiesAsBuffers(server);
+    holdResponsesUntilDurable(server, () => store.untilDurable());
 
     const routes = trackRoutes(server);
     decorateCorrelation(server);

@@ -14,6 +14,7 @@ import {
 import type { StoreConfig } from '../config/config.js';
 import { SchemaScopedPostgresDialect } from './postgres-introspector.js';
 import { RecurringStatements, namingStatements } from './postgres-statements.js';
+import { WalSync, type CommitDurability } from './wal-sync.js';
 
 // Over 300 lines: both stores' connection setup must stay in the one module allowed to import
 // the drivers.
@@ -70,6 +71,11 @@ export interface StoreDialect {
   readonly recurring?: RecurringStatements;
   /** PostgreSQL: every row has a version that any write to it changes (`rowVersion`). */
   readonly rowVersions: boolean;
+  /**
+   * SQLite file whose commits are synced off the event loop (wal-sync.ts): what must settle
+   * before anything read from the store is shown. Absent when every COMMIT is durable at once.
+   */
+  readonly durability?: CommitDurability;
   /** SQLite: the whole database as bytes (`sqlite3_serialize`); undefined on PostgreSQL. */
   image(): Buffer | undefined;
   close(): Promise<void>;
@@ -90,14 +96,31 @@ function sqliteParameters(parameters: readonly unknown[]): unknown[] {
 /** Prepared statements kept per SQL text: preparing costs more than running most of our queries. */
 const STATEMENT_CACHE_SIZE = 500;
 
-function wrapSqlite(database: Database.Database) {
-  const wrap = (text: string, statement: Database.Statement): SqliteStatementLike => ({
-    reader: statement.reader,
-    all: (parameters) => statement.all(...sqliteParameters(parameters)),
-    run: (parameters) => statement.run(...sqliteParameters(parameters)),
-    // A statement being iterated is busy until the iteration ends: stream on a private one.
-    iterate: (parameters) => database.prepare(text).iterate(...sqliteParameters(parameters)),
-  });
+/** `onCommit`: told right after each statement that committed (WalSync counts them). */
+function wrapSqlite(database: Database.Database, onCommit?: () => void) {
+  const wrap = (text: string, statement: Database.Statement): SqliteStatementLike => {
+    // SQLite calls COMMIT read-only (it changes no page itself); a write outside a transaction
+    // commits on its own. Only those two can commit: the rest pays nothing.
+    const commits = text === 'commit';
+    const noted =
+      onCommit && (commits || !statement.readonly)
+        ? <R>(result: R): R => {
+            if (commits || !database.inTransaction) onCommit();
+            return result;
+          }
+        : undefined;
+    return {
+      reader: statement.reader,
+      all: noted
+        ? (parameters) => noted(statement.all(...sqliteParameters(parameters)))
+        : (parameters) => statement.all(...sqliteParameters(parameters)),
+      run: noted
+        ? (parameters) => noted(statement.run(...sqliteParameters(parameters)))
+        : (parameters) => statement.run(...sqliteParameters(parameters)),
+      // A statement being iterated is busy until the iteration ends: stream on a private one.
+      iterate: (parameters) => database.prepare(text).iterate(...sqliteParameters(parameters)),
+    };
+  };
   const cache = new Map<string, SqliteStatementLike>();
   return {
     close: () => {
@@ -124,15 +147,26 @@ function wrapSqlite(database: Database.Database) {
   };
 }
 
-/** `image`: open an in-memory database holding a copy of these bytes (from `image()`). */
-function sqliteDialect(filename: string, image?: Buffer): StoreDialect {
+/**
+ * `image`: open an in-memory database holding a copy of these bytes (from `image()`).
+ * `syncOffLoop`: a file database's commits are made durable off the event loop (wal-sync.ts).
+ */
+function sqliteDialect(filename: string, image?: Buffer, syncOffLoop = false): StoreDialect {
   const database = new Database(image ?? filename);
-  database.pragma('journal_mode = WAL');
-  // FULL makes every commit durable in WAL mode (NORMAL could lose the last commits on power loss).
-  database.pragma('synchronous = FULL');
   database.pragma('busy_timeout = 5000');
+  const wal = database.pragma('journal_mode = WAL', { simple: true }) === 'wal';
+  let walSync: WalSync | undefined;
+  if (wal && syncOffLoop) {
+    // A first read creates the WAL file of a new database.
+    database.prepare('select count(*) from sqlite_master').get();
+    walSync = new WalSync(`${filename}-wal`);
+    database.pragma('synchronous = NORMAL');
+  } else {
+    // FULL: every COMMIT waits for its fsync (NORMAL alone could lose the last commits on power loss).
+    database.pragma('synchronous = FULL');
+  }
   database.pragma('foreign_keys = ON');
-  const wrapped = wrapSqlite(database);
+  const wrapped = wrapSqlite(database, walSync && (() => walSync.committed()));
   // About 3.7 µs of CPU (it opens a read transaction: the WAL read-mark lock), a third or less of
   // the one-row user read it lets a warm cache skip.
   const dataVersion = database.prepare('pragma data_version').pluck();
@@ -187,8 +221,13 @@ function sqliteDialect(filename: string, image?: Buffer): StoreDialect {
     rowVersions: false,
     poolStats: () => undefined,
     image: () => database.serialize(),
+    ...(walSync ? { durability: walSync } : {}),
     close: async () => {
-      if (database.open) database.close();
+      try {
+        await walSync?.close();
+      } finally {
+        if (database.open) database.close();
+      }
     },
   };
 }
@@ -257,10 +296,14 @@ function postgresDialect(url: string, searchPath?: string): StoreDialect {
 
 export function createStoreDialect(
   store: StoreConfig,
-  options: { postgresSchema?: string | undefined; sqliteImage?: Buffer | undefined } = {},
+  options: {
+    postgresSchema?: string | undefined;
+    sqliteImage?: Buffer | undefined;
+    syncCommitsOffLoop?: boolean | undefined;
+  } = {},
 ): StoreDialect {
   return store.kind === 'sqlite'
-    ? sqliteDialect(store.filename, options.sqliteImage)
+    ? sqliteDialect(store.filename, options.sqliteImage, options.syncCommitsOffLoop)
     : postgresDialect(store.url, options.postgresSchema);
 }
 

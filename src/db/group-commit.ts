@@ -1,6 +1,7 @@
 import type { ControlledTransaction, Kysely } from 'kysely';
 import type { Database, Db } from './schema.js';
 import type { RunNow } from './prepared.js';
+import type { CommitDurability } from './wal-sync.js';
 
 /** Units of work committed together at most; bounds how long readers wait for a commit. */
 const MAX_UNITS_PER_COMMIT = 32;
@@ -26,15 +27,16 @@ interface Batch {
   units: number;
   /** Deferred writes of the batch's units that succeeded, in the order they were queued. */
   readonly deferred: Deferred;
-  /** Settles when the batch's COMMIT is durable (or has failed). */
+  /** Settles when the batch's COMMIT is durable (or has failed, or could not be synced). */
   readonly committed: Promise<void>;
   resolve(): void;
   reject(error: unknown): void;
 }
 
 /**
- * Group commit for SQLite. With `synchronous=FULL`, every COMMIT waits for an fsync, and
- * SQLite has one writer: under concurrent writes the fsyncs, not the work, bound throughput.
+ * Group commit for SQLite. Every COMMIT waits for an fsync (`synchronous=FULL`, or the WAL sync
+ * after it: wal-sync.ts), and SQLite has one writer: under concurrent writes the fsyncs, not the
+ * work, would bound throughput.
  * Transactions that arrive while another runs join one physical transaction, each inside its
  * own SAVEPOINT (a failed one is rolled back alone), and one COMMIT makes them all durable.
  * Each caller is answered only after that COMMIT, so an acknowledged write is still on disk,
@@ -58,6 +60,8 @@ export class SqliteGroupCommit {
      * Kysely's path.
      */
     private readonly runNow?: RunNow,
+    /** When COMMIT does not sync (wal-sync.ts): units are answered once this says it is durable. */
+    private readonly durability?: CommitDurability,
   ) {}
 
   /**
@@ -185,7 +189,14 @@ export class SqliteGroupCommit {
       this.stats.units += batch.units;
       await batch.trx.commit().execute();
       this.onCommit(batch.units);
-      batch.resolve();
+      // The next batch may run while this one's sync is under way (the lock is released now).
+      const durable = this.durability?.pending();
+      if (durable)
+        durable.then(
+          () => batch.resolve(),
+          (error: unknown) => batch.reject(error),
+        );
+      else batch.resolve();
     } catch (error) {
       await this.fail(batch, error);
     }

@@ -26,6 +26,12 @@ export interface Store {
   readonly groupCommit: SqliteGroupCommit['stats'] | undefined;
   /** PostgreSQL: the connection pool's figures (metrics); undefined on SQLite. */
   poolStats(): { total: number; idle: number; waiting: number } | undefined;
+  /**
+   * Settles once every commit made so far is durable; undefined when it already is. Only a
+   * SQLite file store that syncs its commits off the event loop ever waits (wal-sync.ts): what a
+   * response shows must wait for it (src/http/durable-responses.ts).
+   */
+  untilDurable(): Promise<void> | undefined;
   /** This process's writes per table, for read caches. */
   readonly writes: WriteWatcher;
   /**
@@ -53,6 +59,12 @@ export interface OpenStoreOptions {
   readonly sqliteReadWorkers?: number;
   /** An in-memory SQLite store starts from this migrated image when it holds one (see below). */
   readonly memoryImage?: MigratedMemoryImage;
+  /**
+   * SQLite file: commits are made durable by an fsync on the thread pool, not in COMMIT on the
+   * event loop (wal-sync.ts). Only for a process that waits for `untilDurable()` before showing
+   * what it read (the server); otherwise every COMMIT syncs.
+   */
+  readonly syncCommitsOffLoop?: boolean;
 }
 
 /**
@@ -99,7 +111,9 @@ export async function openStore(config: StoreConfig, options: OpenStoreOptions =
   }
   // PostgreSQL commits concurrent transactions in parallel on its own; SQLite needs help.
   const groupCommit =
-    dialect.kind === 'sqlite' ? new SqliteGroupCommit(db, options.onGroupCommit, dialect.runNow) : undefined;
+    dialect.kind === 'sqlite'
+      ? new SqliteGroupCommit(db, options.onGroupCommit, dialect.runNow, dialect.durability)
+      : undefined;
   const readPool =
     config.kind === 'sqlite' && config.filename !== ':memory:' && (options.sqliteReadWorkers ?? 0) > 0
       ? new SqliteReadPool(config.filename, options.sqliteReadWorkers!)
@@ -113,6 +127,7 @@ export async function openStore(config: StoreConfig, options: OpenStoreOptions =
     writes,
     groupCommit: groupCommit?.stats,
     poolStats: () => dialect.poolStats(),
+    untilDurable: dialect.durability ? () => dialect.durability!.pending() : () => undefined,
     async transaction(work, transactionOptions) {
       const written = new Set<string>();
       const recorded = async (trx: Db, unit?: GroupCommitUnit) => {
