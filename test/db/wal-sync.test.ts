@@ -136,6 +136,27 @@ if (STORES.includes('sqlite')) {
       }
     });
 
+    it('checkpoints on its worker thread, so the WAL is reused instead of growing', async () => {
+      const walFile = location.databaseUrl.slice('sqlite:'.length) + '-wal';
+      // The file keeps its largest size (the migrations'); what matters is that it stops growing.
+      const pagesBefore = fs.statSync(walFile).size / 4096;
+      const big = 'x'.repeat(3000);
+      // 12 rounds of 100 one-page rows: about 1,200 WAL pages, more than SQLite's default
+      // checkpoint (1,000 pages) and far under the main connection's own (10,000).
+      for (let round = 0; round < 12; round++) {
+        await store.transaction(async (trx) => {
+          for (let i = 0; i < 100; i++)
+            await trx
+              .insertInto('organizations')
+              .values({ id: `w${round}-${i}`, name: big + i, created_at: 1 })
+              .execute();
+        });
+        await new Promise((resolve) => setTimeout(resolve, 250));
+      }
+      const grown = fs.statSync(walFile).size / 4096 - pagesBefore;
+      assert.ok(grown < 400, `the WAL grew by ${Math.round(grown)} pages`);
+    });
+
     it('syncs in COMMIT itself when not asked to (synchronous=FULL, nothing ever pending)', async () => {
       const plain = await openTestStore(location);
       try {
