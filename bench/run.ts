@@ -72,8 +72,11 @@ async function atEachCount(
   }
 }
 
-/** The ceiling answers exactly the JSON Tessera returns for the benchmark user. */
-async function ceiling(target: Target, options: BenchOptions, results: Measurement[]) {
+/**
+ * The ceiling answers exactly the JSON Tessera returns for the benchmark user. Its target keeps
+ * running (the caller stops it): the api group measures it again around each of its rows.
+ */
+async function ceiling(target: Target, options: BenchOptions, results: Measurement[]): Promise<Target> {
   const f = target.fixture;
   const user = await caller(f)('GET', `/v1/environments/${f.environmentId}/users/${f.userId}`);
   const work = mkdtempSync(join(tmpdir(), 'tessera-bench-run-'));
@@ -83,14 +86,31 @@ async function ceiling(target: Target, options: BenchOptions, results: Measureme
     say(`measuring the ceiling (bare Fastify, ${JSON.stringify(user).length}-byte body)...`);
     const bare = await startTarget(['ceiling', bodyFile]);
     try {
-      await atEachCount(ceilingName, bare, { method: 'GET', path: '/user' }, options, results);
-    } finally {
+      await atEachCount(ceilingName, bare, CEILING_REQUEST, options, results);
+      if (options.stores.includes('sqlite')) await durableFloor(bodyFile, options, results);
+    } catch (error) {
       await bare.stop();
+      throw error;
     }
-    if (options.stores.includes('sqlite')) await durableFloor(bodyFile, options, results);
+    return bare;
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+const CEILING_REQUEST: BenchRequest = { method: 'GET', path: '/user' };
+
+/** The ceiling again, in a shorter burst, for a row compared with the ceiling measured around it. */
+async function ceilingNow(bare: Target, connections: number, options: BenchOptions) {
+  const r = await measure(
+    named(ceilingName, connections, options),
+    bare.fixture.baseUrl,
+    bare.fixture,
+    CEILING_REQUEST,
+    options,
+    { connections, cpuMicros: () => bare.cpuMicros(), duration: Math.min(options.duration, 3), quiet: true },
+  );
+  return { rate: r.rate, ...(r.cpuMicrosPerRequest ? { cpuMicrosPerRequest: r.cpuMicrosPerRequest } : {}) };
 }
 
 /** What any durable PATCH on SQLite can reach on this machine (bench/floor.ts), beside the ceiling. */
@@ -124,43 +144,52 @@ async function main() {
   build();
   const storeGroups = STORE_GROUPS.filter(([group]) => wants(options, group));
   let ceilingDone = !wants(options, 'api');
-  for (const store of storeGroups.length ? options.stores : []) {
-    const shared = storeGroups.filter(([group]) => group !== 'lists');
-    const own = storeGroups.filter(([group]) => group === 'lists');
-    for (const groups of [shared, own]) {
-      if (groups.length === 0) continue;
-      say(`starting Tessera on ${store}...`);
-      const target = await startTarget([store]);
-      try {
-        const ctx: StoreContext = {
-          store,
-          fixture: target.fixture,
-          call: caller(target.fixture),
-          cpuMicros: () => target.cpuMicros(),
-          setLogLevel: (level) => target.setLogLevel(level),
-          options,
-          results,
-          notes,
-        };
-        if (!ceilingDone) {
-          await ceiling(target, options, results);
-          ceilingDone = true;
-        }
-        for (const [group, run] of groups) {
-          say(`${store}: ${group}...`);
-          try {
-            await run(ctx);
-          } catch (error) {
-            // One broken group must not lose the figures of the others: it becomes a note.
-            notes.push(`${store}: ${group} failed: ${String(error)}`);
-            say(`  ${store}: ${group} failed: ${String(error)}`);
-            failedGroups += 1;
+  let bare: Target | undefined;
+  try {
+    for (const store of storeGroups.length ? options.stores : []) {
+      const shared = storeGroups.filter(([group]) => group !== 'lists');
+      const own = storeGroups.filter(([group]) => group === 'lists');
+      for (const groups of [shared, own]) {
+        if (groups.length === 0) continue;
+        say(`starting Tessera on ${store}...`);
+        const target = await startTarget([store]);
+        try {
+          if (!ceilingDone) {
+            bare = await ceiling(target, options, results);
+            ceilingDone = true;
           }
+          const measuredAgain = bare;
+          const ctx: StoreContext = {
+            store,
+            fixture: target.fixture,
+            call: caller(target.fixture),
+            cpuMicros: () => target.cpuMicros(),
+            setLogLevel: (level) => target.setLogLevel(level),
+            options,
+            results,
+            notes,
+            ...(measuredAgain
+              ? { ceilingNow: (connections: number) => ceilingNow(measuredAgain, connections, options) }
+              : {}),
+          };
+          for (const [group, run] of groups) {
+            say(`${store}: ${group}...`);
+            try {
+              await run(ctx);
+            } catch (error) {
+              // One broken group must not lose the figures of the others: it becomes a note.
+              notes.push(`${store}: ${group} failed: ${String(error)}`);
+              say(`  ${store}: ${group} failed: ${String(error)}`);
+              failedGroups += 1;
+            }
+          }
+        } finally {
+          await target.stop();
         }
-      } finally {
-        await target.stop();
       }
     }
+  } finally {
+    await bare?.stop();
   }
   if (wants(options, 'peers')) await peersGroup(options, results, notes);
   if (wants(options, 'library')) await libraryGroup(options, results);

@@ -17,4 +17,9 @@ export interface StoreContext {
   readonly results: Measurement[];
   /** Lines printed under the table (what was used, what was skipped and why). */
   readonly notes: string[];
+  /**
+   * Measures the ceiling again now, at `connections` (a shorter burst), for a row compared with
+   * the ceiling measured around it; absent when the run has no ceiling.
+   */
+  readonly ceilingNow?: (connections: number) => Promise<{ rate: number; cpuMicrosPerRequest?: number }>;
 }

@@ -20,6 +20,11 @@ export interface Measurement {
   readonly ceiling?: string | undefined;
   /** Server CPU time per request (µs), when measured: compared with the ceiling's. */
   readonly cpuMicrosPerRequest?: number | undefined;
+  /**
+   * The ceiling measured right before and right after this row (the mean of the two), compared
+   * with instead of the ceiling row: this machine's speed drifts by a third within minutes.
+   */
+  readonly ceilingAround?: { readonly rate: number; readonly cpuMicrosPerRequest?: number | undefined };
   /** Extra machine-readable figures for --json. */
   readonly extra?: Record<string, number | string> | undefined;
 }
@@ -60,13 +65,13 @@ export function report(results: readonly Measurement[], options: BenchOptions, n
   ];
   const rows = results.map((r) => {
     const reference = results.find((c) => c.name === (r.ceiling ?? CEILING));
-    const ceiling = reference?.rate;
-    const ceilingCpu = reference?.cpuMicrosPerRequest;
+    const ceiling = r.ceilingAround?.rate ?? reference?.rate;
+    const ceilingCpu = r.ceilingAround ? r.ceilingAround.cpuMicrosPerRequest : reference?.cpuMicrosPerRequest;
     let ratio = r.ratio ?? '';
     let goal = r.goal ?? '';
     if (r.ceilingGoal !== undefined && ceiling) {
       const share = r.rate / ceiling;
-      ratio = `${(share * 100).toFixed(1)}% of ceiling`;
+      ratio = `${(share * 100).toFixed(1)}% of ceiling${r.ceilingAround ? ` (${Math.round(ceiling)} req/s around it)` : ''}`;
       if (typeof r.ceilingGoal === 'number')
         goal = verdict(share >= r.ceilingGoal, `${Math.round(r.ceilingGoal * 100)}%`);
       // CPU per request barely depends on the machine's load: the same share, measured by CPU.

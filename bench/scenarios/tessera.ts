@@ -16,18 +16,32 @@ export async function apiGroup(ctx: StoreContext): Promise<void> {
       // PATCH still runs before the 1,000 users are made, so its figures stay comparable.
       if (connections === first) await scenario.prepare?.(fixture, call, options.quick);
       const name = named(`${store}: ${scenario.name}`, connections, options);
+      const before = await ctx.ceilingNow?.(connections);
       const r = await measure(name, fixture.baseUrl, fixture, scenario.request(fixture), options, {
         connections,
         cpuMicros: ctx.cpuMicros,
       });
+      const after = await ctx.ceilingNow?.(connections);
       ctx.results.push({
         name,
         ...r,
         unit: 'req/s',
         ceilingGoal: scenario.goal?.[store] ?? 'none',
         ceiling: named(ceilingName, connections, options),
+        ...(before && after ? { ceilingAround: meanOf(before, after) } : {}),
       });
     }
+}
+
+function meanOf(
+  a: { rate: number; cpuMicrosPerRequest?: number },
+  b: { rate: number; cpuMicrosPerRequest?: number },
+) {
+  const cpu =
+    a.cpuMicrosPerRequest && b.cpuMicrosPerRequest
+      ? (a.cpuMicrosPerRequest + b.cpuMicrosPerRequest) / 2
+      : undefined;
+  return { rate: (a.rate + b.rate) / 2, cpuMicrosPerRequest: cpu };
 }
 
 export async function passwordsGroup(ctx: StoreContext): Promise<void> {

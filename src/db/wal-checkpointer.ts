@@ -10,6 +10,9 @@ const CHECKPOINT_INTERVAL_MS = 100;
  */
 export const MAIN_CONNECTION_AUTOCHECKPOINT = 10_000;
 
+/** After this many, the main connection's own checkpoints (above) are left to bound the WAL. */
+const MAX_RESTARTS = 3;
+
 /** As in sqlite-read-pool.ts: the built worker, or a bootstrap registering tsx first. */
 function workerEntry(): [string | URL, { eval?: boolean }] {
   if (!import.meta.url.endsWith('.ts')) return [new URL('./wal-checkpoint-worker.js', import.meta.url), {}];
@@ -24,13 +27,18 @@ function workerEntry(): [string | URL, { eval?: boolean }] {
  * loop it copied the pages back with a read and a write each and ran two fsyncs, 4–6 ms once per
  * 40-odd group commits. The worker runs a PASSIVE checkpoint every 100 ms when there were commits;
  * the writer then restarts the WAL at its next transaction, as before. A worker that stops is
- * started again; meanwhile the main connection's own checkpoints (past 10,000 pages) keep the WAL
- * bounded.
+ * started again (three times at most); meanwhile, and after, the main connection's own
+ * checkpoints (past 10,000 pages) keep the WAL bounded.
  */
 export class WalCheckpointer {
   private readonly commits = new Int32Array(new SharedArrayBuffer(4));
-  private worker: Worker;
+  /** The running worker; undefined once it stopped and may not be started again. */
+  private worker: Worker | undefined;
+  /** Settles when the running worker has exited. */
+  private exited: Promise<void> = Promise.resolve();
   private closed = false;
+  /** Workers started again after one stopped; bounded, so a worker that cannot run is not spun. */
+  private restarts = 0;
 
   constructor(private readonly filename: string) {
     this.worker = this.spawn();
@@ -43,11 +51,12 @@ export class WalCheckpointer {
 
   async close(): Promise<void> {
     this.closed = true;
-    const exited = new Promise((resolve) => this.worker.once('exit', resolve));
+    const worker = this.worker;
+    if (!worker) return;
     // Its own database connection closes on its thread; keep the process alive until it has.
-    this.worker.ref();
-    this.worker.postMessage('close');
-    await exited;
+    worker.ref();
+    worker.postMessage('close');
+    await this.exited;
   }
 
   private spawn(): Worker {
@@ -60,10 +69,18 @@ export class WalCheckpointer {
     const worker = new Worker(entry, { ...options, workerData });
     // Never keeps the process alive by itself.
     worker.unref();
+    // Its failure shows as its exit, handled there.
     worker.on('error', () => undefined);
-    worker.on('exit', () => {
-      if (!this.closed) this.worker = this.spawn();
-    });
+    this.exited = new Promise((resolve) =>
+      worker.once('exit', () => {
+        this.worker = undefined;
+        if (!this.closed && this.restarts < MAX_RESTARTS) {
+          this.restarts += 1;
+          this.worker = this.spawn();
+        }
+        resolve();
+      }),
+    );
     return worker;
   }
 }
