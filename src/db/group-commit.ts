@@ -1,6 +1,7 @@
 import type { ControlledTransaction, Kysely } from 'kysely';
 import type { Database, Db } from './schema.js';
 import type { RunNow } from './prepared.js';
+import { settleable } from './settleable.js';
 import type { CommitDurability } from './wal-sync.js';
 
 /** Units of work committed together at most; bounds how long readers wait for a commit. */
@@ -152,14 +153,8 @@ export class SqliteGroupCommit {
 
   private async open(): Promise<Batch> {
     const trx = await this.db.startTransaction().execute();
-    let resolve!: () => void;
-    let reject!: (error: unknown) => void;
-    const committed = new Promise<void>((res, rej) => {
-      resolve = res;
-      reject = rej;
-    });
     // Units await it after their work; one that failed before never does.
-    committed.catch(() => undefined);
+    const { promise: committed, resolve, reject } = settleable();
     return { trx, units: 0, deferred: new Map(), committed, resolve, reject };
   }
 

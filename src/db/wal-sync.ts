@@ -1,4 +1,5 @@
 import { closeSync, fdatasync, openSync } from 'node:fs';
+import { settleable, type Settleable } from './settleable.js';
 
 /** What the store and the faces' shared hooks see of it. */
 export interface CommitDurability {
@@ -9,12 +10,9 @@ export interface CommitDurability {
   pending(): Promise<void> | undefined;
 }
 
-interface Waiting {
-  readonly promise: Promise<void>;
+interface Waiting extends Settleable<void> {
   /** How many commits it waits for (the count when it was asked for). */
   readonly upTo: number;
-  resolve(): void;
-  reject(error: unknown): void;
 }
 
 /**
@@ -94,13 +92,5 @@ export class WalSync implements CommitDurability {
 }
 
 function waitFor(upTo: number): Waiting {
-  let resolve!: () => void;
-  let reject!: (error: unknown) => void;
-  const promise = new Promise<void>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  // A failure reaches whoever awaits it; nobody awaiting must not make it an unhandled rejection.
-  promise.catch(() => undefined);
-  return { promise, upTo, resolve, reject };
+  return { ...settleable(), upTo };
 }
