@@ -154,7 +154,8 @@ if (STORES.includes('sqlite')) {
         await new Promise((resolve) => setTimeout(resolve, 250));
       }
       const grown = fs.statSync(walFile).size / 4096 - pagesBefore;
-      assert.ok(grown < 400, `the WAL grew by ${Math.round(grown)} pages`);
+      // Without the worker it grows by about 1,300 pages (measured); a slow worker may miss rounds.
+      assert.ok(grown < 800, `the WAL grew by ${Math.round(grown)} pages`);
     });
 
     it('syncs in COMMIT itself when not asked to (synchronous=FULL, nothing ever pending)', async () => {
