@@ -1,7 +1,7 @@
 import type { ControlledTransaction, Kysely } from 'kysely';
 import type { Database, Db } from './schema.js';
 import type { RunNow } from './prepared.js';
-import { settleable } from './settleable.js';
+import { settleable, type Settleable } from './settleable.js';
 import type { CommitDurability } from './wal-sync.js';
 
 /** Units of work committed together at most; bounds how long readers wait for a commit. */
@@ -29,9 +29,7 @@ interface Batch {
   /** Deferred writes of the batch's units that succeeded, in the order they were queued. */
   readonly deferred: Deferred;
   /** Settles when the batch's COMMIT is durable (or has failed, or could not be synced). */
-  readonly committed: Promise<void>;
-  resolve(): void;
-  reject(error: unknown): void;
+  readonly committed: Settleable<void>;
 }
 
 /**
@@ -91,7 +89,7 @@ export class SqliteGroupCommit {
     } finally {
       void this.handOver();
     }
-    await batch.committed;
+    await batch.committed.promise;
     return result;
   }
 
@@ -154,8 +152,7 @@ export class SqliteGroupCommit {
   private async open(): Promise<Batch> {
     const trx = await this.db.startTransaction().execute();
     // Units await it after their work; one that failed before never does.
-    const { promise: committed, resolve, reject } = settleable();
-    return { trx, units: 0, deferred: new Map(), committed, resolve, reject };
+    return { trx, units: 0, deferred: new Map(), committed: settleable() };
   }
 
   /**
@@ -186,12 +183,8 @@ export class SqliteGroupCommit {
       this.onCommit(batch.units);
       // The next batch may run while this one's sync is under way (the lock is released now).
       const durable = this.durability?.pending();
-      if (durable)
-        durable.then(
-          () => batch.resolve(),
-          (error: unknown) => batch.reject(error),
-        );
-      else batch.resolve();
+      if (durable) durable.then(batch.committed.resolve, batch.committed.reject);
+      else batch.committed.resolve();
     } catch (error) {
       await this.fail(batch, error);
     }
@@ -213,7 +206,7 @@ export class SqliteGroupCommit {
       .rollback()
       .execute()
       .catch(() => undefined);
-    batch.reject(error);
+    batch.committed.reject(error);
   }
 }
 
