@@ -1,4 +1,5 @@
 import type { Selectable, Updateable } from 'kysely';
+import { prepareQuery } from '../../db/prepared.js';
 import type { ApplicationsTable, Db } from '../../db/schema.js';
 import type {
   Application,
@@ -88,17 +89,17 @@ const settingsColumns = (settings: ApplicationSettings) =>
     access_token_ttl_seconds: settings.accessTokenTtlSeconds,
   }) satisfies Updateable<ApplicationsTable>;
 
+// Read several times by every sign-on and token request: built and compiled once (prepared.ts).
+const selectApplication = prepareQuery(2, (db: Db, environmentId: string, id: string) =>
+  db.selectFrom('applications').selectAll().where('environment_id', '=', environmentId).where('id', '=', id),
+);
+
 export async function findApplication(
   db: Db,
   environmentId: string,
   id: string,
 ): Promise<Application | undefined> {
-  const row = await db
-    .selectFrom('applications')
-    .selectAll()
-    .where('environment_id', '=', environmentId)
-    .where('id', '=', id)
-    .executeTakeFirst();
+  const row = (await selectApplication(db, environmentId, id))[0];
   return row ? toApplication(row) : undefined;
 }
 
@@ -107,12 +108,7 @@ export async function findApplicationWithCredentials(
   environmentId: string,
   id: string,
 ): Promise<{ application: Application; credentials: ApplicationCredentials } | undefined> {
-  const row = await db
-    .selectFrom('applications')
-    .selectAll()
-    .where('environment_id', '=', environmentId)
-    .where('id', '=', id)
-    .executeTakeFirst();
+  const row = (await selectApplication(db, environmentId, id))[0];
   return row ? { application: toApplication(row), credentials: toCredentials(row) } : undefined;
 }
 

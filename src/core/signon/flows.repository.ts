@@ -1,4 +1,5 @@
 import type { Selectable } from 'kysely';
+import { prepareQuery, prepareWrite } from '../../db/prepared.js';
 import type { Db } from '../../db/schema.js';
 import type { Flow } from './flow.js';
 import { inEnvironmentScope, type EnvironmentScope } from '../shared/environment-scope.js';
@@ -72,32 +73,56 @@ function documentOf(flow: Flow, internals: FlowInternals): string {
   return JSON.stringify({ ...rest, ...internals } satisfies Document);
 }
 
+// Each step of a sign-on reads and writes its flow: these statements are built and compiled once
+// (prepared.ts), not by Kysely on every request.
+const selectFlow = prepareQuery(2, (db: Db, environmentId: string, id: string) =>
+  db.selectFrom('signon_flows').selectAll().where('environment_id', '=', environmentId).where('id', '=', id),
+);
+
 export async function findFlow(db: Db, environmentId: string, id: string): Promise<StoredFlow | undefined> {
-  const row = await db
-    .selectFrom('signon_flows')
-    .selectAll()
-    .where('environment_id', '=', environmentId)
-    .where('id', '=', id)
-    .executeTakeFirst();
+  const row = (await selectFlow(db, environmentId, id))[0];
   return row ? toStored(row) : undefined;
 }
 
-export async function insertFlow(db: Db, flow: Flow, internals: FlowInternals): Promise<void> {
-  await db
-    .insertInto('signon_flows')
-    .values({
-      id: flow.id,
-      environment_id: flow.environmentId,
-      application_id: flow.applicationId,
-      status: flow.status,
+const insertFlowRow = prepareWrite(
+  8,
+  (db: Db, ...v: [string, string, string, string, string, number, number, number]) =>
+    db.insertInto('signon_flows').values({
+      id: v[0],
+      environment_id: v[1],
+      application_id: v[2],
+      status: v[3],
       version: 1,
-      document: documentOf(flow, internals),
-      created_at: flow.createdAt,
-      updated_at: flow.updatedAt,
-      expires_at: flow.expiresAt,
-    })
-    .execute();
+      document: v[4],
+      created_at: v[5],
+      updated_at: v[6],
+      expires_at: v[7],
+    }),
+);
+
+export async function insertFlow(db: Db, flow: Flow, internals: FlowInternals): Promise<void> {
+  await insertFlowRow(
+    db,
+    flow.id,
+    flow.environmentId,
+    flow.applicationId,
+    flow.status,
+    documentOf(flow, internals),
+    flow.createdAt,
+    flow.updatedAt,
+    flow.expiresAt,
+  );
 }
+
+const updateFlowRow = prepareWrite(
+  7,
+  (db: Db, ...v: [string, number, string, number, number, string, number]) =>
+    db
+      .updateTable('signon_flows')
+      .set({ status: v[0], version: v[1], document: v[2], updated_at: v[3], expires_at: v[4] })
+      .where('id', '=', v[5])
+      .where('version', '=', v[6]),
+);
 
 /** Writes the flow only if nobody changed it since `readVersion`; false when someone did. */
 export async function updateFlow(
@@ -106,29 +131,26 @@ export async function updateFlow(
   internals: FlowInternals,
   readVersion: number,
 ): Promise<boolean> {
-  const result = await db
-    .updateTable('signon_flows')
-    .set({
-      status: flow.status,
-      version: readVersion + 1,
-      document: documentOf(flow, internals),
-      updated_at: flow.updatedAt,
-      expires_at: flow.expiresAt,
-    })
-    .where('id', '=', flow.id)
-    .where('version', '=', readVersion)
-    .executeTakeFirst();
-  return Number(result.numUpdatedRows) === 1;
+  const changed = await updateFlowRow(
+    db,
+    flow.status,
+    readVersion + 1,
+    documentOf(flow, internals),
+    flow.updatedAt,
+    flow.expiresAt,
+    flow.id,
+    readVersion,
+  );
+  return changed === 1;
 }
+
+const deleteFlowRow = prepareWrite(2, (db: Db, id: string, readVersion: number) =>
+  db.deleteFrom('signon_flows').where('id', '=', id).where('version', '=', readVersion),
+);
 
 /** Deletes the flow only at the version read (consume: exactly one caller wins). */
 export async function deleteFlow(db: Db, id: string, readVersion: number): Promise<boolean> {
-  const result = await db
-    .deleteFrom('signon_flows')
-    .where('id', '=', id)
-    .where('version', '=', readVersion)
-    .executeTakeFirst();
-  return Number(result.numDeletedRows) === 1;
+  return (await deleteFlowRow(db, id, readVersion)) === 1;
 }
 
 /** Deletes the flows past their expiry; answers the status of each one deleted. */
