@@ -1,4 +1,3 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { parseOptions, type Algorithm, type Version } from '@node-rs/argon2';
 import type { HashingConfig } from '../../config/config.js';
 import { noMetrics, type Metrics } from '../shared/metrics.js';
@@ -16,13 +15,20 @@ export interface Hasher {
   /** argon2id with the configured cost, stored as `{ARGON2}$argon2id$...`. */
   hash(plain: string): Promise<string>;
   verify(stored: string, plain: string): Promise<VerifyResult>;
+}
+
+/** The process's hashing workers and their bounded queue. */
+export interface HashingPool extends Hasher {
   /**
-   * Runs `work` on behalf of a caller whose connection may close: once `signal` aborts, its
+   * The same hashing on behalf of a caller whose connection may close: once `signal` aborts, its
    * hashing jobs not yet computing are dropped (those waiting in the queue, and one handed to a
    * worker but not started), so a client that gave up does not keep others waiting. A job
-   * already computing finishes.
+   * already computing finishes. The signal is passed, not carried by an AsyncLocalStorage: on
+   * Node 20 one `run` of any AsyncLocalStorage turns on promise hooks for the rest of the
+   * process, which made every later request's awaits dearer (about 7% of a GET's CPU,
+   * docs/benchmarks.md "Sign-on's CPU (session 17)").
    */
-  onBehalfOf<T>(signal: AbortSignal | undefined, work: () => Promise<T>): Promise<T>;
+  for(signal: AbortSignal | undefined): Hasher;
   /** Stops the hashing workers (the app's close). */
   close(): Promise<void>;
 }
@@ -36,7 +42,7 @@ export { busy, callerGone, createBoundedQueue } from './hash-queue.js';
 
 const workerSeconds = (result: HashResult<unknown>) => result.seconds;
 
-export function createHasher(config: HashingConfig, metrics: Metrics = noMetrics): Hasher {
+export function createHasher(config: HashingConfig, metrics: Metrics = noMetrics): HashingPool {
   const options = {
     algorithm: ARGON2ID,
     memoryCost: config.memoryKiB,
@@ -46,8 +52,6 @@ export function createHasher(config: HashingConfig, metrics: Metrics = noMetrics
   const workers = new HashWorkers(config.maxConcurrent, options);
   // The queue admits what the workers take at once (each is handed its next job early).
   const queue = createBoundedQueue(workers.capacity, config.queueLimit, metrics);
-  // The signal of the caller on whose behalf the current async chain hashes (see onBehalfOf).
-  const caller = new AsyncLocalStorage<AbortSignal | undefined>();
   /** The stored hash uses weaker (or other) parameters than configured: rehash it on success. */
   const weakerThanConfigured = (phc: string) => {
     const parsed = parseOptions(phc);
@@ -59,11 +63,8 @@ export function createHasher(config: HashingConfig, metrics: Metrics = noMetrics
       parsed.parallelism !== options.parallelism
     );
   };
-  return {
-    onBehalfOf: (signal, work) => caller.run(signal, work),
-    close: () => workers.close(),
+  const hasherFor = (signal: AbortSignal | undefined): Hasher => ({
     async hash(plain) {
-      const signal = caller.getStore();
       const hashed = await queue.run(() => workers.hash(plain, signal), 'hash', signal, workerSeconds);
       return '{ARGON2}' + hashed.value;
     },
@@ -77,7 +78,6 @@ export function createHasher(config: HashingConfig, metrics: Metrics = noMetrics
       if (!encoded) return { match: false, rehash: false };
       if (encoded.scheme === 'ARGON2') {
         const phc = stored.slice('{ARGON2}'.length);
-        const signal = caller.getStore();
         const verified = await queue.run(
           () => workers.verify(phc, plain, signal),
           'verify',
@@ -87,9 +87,14 @@ export function createHasher(config: HashingConfig, metrics: Metrics = noMetrics
         const match = verified.value;
         return { match, rehash: match && weakerThanConfigured(phc) };
       }
-      const signal = caller.getStore();
       const match = await queue.run(() => verifyLegacy(encoded, plain), 'verify', signal);
       return { match, rehash: match };
     },
+  });
+  const anyCaller = hasherFor(undefined);
+  return {
+    ...anyCaller,
+    for: (signal) => (signal ? hasherFor(signal) : anyCaller),
+    close: () => workers.close(),
   };
 }

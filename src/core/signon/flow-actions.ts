@@ -3,7 +3,7 @@ import type { Store } from '../../db/store.js';
 import type { EnvironmentsService } from '../environments/environments.service.js';
 import type { PasswordPoliciesService } from '../password-policies/password-policies.service.js';
 import { parseEncoded } from '../passwords/encodings.js';
-import type { PasswordsService } from '../passwords/passwords.service.js';
+import type { PasswordOperations } from '../passwords/passwords.service.js';
 import type { Clock } from '../shared/clock.js';
 import { DomainError, hasReason, invalidData, invalidValue, type ErrorDetail } from '../shared/errors.js';
 import { isAccountLocked, type User } from '../users/user.js';
@@ -26,7 +26,7 @@ export interface FlowActionDeps {
   readonly clock: Clock;
   readonly environments: EnvironmentsService;
   readonly users: UsersService;
-  readonly passwords: PasswordsService;
+  readonly passwords: PasswordOperations;
   readonly passwordPolicies: PasswordPoliciesService;
   /** Spends one password verification on nothing, so a missing user costs what a real one does. */
   readonly wasteVerification: (password: string) => Promise<void>;

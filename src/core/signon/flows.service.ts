@@ -56,13 +56,19 @@ export function createFlowsService(deps: FlowsServiceDeps) {
   const { store, clock, users, passwords, sessions } = deps;
   const metrics = deps.metrics ?? noMetrics;
   let wasteHash: Promise<string> | undefined;
-  const actions = createFlowActions({
-    ...deps,
-    async wasteVerification(password) {
-      wasteHash ??= passwords.hasher.hash(randomBytes(16).toString('base64'));
-      await passwords.hasher.verify(await wasteHash, password);
-    },
-  });
+  /**
+   * The flow actions on behalf of one request: its connection's signal drops its queued hashing
+   * once the client is gone (passed down, see HashingPool.for). Closures only, made per action.
+   */
+  const actionsFor = (signal: AbortSignal | undefined) =>
+    createFlowActions({
+      ...deps,
+      passwords: passwords.on(signal),
+      async wasteVerification(password) {
+        wasteHash ??= passwords.hasher.hash(randomBytes(16).toString('base64'));
+        await passwords.hasher.for(signal).verify(await wasteHash, password);
+      },
+    });
 
   async function load(db: Db, environmentId: string, flowId: string): Promise<StoredFlow> {
     const stored = await findFlow(db, environmentId, flowId);
@@ -221,7 +227,7 @@ export function createFlowsService(deps: FlowsServiceDeps) {
       }
       let next: Next;
       try {
-        next = await passwords.hasher.onBehalfOf(context.connection, () => actions.run(stored, action));
+        next = await actionsFor(context.connection).run(stored, action);
       } catch (error) {
         // A refused action is activity too: it slides the flow's expiry like any other.
         if (!(error instanceof DomainError)) throw error;

@@ -150,9 +150,8 @@ const distinctIds = (ids: readonly string[]) => [...new Set(ids.map((id) => id.t
  * are authorized with `authorize()` in the environment (role grants or OAuth scopes).
  */
 export function createDirectoryService({ store, environments, users, groups, passwords }: DirectoryDeps) {
-  /** Runs password work for the actor: once its connection closes, its queued hashing is dropped. */
-  const forCaller = <T>(actor: Actor, work: () => Promise<T>) =>
-    passwords.hasher.onBehalfOf(actor.connection, work);
+  /** Password work for the actor: once its connection closes, its queued hashing is dropped. */
+  const passwordsFor = (actor: Actor) => passwords.on(actor.connection);
   async function environmentFor(
     actor: Actor,
     environmentId: string,
@@ -266,28 +265,26 @@ export function createDirectoryService({ store, environments, users, groups, pas
     ): Promise<DirectoryUser[]> {
       const env = await environmentFor(actor, environmentId, CREATE);
       // First passwords are hashed for this caller: if it goes, its queued hashing is dropped.
-      // (Entered inside the transaction: its callback may run from another caller's context.)
-      return store.transaction((trx) =>
-        forCaller(actor, async () => {
-          await lockDirectoryWrites(trx, env.id);
-          const problems = await batchProblems(trx, env, inputs);
-          if (problems.length > 0) throw invalidData(problems);
-          let legacy = await nextLegacyId(trx, env.id);
-          const created: User[] = [];
-          for (const input of inputs) {
-            const user = await insertOne(trx, env, input, input.legacyId ?? legacy++);
-            await addToGroups(trx, actor, env, user, options.groupIds ?? []);
-            if (input.password) {
-              await passwords.importWithin(trx, env, user, {
-                value: input.password.value,
-                bypassPolicy: !input.password.checkPolicy,
-              });
-            }
-            created.push(user);
+      const callerPasswords = passwordsFor(actor);
+      return store.transaction(async (trx) => {
+        await lockDirectoryWrites(trx, env.id);
+        const problems = await batchProblems(trx, env, inputs);
+        if (problems.length > 0) throw invalidData(problems);
+        let legacy = await nextLegacyId(trx, env.id);
+        const created: User[] = [];
+        for (const input of inputs) {
+          const user = await insertOne(trx, env, input, input.legacyId ?? legacy++);
+          await addToGroups(trx, actor, env, user, options.groupIds ?? []);
+          if (input.password) {
+            await callerPasswords.importWithin(trx, env, user, {
+              value: input.password.value,
+              bypassPolicy: !input.password.checkPolicy,
+            });
           }
-          return hydrate(trx, created);
-        }),
-      );
+          created.push(user);
+        }
+        return hydrate(trx, created);
+      });
     },
 
     /**
@@ -305,9 +302,7 @@ export function createDirectoryService({ store, environments, users, groups, pas
       const env = await environmentFor(actor, environmentId, ...permissions);
       const password = change.password;
       const writePassword =
-        password === undefined
-          ? undefined
-          : await forCaller(actor, () => passwords.prepareAdminSet(env.id, id, password));
+        password === undefined ? undefined : await passwordsFor(actor).prepareAdminSet(env.id, id, password);
       const saved = await users.modify(env.id, id, async (trx, user) => {
         await lockDirectoryWrites(trx, env.id);
         let email = user.email;
@@ -355,7 +350,7 @@ export function createDirectoryService({ store, environments, users, groups, pas
       input: { currentPassword: string; newPassword: string },
     ): Promise<void> {
       await environmentFor(actor, environmentId, UPDATE_PASSWORD);
-      await forCaller(actor, () => passwords.change(environmentId, id, input));
+      await passwordsFor(actor).change(environmentId, id, input);
     },
 
     /** Deletes one user (404 when unknown). */
