@@ -24,11 +24,17 @@ export interface CheckTarget {
 
 /**
  * Checks of a new password: the policy (pure, in policy-evaluation.ts) and the rules that need
- * the stored hashes (not the current password, `history`). Each passwords service builds one.
+ * the stored hashes (not the current password, `history`). Made per operation (its hasher is
+ * the caller's); the common-passwords set, built once (tens of milliseconds), is the service's.
  */
-export function createNewPasswordCheck(deps: { db: () => Db; clock: Clock; hasher: Hasher }) {
+export function createNewPasswordCheck(deps: {
+  db: () => Db;
+  clock: Clock;
+  hasher: Hasher;
+  commonPasswords?: () => ReadonlySet<string>;
+}) {
   const { clock, hasher } = deps;
-  const commonPasswords = commonPasswordsLoader();
+  const commonPasswords = deps.commonPasswords ?? commonPasswordsLoader();
 
   /** Policy violations of a cleartext that need no stored hash. */
   const policyViolations = (

@@ -10,6 +10,7 @@ import { isAccountLocked, type User } from '../users/user.js';
 import type { UsersService } from '../users/users.service.js';
 import { createHasher, type HashingPool } from './hashing.js';
 import { noMetrics, type Metrics } from '../shared/metrics.js';
+import { commonPasswordsLoader } from './common-passwords.js';
 import { createNewPasswordCheck } from './new-password-check.js';
 import { createPasswordCheck } from './password-check.js';
 import { createPasswordRecords, type LoadedPassword } from './password-records.js';
@@ -101,6 +102,8 @@ export function createPasswordsService(deps: PasswordsServiceDeps) {
   const { store, clock, environments, users, policies } = deps;
   const metrics = deps.metrics ?? noMetrics;
   const pool: HashingPool = createHasher(deps.hashing, metrics);
+  // Built on first use and shared by every operation (operationsFor makes its checks per call).
+  const commonPasswords = commonPasswordsLoader();
 
   /** withFailure, counting the lockouts it starts for the operator's metrics. */
   const countedFailure: typeof withFailure = (record, policy, at) => {
@@ -118,7 +121,7 @@ export function createPasswordsService(deps: PasswordsServiceDeps) {
    */
   function operationsFor(caller: PasswordCaller) {
     const hasher = pool.for(caller.signal);
-    const newPasswords = createNewPasswordCheck({ db: () => store.db, clock, hasher });
+    const newPasswords = createNewPasswordCheck({ db: () => store.db, clock, hasher, commonPasswords });
     const callerOf = () => caller.actor;
     const recordSet = (trx: Db, now: number, user: User, before: PasswordRecord, after: PasswordRecord) =>
       recordPasswordActivities(trx, now, { user, before, after, types: ['PASSWORD.SET'], actor: callerOf() });
