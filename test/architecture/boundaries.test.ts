@@ -43,6 +43,19 @@ describe('import boundaries (eslint.config.js)', () => {
     );
   });
 
+  it('refuses AsyncLocalStorage anywhere in src (promise hooks slow every later await on Node 20)', async () => {
+    const als =
+      "import { AsyncLocalStorage } from 'node:async_hooks';\nexport const s = new AsyncLocalStorage();\n";
+    await refused('src/core/passwords/probe.ts', als);
+    await refused('src/http/probe.ts', als);
+    await refused('src/pingone/probe.ts', als);
+    await refused('src/db/probe.ts', als);
+    await allowed(
+      'src/core/passwords/probe.ts',
+      "import { executionAsyncId } from 'node:async_hooks';\nexport const id = executionAsyncId;\n",
+    );
+  });
+
   it('keeps the faces apart', async () => {
     await refused('src/uipath/users/probe.ts', "export { pingOneFace } from '../../pingone/plugin.js';\n");
     await refused('src/uipath/probe.ts', "export { Hal } from '../pingone-common/hal.js';\n");
