@@ -2,7 +2,6 @@ import type { Db } from '../../db/schema.js';
 import type { PasswordPolicy } from '../password-policies/password-policy.js';
 import type { Clock } from '../shared/clock.js';
 import type { User } from '../users/user.js';
-import { commonPasswordsLoader } from './common-passwords.js';
 import { parseEncoded } from './encodings.js';
 import type { Hasher } from './hashing.js';
 import { DAY_MS, profileValues } from './password-state.js';
@@ -31,10 +30,10 @@ export function createNewPasswordCheck(deps: {
   db: () => Db;
   clock: Clock;
   hasher: Hasher;
-  commonPasswords?: () => ReadonlySet<string>;
+  /** The service's loader (commonPasswordsLoader): one set for every operation. */
+  commonPasswords: () => ReadonlySet<string>;
 }) {
-  const { clock, hasher } = deps;
-  const commonPasswords = deps.commonPasswords ?? commonPasswordsLoader();
+  const { clock, hasher, commonPasswords } = deps;
 
   /** Policy violations of a cleartext that need no stored hash. */
   const policyViolations = (

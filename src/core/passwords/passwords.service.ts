@@ -340,7 +340,6 @@ export function createPasswordsService(deps: PasswordsServiceDeps) {
     }
 
     return {
-      load,
       adminSet,
       prepareAdminSet,
       adminReset,
@@ -355,8 +354,8 @@ export function createPasswordsService(deps: PasswordsServiceDeps) {
   }
 
   const core = operationsFor({});
-  /** Reads and authorizes for `as` and `get` (records no activity itself). */
-  const records = createPasswordRecords({
+  /** Reads (and authorizes) for `as`, `get` and `state`; records no activity itself. */
+  const authorizing = createPasswordRecords({
     store,
     clock,
     environments,
@@ -374,7 +373,7 @@ export function createPasswordsService(deps: PasswordsServiceDeps) {
       ) => (environmentId: string, userId: string, ...args: A) => Promise<PasswordState>,
     ) =>
     async (actor: Actor, environmentId: string, userId: string, ...args: A): Promise<PasswordState> => {
-      const loaded = await records.load(environmentId, userId, actor, permission);
+      const loaded = await authorizing.load(environmentId, userId, actor, permission);
       return op(operationsFor({ actor, loaded, signal: actor.connection }))(environmentId, userId, ...args);
     };
   const READ = 'dir:read:userPassword';
@@ -390,13 +389,13 @@ export function createPasswordsService(deps: PasswordsServiceDeps) {
     /** Users whose password is locked out now: `account.canAuthenticate` is false for them. */
     lockedOut: (userIds: readonly string[]) => findLockedOutUsers(store.db, userIds, clock.now()),
     async state(environmentId: string, userId: string): Promise<PasswordState> {
-      const { user, record, policy } = await core.load(environmentId, userId);
+      const { user, record, policy } = await authorizing.load(environmentId, userId);
       return stateOf(user, record, policy, clock.now());
     },
 
     // PingOne face
     async get(actor: Actor, environmentId: string, userId: string): Promise<PasswordState> {
-      const { user, record, policy } = await records.load(environmentId, userId, actor, READ);
+      const { user, record, policy } = await authorizing.load(environmentId, userId, actor, READ);
       return stateOf(user, record, policy, clock.now());
     },
     set: as(UPDATE, (ops) => ops.adminSet),
