@@ -1,3 +1,4 @@
+import { readdirSync, readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import type { BenchFixture } from '../fixture.js';
 import type { BenchRequest } from '../scenarios/api.js';
@@ -13,6 +14,59 @@ export interface LoadResult {
   readonly requests: number;
   /** Server CPU time per request (µs), when the run was given the target's `cpuMicros`. */
   readonly cpuMicrosPerRequest?: number;
+  /**
+   * The load generator's own CPU time per request (µs): autocannon runs in this process, on the
+   * same cores as the target, so what it spends is not the server's to use.
+   */
+  readonly loadGeneratorMicrosPerRequest?: number;
+  /** Share of all cores' time left idle during the measured run (Linux's /proc/stat). */
+  readonly idleShare?: number;
+  /** The database server's CPU time per request (µs), when the run was given `databaseMicros`. */
+  readonly databaseMicrosPerRequest?: number;
+}
+
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/**
+ * CPU time so far (µs) of every PostgreSQL process on this machine (Linux's /proc): the bench's
+ * database runs here, on the cores the target and the load generator share. Undefined elsewhere.
+ */
+export function postgresCpuMicros(): number | undefined {
+  let ticks = 0;
+  try {
+    for (const pid of readdirSync('/proc')) {
+      if (!/^\d+$/.test(pid)) continue;
+      let stat: string;
+      try {
+        stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      } catch {
+        continue; // ended while listing
+      }
+      const close = stat.lastIndexOf(')');
+      if (!stat.slice(stat.indexOf('(') + 1, close).startsWith('postgres')) continue;
+      const fields = stat.slice(close + 2).split(' ');
+      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
+    }
+  } catch {
+    return undefined;
+  }
+  return (ticks * 1e6) / CLOCK_TICKS_PER_SECOND;
+}
+
+/** Idle and total jiffies of all cores, or undefined where /proc/stat is missing. */
+function coreTimes(): { idle: number; all: number } | undefined {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8')
+      .split('\n', 1)[0]!
+      .trim()
+      .split(/\s+/)
+      .slice(1)
+      .map(Number);
+    const [, , , idle = 0, iowait = 0] = fields;
+    return { idle: idle + iowait, all: fields.reduce((sum, f) => sum + f, 0) };
+  } catch {
+    return undefined;
+  }
 }
 
 /** Header values for a request against a fixture (bearer token, content type). */
@@ -39,6 +93,8 @@ export async function measure(
     headers?: Record<string, string>;
     /** The target's CPU clock (Target.cpuMicros): adds CPU time per request to the result. */
     cpuMicros?: () => Promise<number>;
+    /** The database server's CPU clock (postgresCpuMicros), read around the measured run. */
+    databaseMicros?: () => number | undefined;
     /** Seconds of the measured run (default options.duration). */
     duration?: number;
     /** Print nothing (interleaved bursts print their summary instead). */
@@ -90,7 +146,13 @@ export async function measure(
   if (run.warmUp ?? true) await go(options.warmUp); // JIT, caches, connection pools
   const times = run.fineLatency ? [] : undefined;
   const cpuBefore = await run.cpuMicros?.();
+  const databaseBefore = run.databaseMicros?.();
+  const ownBefore = process.cpuUsage();
+  const coresBefore = coreTimes();
   const result = await go(run.duration ?? options.duration, times);
+  const coresAfter = coreTimes();
+  const own = process.cpuUsage(ownBefore);
+  const databaseAfter = run.databaseMicros?.();
   const cpuAfter = await run.cpuMicros?.();
   const requests = result.requests.total;
   times?.sort((a, b) => a - b);
@@ -102,6 +164,13 @@ export async function measure(
     requests,
     ...(cpuBefore !== undefined && cpuAfter !== undefined && requests > 0
       ? { cpuMicrosPerRequest: (cpuAfter - cpuBefore) / requests }
+      : {}),
+    ...(databaseBefore !== undefined && databaseAfter !== undefined && requests > 0
+      ? { databaseMicrosPerRequest: (databaseAfter - databaseBefore) / requests }
+      : {}),
+    ...(requests > 0 ? { loadGeneratorMicrosPerRequest: (own.user + own.system) / requests } : {}),
+    ...(coresBefore && coresAfter && coresAfter.all > coresBefore.all
+      ? { idleShare: (coresAfter.idle - coresBefore.idle) / (coresAfter.all - coresBefore.all) }
       : {}),
   };
   if (!run.quiet)

@@ -1,4 +1,4 @@
-import { cpus, loadavg, platform, release, totalmem } from 'node:os';
+import { availableParallelism, cpus, loadavg, platform, release, totalmem } from 'node:os';
 import type { BenchOptions } from './options.js';
 
 /** One printed figure. The bench measures and prints; it never asserts. */
@@ -20,6 +20,12 @@ export interface Measurement {
   readonly ceiling?: string | undefined;
   /** Server CPU time per request (µs), when measured: compared with the ceiling's. */
   readonly cpuMicrosPerRequest?: number | undefined;
+  /** The load generator's CPU time per request (µs); it shares the machine's cores. */
+  readonly loadGeneratorMicrosPerRequest?: number | undefined;
+  /** Share of all cores' time left idle during the row. */
+  readonly idleShare?: number | undefined;
+  /** The database server's CPU time per request (µs), on the same cores (PostgreSQL rows). */
+  readonly databaseMicrosPerRequest?: number | undefined;
   /**
    * The ceiling measured right before and right after this row (the mean of the two), compared
    * with instead of the ceiling row: this machine's speed drifts by a third within minutes.
@@ -55,6 +61,24 @@ export const say = (text: string): void => void process.stderr.write(text + '\n'
 
 export const verdict = (meets: boolean, target: string): string => `${meets ? 'meets' : 'misses'} ${target}`;
 
+/**
+ * The most this row's work could answer on this machine's cores however it were spread over
+ * threads: the server's CPU per request (all its threads), its database's (PostgreSQL runs here
+ * too) and the load generator's, which all share the same cores, against all the cores' time. A
+ * share of the ceiling above it is out of reach without less work per request (docs/benchmarks.md,
+ * "The CPU budget of a row (session 18)").
+ */
+function cpuBudget(r: Measurement, ceiling: number): string {
+  if (!r.cpuMicrosPerRequest || !r.loadGeneratorMicrosPerRequest) return '';
+  const cores = availableParallelism();
+  const database = r.databaseMicrosPerRequest ?? 0;
+  const most = (cores * 1e6) / (r.cpuMicrosPerRequest + database + r.loadGeneratorMicrosPerRequest);
+  const idle = r.idleShare === undefined ? '' : `, ${Math.round(r.idleShare * 100)}% idle`;
+  const postgres =
+    r.databaseMicrosPerRequest === undefined ? '' : `; PostgreSQL ${Math.round(database)} µs/request`;
+  return `${postgres}; load generator ${Math.round(r.loadGeneratorMicrosPerRequest)} µs/request${idle}; ${cores} cores allow at most ${((most / ceiling) * 100).toFixed(1)}% of ceiling`;
+}
+
 export function report(results: readonly Measurement[], options: BenchOptions, notes: readonly string[]) {
   const cpu = cpus();
   const facts = [
@@ -78,6 +102,7 @@ export function report(results: readonly Measurement[], options: BenchOptions, n
       if (r.cpuMicrosPerRequest && ceilingCpu && r !== reference)
         ratio += `; CPU ${Math.round(r.cpuMicrosPerRequest)} µs/request, ${((ceilingCpu / r.cpuMicrosPerRequest) * 100).toFixed(1)}% of ceiling by CPU`;
       else if (r.cpuMicrosPerRequest) ratio += `; CPU ${Math.round(r.cpuMicrosPerRequest)} µs/request`;
+      if (r !== reference) ratio += cpuBudget(r, ceiling);
     }
     return [
       r.name,

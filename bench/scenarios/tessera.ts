@@ -2,7 +2,7 @@
 // the raw argon2id rate around each), sign-on, and GET latency during a password.set storm.
 import { aroundPasswordScenario } from '../lib/argon2.js';
 import type { StoreContext } from '../lib/context.js';
-import { measure } from '../lib/load.js';
+import { measure, postgresCpuMicros } from '../lib/load.js';
 import { ceilingName, connectionCounts, named } from '../lib/report.js';
 import { API_SCENARIOS, PASSWORD_SCENARIOS, passwordSet, userRequest } from './api.js';
 import { signOnMeasurements } from './signon.js';
@@ -20,6 +20,7 @@ export async function apiGroup(ctx: StoreContext): Promise<void> {
       const r = await measure(name, fixture.baseUrl, fixture, scenario.request(fixture), options, {
         connections,
         cpuMicros: ctx.cpuMicros,
+        ...(store === 'postgres' ? { databaseMicros: postgresCpuMicros } : {}),
       });
       const after = await ctx.ceilingNow?.(connections);
       ctx.results.push({
