@@ -6,7 +6,7 @@ import { decodeCursor, toPage, type Page } from '../shared/paging.js';
 import type { Store } from '../../db/store.js';
 import type { Activity } from './activity.js';
 import { activityFilterSql } from './activity-filter.js';
-import { findActivity, listActivities, pruneActivities } from './activities.repository.js';
+import { findActivity, listActivities, pruneActivities } from './activity-history.repository.js';
 import type { EnvironmentScope } from '../shared/environment-scope.js';
 
 /** Reading the audit trail needs this permission on the environment (see roles.ts). */
