@@ -6,11 +6,10 @@
 // /proc/<pid>/task/*/stat (utime + stime, clock ticks) sampled right before and right after.
 // `raw` does the same for bare @node-rs/argon2 hashes at Tessera's parameters in a child process.
 import { spawn } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { BenchFixture } from './fixture.js';
-
-const TICK_MS = 10; // USER_HZ = 100 on Linux
+import { procCpu } from './lib/proc-stat.js';
 
 interface ThreadTimes {
   name: string;
@@ -18,23 +17,16 @@ interface ThreadTimes {
   sys: number;
 }
 
-/** utime and stime (fields 14 and 15) of every thread of `pid`, in ms. */
+/** utime and stime of every thread of `pid`, in ms. */
 function threadTimes(pid: number): Map<string, ThreadTimes> {
   const out = new Map<string, ThreadTimes>();
   for (const tid of readdirSync(`/proc/${pid}/task`)) {
-    let stat: string;
-    try {
-      stat = readFileSync(`/proc/${pid}/task/${tid}/stat`, 'utf8');
-    } catch {
-      continue; // the thread ended
-    }
-    const name = stat.slice(stat.indexOf('(') + 1, stat.lastIndexOf(')'));
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // fields[0] is field 3 (state): utime is field 14, stime field 15.
+    const cpu = procCpu(`/proc/${pid}/task/${tid}/stat`);
+    if (!cpu) continue; // the thread ended
     out.set(tid, {
-      name: tid === String(pid) ? 'main' : name,
-      user: +fields[11]! * TICK_MS,
-      sys: +fields[12]! * TICK_MS,
+      name: tid === String(pid) ? 'main' : cpu.name,
+      user: cpu.userMicros / 1000,
+      sys: cpu.sysMicros / 1000,
     });
   }
   return out;

@@ -3,6 +3,7 @@ import autocannon from 'autocannon';
 import type { BenchFixture } from '../fixture.js';
 import type { BenchRequest } from '../scenarios/api.js';
 import type { BenchOptions } from './options.js';
+import { procCpu } from './proc-stat.js';
 import { say } from './report.js';
 
 export interface LoadResult {
@@ -25,32 +26,24 @@ export interface LoadResult {
   readonly databaseMicrosPerRequest?: number;
 }
 
-const CLOCK_TICKS_PER_SECOND = 100;
-
 /**
  * CPU time so far (µs) of every PostgreSQL process on this machine (Linux's /proc): the bench's
  * database runs here, on the cores the target and the load generator share. Undefined elsewhere.
  */
 export function postgresCpuMicros(): number | undefined {
-  let ticks = 0;
+  let pids: string[];
   try {
-    for (const pid of readdirSync('/proc')) {
-      if (!/^\d+$/.test(pid)) continue;
-      let stat: string;
-      try {
-        stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-      } catch {
-        continue; // ended while listing
-      }
-      const close = stat.lastIndexOf(')');
-      if (!stat.slice(stat.indexOf('(') + 1, close).startsWith('postgres')) continue;
-      const fields = stat.slice(close + 2).split(' ');
-      ticks += Number(fields[11]) + Number(fields[12]); // utime, stime
-    }
+    pids = readdirSync('/proc');
   } catch {
     return undefined;
   }
-  return (ticks * 1e6) / CLOCK_TICKS_PER_SECOND;
+  let micros = 0;
+  for (const pid of pids) {
+    if (!/^\d+$/.test(pid)) continue;
+    const cpu = procCpu(`/proc/${pid}/stat`);
+    if (cpu?.name.startsWith('postgres')) micros += cpu.userMicros + cpu.sysMicros;
+  }
+  return micros;
 }
 
 /** Idle and total jiffies of all cores, or undefined where /proc/stat is missing. */
